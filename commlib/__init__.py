@@ -1,0 +1,62 @@
+"""commlib — the client-communication workbench (客户沟通工作台).
+
+The public API, all importable from ``commlib``::
+
+    from commlib import Store, Project, Stakeholder, Contact, Risk
+    store = Store()                      # $COMMLIB_DB or data/workbench.db
+    store.frame("contacts", project="ERP")
+"""
+
+from .errors import BadFile, CommlibError, Conflict, InvalidRecord, NotFound, Problem, StoreError
+from .i18n import get_language, language, set_language, t
+from .models import (
+    KINDS,
+    Change,
+    ChangeRequest,
+    Contact,
+    Decision,
+    FollowUp,
+    Lesson,
+    Milestone,
+    Project,
+    Question,
+    Record,
+    Response,
+    Risk,
+    Stakeholder,
+    Survey,
+)
+from .store import Store
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "KINDS",
+    "BadFile",
+    "Change",
+    "ChangeRequest",
+    "CommlibError",
+    "Conflict",
+    "Contact",
+    "Decision",
+    "FollowUp",
+    "InvalidRecord",
+    "Lesson",
+    "Milestone",
+    "NotFound",
+    "Problem",
+    "Project",
+    "Question",
+    "Record",
+    "Response",
+    "Risk",
+    "Stakeholder",
+    "Store",
+    "StoreError",
+    "Survey",
+    "__version__",
+    "get_language",
+    "language",
+    "set_language",
+    "t",
+]

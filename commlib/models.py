@@ -1,0 +1,472 @@
+"""The domain model: one pydantic class per kind of record, validated on every write.
+
+Every record has a ``visibility`` (``internal`` by default, ``client`` to share it) and
+``notes``, which never leave the team. Fields listed in a class's ``internal_fields``
+(stakeholders' e-mail and phone, every record's notes) are internal whatever the
+record's visibility. Dates are ``datetime.date``; moments are timezone-aware and kept in UTC.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import typing
+import zoneinfo
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+# --- enumerations (labels: enum.<name>.<value> in the catalog) ----------------------------
+
+Visibility = Literal["internal", "client"]
+Language = Literal["zh", "en"]
+Channel = Literal["meeting", "video", "phone", "email", "im", "other"]
+Direction = Literal["inbound", "outbound"]
+Engagement = Literal["unaware", "resistant", "neutral", "supportive", "leading"]
+FollowUpStatus = Literal["open", "done", "cancelled"]
+MilestoneKind = Literal["milestone", "deliverable"]
+MilestoneStatus = Literal["planned", "in_progress", "done", "cancelled"]
+RiskStatus = Literal["open", "mitigating", "closed", "occurred"]
+QuestionType = Literal[
+    "single", "multi", "rank", "likert", "nps", "rating", "numeric", "text", "matrix"
+]
+DecisionState = Literal["pending", "approved", "rejected", "deferred"]
+
+ENUMS: dict[str, tuple[str, ...]] = {
+    "visibility": typing.get_args(Visibility),
+    "language": typing.get_args(Language),
+    "channel": typing.get_args(Channel),
+    "direction": typing.get_args(Direction),
+    "engagement": typing.get_args(Engagement),
+    "follow_up_status": typing.get_args(FollowUpStatus),
+    "milestone_kind": typing.get_args(MilestoneKind),
+    "milestone_status": typing.get_args(MilestoneStatus),
+    "risk_status": typing.get_args(RiskStatus),
+    "question_type": typing.get_args(QuestionType),
+    "decision": typing.get_args(DecisionState),
+}
+
+# --- value types ------------------------------------------------------------------------
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise PydanticCustomError("nul_character", "contains a NUL character")
+    return value
+
+
+def _utc(value: datetime) -> datetime:
+    """Naive moments are taken as UTC; aware ones are converted to UTC."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def _timezone(value: str) -> str:
+    if value:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as err:
+            raise PydanticCustomError("bad_timezone", "unknown time zone") from err
+    return value
+
+
+_EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
+_DOMAIN = re.compile(r"^@?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+_PHONE = re.compile(r"^[0-9+()\-./ xext#*]*$", re.IGNORECASE)
+
+
+def _email(value: str) -> str:
+    if value and not _EMAIL.match(value):
+        raise PydanticCustomError("bad_email", "not an e-mail address")
+    return value
+
+
+def _team_address(value: str) -> str:
+    if not (_EMAIL.match(value) or _DOMAIN.match(value)):
+        raise PydanticCustomError("bad_team_address", "not an e-mail address or domain")
+    return value
+
+
+def _phone(value: str) -> str:
+    if value and not _PHONE.match(value):
+        raise PydanticCustomError("bad_phone", "not a phone number")
+    return value
+
+
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_no_nul),
+]
+Short = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_no_nul)
+]
+Text = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(_no_nul)]
+Item = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=2_000),
+    AfterValidator(_no_nul),
+]
+Moment = Annotated[datetime, AfterValidator(_utc)]
+Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254), AfterValidator(_email)]
+TeamAddress = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_team_address)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=50), AfterValidator(_phone)]
+TimeZone = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_timezone)]
+Scale = Annotated[int, Field(ge=1, le=5)]
+Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Id = Annotated[int, Field(ge=1)]
+Answer = str | int | float | list[str] | None
+
+
+# --- records ----------------------------------------------------------------------------
+
+
+class Record(BaseModel):
+    """Fields every kind shares. ``kind`` is the table name and the CSV file name."""
+
+    model_config = ConfigDict(validate_assignment=True, extra="forbid")
+
+    kind: ClassVar[str] = ""
+    internal_fields: ClassVar[frozenset[str]] = frozenset({"notes"})
+    #: field -> kind it points at (a list field points at several)
+    references: ClassVar[dict[str, str]] = {}
+    #: fields whose changes are kept in the history
+    tracked: ClassVar[tuple[str, ...]] = ()
+
+    id: Id | None = None
+    project_id: Id
+    visibility: Visibility = "internal"
+    notes: Text = ""
+    created_at: Moment | None = None
+    updated_at: Moment | None = None
+
+    @classmethod
+    def fields(cls) -> list[str]:
+        return list(cls.model_fields)
+
+
+def _check_order(first: date | None, then: date | None, field: str) -> None:
+    if first is not None and then is not None and then < first:
+        raise PydanticCustomError(
+            "date_order", "{field} is before {first}", {"field": field, "first": str(first)}
+        )
+
+
+class Project(Record):
+    kind: ClassVar[str] = "projects"
+
+    project_id: None = None  # type: ignore[assignment]  # a project is its own project
+    name: Name
+    client: Name
+    goals: list[Item] = []
+    in_scope: list[Item] = []
+    out_of_scope: list[Item] = []
+    start: date
+    end: date | None = None
+    language: Language = "zh"
+    team: list[TeamAddress] = []
+
+    @model_validator(mode="after")
+    def _dates(self) -> Project:
+        _check_order(self.start, self.end, "end")
+        return self
+
+
+class Stakeholder(Record):
+    kind: ClassVar[str] = "stakeholders"
+    internal_fields: ClassVar[frozenset[str]] = frozenset({"notes", "email", "phone"})
+    tracked: ClassVar[tuple[str, ...]] = (
+        "engagement_current",
+        "engagement_desired",
+        "power",
+        "interest",
+    )
+
+    name: Name
+    organisation: Short = ""
+    role: Short = ""
+    email: Email = ""
+    phone: Phone = ""
+    preferred_channel: Channel = "email"
+    timezone: TimeZone = ""
+    language: Language | None = None
+    power: Scale = 3
+    interest: Scale = 3
+    engagement_current: Engagement = "neutral"
+    engagement_desired: Engagement = "supportive"
+
+
+class Contact(Record):
+    kind: ClassVar[str] = "contacts"
+    references: ClassVar[dict[str, str]] = {"stakeholder_ids": "stakeholders"}
+
+    when: Moment
+    stakeholder_ids: list[Id] = []
+    channel: Channel = "meeting"
+    direction: Direction = "outbound"
+    subject: Short = ""
+    summary: Text = ""
+    sentiment: Annotated[int, Field(ge=-2, le=2)] | None = None
+    source: Short = "manual"
+    source_id: Short | None = None
+
+    @model_validator(mode="after")
+    def _unique_people(self) -> Contact:
+        if len(set(self.stakeholder_ids)) != len(self.stakeholder_ids):
+            raise PydanticCustomError("duplicate_ids", "a stakeholder is listed twice")
+        return self
+
+
+class FollowUp(Record):
+    kind: ClassVar[str] = "follow_ups"
+    references: ClassVar[dict[str, str]] = {"contact_id": "contacts"}
+    tracked: ClassVar[tuple[str, ...]] = ("status", "due", "owner")
+
+    title: Name
+    owner: Short = ""
+    due: date | None = None
+    status: FollowUpStatus = "open"
+    contact_id: Id | None = None
+    done_on: date | None = None
+
+
+class Milestone(Record):
+    kind: ClassVar[str] = "milestones"
+    references: ClassVar[dict[str, str]] = {"accepted_by": "stakeholders"}
+    tracked: ClassVar[tuple[str, ...]] = (
+        "current_due",
+        "status",
+        "accepted_by",
+        "accepted_on",
+    )
+
+    name: Name
+    type: MilestoneKind = "milestone"
+    description: Text = ""
+    baseline_due: date
+    current_due: date
+    status: MilestoneStatus = "planned"
+    accepted_by: Id | None = None
+    accepted_on: date | None = None
+
+    @model_validator(mode="after")
+    def _acceptance(self) -> Milestone:
+        if (self.accepted_by is None) != (self.accepted_on is None):
+            raise PydanticCustomError(
+                "acceptance_pair", "accepted_by and accepted_on go together"
+            )
+        return self
+
+
+class Risk(Record):
+    kind: ClassVar[str] = "risks"
+    tracked: ClassVar[tuple[str, ...]] = (
+        "probability",
+        "impact",
+        "status",
+        "owner",
+        "review_due",
+        "mitigation",
+        "contingency",
+        "cost_impact",
+    )
+
+    title: Name
+    category: Short = ""
+    probability: Scale = 3
+    impact: Scale = 3
+    owner: Short = ""
+    trigger: Text = ""
+    mitigation: Text = ""
+    contingency: Text = ""
+    status: RiskStatus = "open"
+    review_due: date | None = None
+    cost_impact: Money | None = None
+
+    @property
+    def score(self) -> int:
+        return self.probability * self.impact
+
+
+class Survey(Record):
+    kind: ClassVar[str] = "surveys"
+    references: ClassVar[dict[str, str]] = {"milestone_id": "milestones"}
+
+    name: Name
+    wave: Short = ""
+    template: Short = ""
+    platform: Short = ""
+    opened_on: date | None = None
+    closed_on: date | None = None
+    invited: Annotated[int, Field(ge=0)] | None = None
+    milestone_id: Id | None = None
+
+    @model_validator(mode="after")
+    def _dates(self) -> Survey:
+        _check_order(self.opened_on, self.closed_on, "closed_on")
+        return self
+
+
+class Question(Record):
+    kind: ClassVar[str] = "questions"
+    references: ClassVar[dict[str, str]] = {"survey_id": "surveys"}
+
+    survey_id: Id
+    code: Name
+    text: Text = ""
+    type: QuestionType = "single"
+    options: list[Item] = []
+    position: Annotated[int, Field(ge=0)] = 0
+    parent: Short = ""
+
+
+class Response(Record):
+    kind: ClassVar[str] = "responses"
+    references: ClassVar[dict[str, str]] = {"survey_id": "surveys"}
+
+    survey_id: Id
+    respondent: Name
+    submitted_at: Moment | None = None
+    duration_s: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    source: Short = ""
+    answers: dict[Name, Answer] = {}
+
+
+class ChangeRequest(Record):
+    kind: ClassVar[str] = "change_requests"
+    references: ClassVar[dict[str, str]] = {
+        "requested_by": "stakeholders",
+        "milestone_ids": "milestones",
+    }
+    tracked: ClassVar[tuple[str, ...]] = ("decision",)
+
+    title: Name
+    description: Text = ""
+    requested_by: Id | None = None
+    requested_on: date
+    schedule_impact_days: int = 0
+    cost_impact: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    decision: DecisionState = "pending"
+    decided_by: Short = ""
+    decided_on: date | None = None
+    milestone_ids: list[Id] = []
+
+    @model_validator(mode="after")
+    def _decided(self) -> ChangeRequest:
+        if self.decision in ("approved", "rejected") and self.decided_on is None:
+            raise PydanticCustomError("decided_on_missing", "a decided change needs decided_on")
+        _check_order(self.requested_on, self.decided_on, "decided_on")
+        return self
+
+
+class Decision(Record):
+    kind: ClassVar[str] = "decisions"
+    references: ClassVar[dict[str, str]] = {"contact_id": "contacts"}
+
+    title: Name
+    description: Text = ""
+    decided_on: date
+    decided_by: Short = ""
+    contact_id: Id | None = None
+
+
+class Lesson(Record):
+    kind: ClassVar[str] = "lessons"
+
+    title: Name
+    category: Short = ""
+    what_happened: Text = ""
+    recommendation: Text = ""
+    recorded_on: date
+
+
+class Change(BaseModel):
+    """One entry of the history: a tracked field of a record changed at a moment."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: ClassVar[str] = "history"
+
+    id: Id | None = None
+    project_id: Id
+    record_kind: str
+    record_id: Id
+    field: str
+    old: str | None = None
+    new: str | None = None
+    changed_at: Moment
+
+
+#: every kind of record, in the order they are stored, exported and imported
+#: (a record only points at kinds earlier in this list)
+KINDS: dict[str, type[Record]] = {
+    m.kind: m
+    for m in (
+        Project,
+        Stakeholder,
+        Contact,
+        FollowUp,
+        Milestone,
+        Risk,
+        Survey,
+        Question,
+        Response,
+        ChangeRequest,
+        Decision,
+        Lesson,
+    )
+}
+
+
+def model_for(kind: str) -> type[Record]:
+    """The class of a kind by its name (``"risks"``) — plural, as in the store and CSV files."""
+    try:
+        return KINDS[kind]
+    except KeyError:
+        from .errors import NotFound
+        from .i18n import t
+
+        raise NotFound(t("error.unknown_kind", kind=kind, kinds=", ".join(KINDS))) from None
+
+
+def field_type(model: type[BaseModel], name: str) -> Any:
+    """The bare type of a field: ``int | None`` -> ``int``, ``list[int]`` stays."""
+    annotation = model.model_fields[name].annotation
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if typing.get_origin(annotation) in (typing.Union, _UnionType) and len(args) == 1:
+        annotation = args[0]
+    return annotation
+
+
+_UnionType = type(int | None)
+
+
+def to_text(value: object) -> str | None:
+    """The text form of a field value, as written to CSV files and the history.
+
+    ``None`` stays ``None``; dates and moments are ISO 8601 (moments in UTC); lists and
+    dicts are compact JSON with Chinese kept readable; floats keep every digit.
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return _utc(value).isoformat()
+    if isinstance(value, date | int):
+        return value.isoformat() if isinstance(value, date) else str(value)
+    if isinstance(value, float):
+        return repr(value)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,197 @@
+"""Database tables, made from the models, and the schema version with its upgrades.
+
+Tables follow the models field by field, so the two cannot drift apart. A list of ids
+(``Contact.stakeholder_ids``) becomes a link table; other lists and dicts are JSON.
+Only portable SQL types are used, so the same schema runs on SQLite and PostgreSQL.
+
+Upgrades: a new store is created at ``SCHEMA_VERSION``. An older store is upgraded on
+open by the functions in ``MIGRATIONS`` (``{version: upgrade(op)}``, each taking an
+alembic ``Operations`` object), all in one transaction.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from alembic.migration import MigrationContext
+from alembic.operations import Operations
+
+from .models import KINDS, Change, Record, field_type
+
+SCHEMA_VERSION = 1
+
+#: version -> function that upgrades a store from ``version - 1`` to ``version``
+MIGRATIONS: dict[int, Callable[[Operations], None]] = {}
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Timezone-aware UTC moments on every database (SQLite has no time zones)."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+metadata = sa.MetaData()
+
+meta = sa.Table(
+    "commlib_meta",
+    metadata,
+    sa.Column("key", sa.String(50), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+#: (kind, list field) -> link table
+LINKS: dict[tuple[str, str], sa.Table] = {}
+
+
+def _column_type(model: type[Record], name: str) -> sa.types.TypeEngine:
+    kind = field_type(model, name)
+    origin = typing.get_origin(kind)
+    if origin in (list, dict):
+        return sa.JSON()
+    if origin is typing.Literal:
+        return sa.String(max(len(v) for v in typing.get_args(kind)))
+    if kind is datetime:
+        return UTCDateTime()
+    if kind is date:
+        return sa.Date()
+    if kind is bool:
+        return sa.Boolean()
+    if kind is int:
+        return sa.Integer()
+    if kind is float:
+        return sa.Float()
+    return sa.Text()
+
+
+def _table(model: type[Record]) -> sa.Table:
+    columns: list[sa.Column] = []
+    for name, info in model.model_fields.items():
+        target = model.references.get(name)
+        if name == "id":
+            columns.append(sa.Column("id", sa.Integer, primary_key=True, autoincrement=True))
+            continue
+        if name == "project_id":
+            if model.kind != "projects":
+                columns.append(
+                    sa.Column(
+                        "project_id",
+                        sa.Integer,
+                        sa.ForeignKey("projects.id", ondelete="CASCADE"),
+                        nullable=False,
+                        index=True,
+                    )
+                )
+            continue
+        if target and typing.get_origin(field_type(model, name)) is list:
+            continue  # a link table, below
+        nullable = not info.is_required() and info.default is None
+        if target:
+            columns.append(
+                sa.Column(name, sa.Integer, sa.ForeignKey(f"{target}.id"), nullable=nullable)
+            )
+        else:
+            columns.append(sa.Column(name, _column_type(model, name), nullable=nullable))
+    table = sa.Table(model.kind, metadata, *columns)
+    return table
+
+
+TABLES: dict[str, sa.Table] = {kind: _table(model) for kind, model in KINDS.items()}
+
+for _kind, *_columns in [
+    ("projects", "name"),
+    ("contacts", "project_id", "source", "source_id"),
+    ("questions", "survey_id", "code"),
+    ("responses", "survey_id", "respondent"),
+]:
+    TABLES[_kind].append_constraint(
+        sa.UniqueConstraint(*_columns, name=f"uq_{_kind}_{'_'.join(_columns)}")
+    )
+sa.Index("ix_contacts_when", TABLES["contacts"].c.project_id, TABLES["contacts"].c["when"])
+
+for (_kind, _field, _target) in [
+    (k, f, target) for k, m in KINDS.items() for f, target in m.references.items()
+]:
+    if typing.get_origin(field_type(KINDS[_kind], _field)) is list:
+        owner = _kind[:-1]  # contacts -> contact
+        LINKS[(_kind, _field)] = sa.Table(
+            f"{_kind}_{_target}",
+            metadata,
+            sa.Column(f"{owner}_id", sa.Integer, sa.ForeignKey(f"{_kind}.id", ondelete="CASCADE"),
+                      primary_key=True),
+            sa.Column(f"{_target[:-1]}_id", sa.Integer, sa.ForeignKey(f"{_target}.id"),
+                      primary_key=True, index=True),
+            sa.Column("position", sa.Integer, nullable=False),
+        )
+
+history = sa.Table(
+    "history",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "project_id",
+        sa.Integer,
+        sa.ForeignKey("projects.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("record_kind", sa.String(30), nullable=False),
+    sa.Column("record_id", sa.Integer, nullable=False),
+    sa.Column("field", sa.String(60), nullable=False),
+    sa.Column("old", sa.Text),
+    sa.Column("new", sa.Text),
+    sa.Column("changed_at", UTCDateTime(), nullable=False),
+    sa.Index("ix_history_record", "project_id", "record_kind", "record_id"),
+    sa.Index("ix_history_changed_at", "project_id", "changed_at"),
+)
+TABLES["history"] = history
+assert set(Change.model_fields) == {c.name for c in history.columns}
+
+
+def link_columns(kind: str, field: str) -> tuple[str, str]:
+    """(owner column, target column) of a link table."""
+    table = LINKS[(kind, field)]
+    owner, target, _position = (c.name for c in table.columns)
+    return owner, target
+
+
+def stored_version(conn: sa.Connection) -> int | None:
+    """The schema version recorded in the store, or None for an empty database."""
+    inspector = sa.inspect(conn)
+    if not inspector.has_table("commlib_meta"):
+        return None
+    value = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+    return int(value) if value is not None else None
+
+
+def create(conn: sa.Connection) -> None:
+    metadata.create_all(conn)
+    conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+
+
+def upgrade(conn: sa.Connection, from_version: int) -> list[int]:
+    """Run every migration after ``from_version``; returns the versions applied."""
+    op = Operations(MigrationContext.configure(conn))
+    applied = []
+    for version in range(from_version + 1, SCHEMA_VERSION + 1):
+        MIGRATIONS[version](op)
+        applied.append(version)
+    if applied:
+        conn.execute(
+            meta.update()
+            .where(meta.c.key == "schema_version")
+            .values(value=str(SCHEMA_VERSION))
+        )
+    return applied

@@ -1,0 +1,42 @@
+"""Turn pydantic's validation errors into translated, located ``Problem``s."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import pydantic
+
+from .errors import InvalidRecord, Problem
+from .i18n import has, t
+
+M = TypeVar("M", bound=pydantic.BaseModel)
+
+
+def problems(err: pydantic.ValidationError, where: str = "", data: Any = None) -> list[Problem]:
+    found = []
+    for item in err.errors(include_url=False):
+        loc = [str(part) for part in item["loc"]]
+        field = ".".join(loc) if loc else "-"
+        kind = item["type"]
+        key = f"error.validation.{kind}"
+        ctx = {k: v for k, v in (item.get("ctx") or {}).items() if k != "error"}
+        if has(key):
+            try:
+                message = t(key, **ctx)
+            except (KeyError, IndexError):
+                message = item["msg"]
+        else:
+            message = item["msg"]
+        value = item.get("input")
+        if kind == "missing" or (isinstance(value, dict) and loc):
+            value = ""
+        found.append(Problem(field=field, value=value, message=message, where=where))
+    return found
+
+
+def validate(model: type[M], data: Any, where: str = "") -> M:
+    """``model.model_validate(data)``, raising ``InvalidRecord`` with messages in the user's language."""
+    try:
+        return model.model_validate(data)
+    except pydantic.ValidationError as err:
+        raise InvalidRecord(problems(err, where or model.__name__), t("error.fix_hint")) from None
