@@ -296,6 +296,24 @@ class Store:
         since: datetime | None = None,
     ) -> pd.DataFrame:
         """Changes to tracked fields, oldest first: when, which record, field, old and new value."""
+        query = self._history_query(project, kind=kind, record_id=record_id, since=since)
+        with self._read() as conn:
+            return pd.read_sql(query, conn)
+
+    def changes(self, project: str | int | Project | None = None) -> list[Change]:
+        """The history as records, oldest first."""
+        with self._read() as conn:
+            rows = conn.execute(self._history_query(project)).mappings()
+            return [Change.model_validate(dict(r)) for r in rows]
+
+    def _history_query(
+        self,
+        project: str | int | Project | None = None,
+        *,
+        kind: str | None = None,
+        record_id: int | None = None,
+        since: datetime | None = None,
+    ) -> sa.Select:
         table = schema.history
         query = sa.select(table).order_by(table.c.changed_at, table.c.id)
         if project is not None:
@@ -307,8 +325,18 @@ class Store:
             query = query.where(table.c.record_id == record_id)
         if since is not None:
             query = query.where(table.c.changed_at >= since)
+        return query
+
+    def existing_ids(self, kind: str, ids: Sequence[int]) -> list[int]:
+        """Which of ``ids`` are already taken by records of ``kind``."""
+        table = schema.TABLES[kind]
+        found: list[int] = []
         with self._read() as conn:
-            return pd.read_sql(query, conn)
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start : start + 500])
+                query = sa.select(table.c.id).where(table.c.id.in_(chunk)).order_by(table.c.id)
+                found += conn.execute(query).scalars().all()
+        return found
 
     def counts(self) -> dict[str, dict[str, int]]:
         """For each project (by name), how many records of each kind it has."""
@@ -331,10 +359,18 @@ class Store:
 
     def add_all(self, records: Iterable[R]) -> list[R]:
         """Validate and store several records in one transaction; all or none."""
+        records = list(records)
         stored: list[R] = []
         with self._write() as conn:
             for record in records:
                 stored.append(self._insert(conn, record))
+            explicit = {r.kind for r, s in zip(records, stored, strict=True) if r.id is not None}
+            if explicit and self.dialect == "postgresql":
+                for kind in explicit:
+                    conn.exec_driver_sql(
+                        f"SELECT setval(pg_get_serial_sequence('{kind}', 'id'), "
+                        f"(SELECT max(id) FROM {kind}))"
+                    )
         return stored
 
     def update(
@@ -417,8 +453,15 @@ class Store:
         """Store history entries as they are (used by CSV import)."""
         with self._write() as conn:
             rows = [c.model_dump() for c in changes]
+            if any(r["id"] is None for r in rows):
+                rows = [{k: v for k, v in r.items() if k != "id"} for r in rows]
             if rows:
                 conn.execute(schema.history.insert(), rows)
+                if self.dialect == "postgresql" and "id" in rows[0]:
+                    conn.exec_driver_sql(
+                        "SELECT setval(pg_get_serial_sequence('history', 'id'), "
+                        "(SELECT max(id) FROM history))"
+                    )
 
     # --- internals --------------------------------------------------------------------
 

@@ -1,0 +1,38 @@
+# Two commands on a fresh machine: `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# One store for the demo, the CLI and JupyterLab (notebooks run from notebooks/).
+export COMMLIB_DB ?= $(CURDIR)/data/workbench.db
+
+.PHONY: demo test lab lint format clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+demo: $(VENV)/.installed ## build the demo store and show what is in it
+	$(BIN)/commlib demo --replace
+	$(BIN)/commlib status
+
+test: $(VENV)/.installed ## lint, then the whole test suite
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lab: $(VENV)/.installed ## JupyterLab on notebooks/, against the same store
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info

@@ -1,0 +1,150 @@
+"""``commlib`` on the command line: a thin layer over the Python API.
+
+Errors a user can cause are printed as one line on stderr, with a non-zero exit code
+and no traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+
+import click
+
+from . import csvio
+from .errors import CommlibError
+from .i18n import LANGUAGES, label, set_language, t
+from .store import Store
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except CommlibError as err:
+            click.echo(f"{t('word.error')}: {err}", err=True)
+            ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo(t("cli.interrupted"), err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_Group, help=t("cli.help.main"))
+@click.option("--db", envvar="COMMLIB_DB", default=None, metavar="PATH|URL", help=t("cli.help.db"))
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None, help=t("cli.help.lang"))
+@click.version_option(package_name="commlib")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, lang: str | None) -> None:
+    if lang:
+        set_language(lang)
+    ctx.obj = {"db": db}
+
+
+def _store(ctx: click.Context) -> Store:
+    store = Store(ctx.obj["db"])
+    ctx.call_on_close(store.close)
+    return store
+
+
+def _where(store: Store) -> str:
+    return t("cli.store_at", path=store.where, version=store.schema_version)
+
+
+@cli.command(help=t("cli.help.init"))
+@click.pass_context
+def init(ctx: click.Context) -> None:
+    store = _store(ctx)
+    if store.upgraded_from is not None:
+        click.echo(t("cli.upgraded", old=store.upgraded_from, new=store.schema_version))
+    click.echo(_where(store))
+
+
+@cli.command(help=t("cli.help.demo"))
+@click.option("--lang", "demo_lang", type=click.Choice(LANGUAGES), help=t("cli.help.demo_lang"))
+@click.option("--seed", type=int, default=7, show_default=True, help=t("cli.help.seed"))
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, hidden=True)
+@click.option("--replace", is_flag=True, help=t("cli.help.replace"))
+@click.pass_context
+def demo(
+    ctx: click.Context, demo_lang: str | None, seed: int, today: object, replace: bool
+) -> None:
+    from .demo import build_demo
+
+    store = _store(ctx)
+    day = today.date() if today is not None else date.today()  # type: ignore[attr-defined]
+    projects = build_demo(store, lang=demo_lang, seed=seed, today=day, replace=replace)
+    counts = store.counts()
+    for project in projects:
+        parts = ", ".join(f"{label(k)} {n}" for k, n in counts[project.name].items())
+        click.echo(t("cli.demo_built", name=project.name, client=project.client, counts=parts))
+    click.echo(_where(store))
+
+
+@cli.command(help=t("cli.help.status"))
+@click.option("--json", "as_json", is_flag=True, help=t("cli.help.json"))
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    store = _store(ctx)
+    counts = store.counts()
+    if as_json:
+        payload = {
+            "store": store.where,
+            "projects": [{"name": name, "counts": kinds} for name, kinds in counts.items()],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    click.echo(_where(store))
+    if not counts:
+        click.echo(t("cli.no_projects"))
+        return
+    kinds = list(next(iter(counts.values())))
+    names = list(counts)
+    rows = [[label(k), *(str(counts[n][k]) for n in names)] for k in kinds]
+    header = [t("cli.project"), *names]
+    click.echo(_table(header, rows))
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    """A plain text table whose columns line up with Chinese (double-width) text too."""
+    import unicodedata
+
+    def width(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    sizes = [max(width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        out = []
+        for i, (cell, size) in enumerate(zip(cells, sizes, strict=True)):
+            pad = " " * (size - width(cell))
+            out.append(cell + pad if i == 0 else pad + cell)
+        return "  ".join(out).rstrip()
+
+    return "\n".join([line(header), *(line(r) for r in rows)])
+
+
+@cli.command("export-csv", help=t("cli.help.export_csv"))
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--project", default=None)
+@click.pass_context
+def export_csv(ctx: click.Context, folder: str, project: str | None) -> None:
+    written = csvio.export_csv(_store(ctx), folder, project)
+    click.echo(t("cli.exported", files=len(written), rows=sum(written.values()), dir=folder))
+
+
+@cli.command("import-csv", help=t("cli.help.import_csv"))
+@click.argument("folder", type=click.Path())
+@click.pass_context
+def import_csv(ctx: click.Context, folder: str) -> None:
+    store = _store(ctx)
+    read = csvio.import_csv(store, folder)
+    click.echo(t("cli.imported", rows=sum(read.values()), dir=folder, path=store.where))
+
+
+def main() -> None:
+    cli(prog_name="commlib")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
