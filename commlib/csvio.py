@@ -26,7 +26,7 @@ from .errors import BadFile, InvalidRecord, Problem
 from .i18n import label, t
 from .models import KINDS, Change, Project, field_type, to_text
 from .store import Store
-from .validation import problems as pydantic_problems
+from .validation import validate
 
 _DANGER = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -168,9 +168,9 @@ def _read_kind(path: Path, kind: str) -> tuple[list[tuple[str, Any]], list[Probl
         if found:
             continue
         try:
-            record = model.model_validate(data)
-        except pydantic.ValidationError as err:
-            problems += pydantic_problems(err, where)
+            record = validate(model, data, where)
+        except InvalidRecord as err:
+            problems += err.problems
             continue
         if record.id is None:
             problems.append(Problem("id", "", t("error.csv.id_missing"), where))

@@ -21,6 +21,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationError,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -59,9 +60,24 @@ ENUMS: dict[str, tuple[str, ...]] = {
 
 
 def _no_nul(value: str) -> str:
+    """Text may hold line breaks and tabs, but no other control characters."""
     if "\x00" in value:
         raise PydanticCustomError("nul_character", "contains a NUL character")
+    if _CONTROL.search(value):
+        raise PydanticCustomError("control_character", "contains control characters")
     return value
+
+
+def _one_line(value: str) -> str:
+    """Names and short fields: no line breaks or control characters at all."""
+    _no_nul(value)
+    if _BREAK.search(value):
+        raise PydanticCustomError("line_break", "must be on one line")
+    return value
+
+
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BREAK = re.compile(r"[\n\r\t\x85\u2028\u2029]")
 
 
 def _utc(value: datetime) -> datetime:
@@ -106,10 +122,10 @@ def _phone(value: str) -> str:
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    AfterValidator(_no_nul),
+    AfterValidator(_one_line),
 ]
 Short = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_no_nul)
+    str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_one_line)
 ]
 Text = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(_no_nul)]
 Item = Annotated[
@@ -150,9 +166,29 @@ class Record(BaseModel):
     created_at: Moment | None = None
     updated_at: Moment | None = None
 
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as err:
+            raise _invalid(err, type(self).__name__) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        try:
+            super().__setattr__(name, value)
+        except ValidationError as err:
+            raise _invalid(err, type(self).__name__) from None
+
     @classmethod
     def fields(cls) -> list[str]:
         return list(cls.model_fields)
+
+
+def _invalid(err: ValidationError, where: str) -> Exception:
+    from .errors import InvalidRecord
+    from .i18n import t
+    from .validation import problems
+
+    return InvalidRecord(problems(err, where), t("error.fix_hint"))
 
 
 def _check_order(first: date | None, then: date | None, field: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, TypeVar
 
 import pydantic
@@ -34,9 +35,14 @@ def problems(err: pydantic.ValidationError, where: str = "", data: Any = None) -
     return found
 
 
-def validate(model: type[M], data: Any, where: str = "") -> M:
-    """``model.model_validate(data)``, raising ``InvalidRecord`` with messages in the user's language."""
+def validate(model: type[M], data: dict[str, Any], where: str = "") -> M:
+    """``model(**data)``, raising ``InvalidRecord`` with messages in the user's language."""
     try:
-        return model.model_validate(data)
+        return model(**data)
     except pydantic.ValidationError as err:
         raise InvalidRecord(problems(err, where or model.__name__), t("error.fix_hint")) from None
+    except InvalidRecord as err:  # records raise it themselves, located at their class name
+        if not where:
+            raise
+        found = [dataclasses.replace(p, where=where) for p in err.problems]
+        raise InvalidRecord(found, err.hint) from None

@@ -1,0 +1,150 @@
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from commlib import (
+    KINDS,
+    ChangeRequest,
+    Contact,
+    InvalidRecord,
+    Milestone,
+    Project,
+    Risk,
+    Stakeholder,
+    language,
+)
+from commlib.models import to_text
+from commlib.validation import validate
+
+
+def problems(model, **data):
+    with pytest.raises(InvalidRecord) as info:
+        validate(model, data)
+    return {p.field: p for p in info.value.problems}
+
+
+def test_scales_are_one_to_five():
+    found = problems(Risk, project_id=1, title="x", probability=7, impact=0)
+    assert found["probability"].message == "must be at most 5"
+    assert found["impact"].message == "must be at least 1"
+    assert found["probability"].value == 7
+
+
+def test_impossible_date_is_refused_with_the_format():
+    found = problems(Risk, project_id=1, title="x", review_due="2026-02-30")
+    assert "not a real date" in found["review_due"].message
+    assert "YYYY-MM-DD" in found["review_due"].message
+
+
+def test_enumerations_list_what_is_allowed():
+    found = problems(Contact, project_id=1, when="2026-03-01T10:00", channel="fax")
+    assert "meeting" in found["channel"].message and "email" in found["channel"].message
+
+
+def test_messages_follow_the_language():
+    with language("zh"):
+        found = problems(Risk, project_id=1, title="x", probability=9)
+    assert found["probability"].message == "不能大于 5"
+
+
+def test_chinese_text_is_first_class():
+    s = Stakeholder(project_id=1, name="欧阳娜娜", organisation="上海华辰智能制造有限公司",
+                    role="首席信息官", timezone="Asia/Shanghai")
+    assert s.name == "欧阳娜娜"
+
+
+def test_every_record_is_internal_unless_marked_client():
+    for model in KINDS.values():
+        assert model.model_fields["visibility"].default == "internal"
+    assert {"email", "phone", "notes"} <= Stakeholder.internal_fields
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("email", "not-an-address"), ("timezone", "Mars/Olympus"), ("phone", "call me maybe")],
+)
+def test_stakeholder_contact_details_are_checked(field, value):
+    found = problems(Stakeholder, project_id=1, name="A", **{field: value})
+    assert field in found
+
+
+def test_team_addresses_are_addresses_or_domains():
+    Project(name="P", client="C", start=date(2026, 1, 1), team=["firm.com", "a@firm.com"])
+    found = problems(Project, name="P", client="C", start="2026-01-01", team=["firm"])
+    assert "team.0" in found
+
+
+def test_project_end_not_before_start():
+    found = problems(Project, name="P", client="C", start="2026-05-01", end="2026-04-01")
+    assert "before" in next(iter(found.values())).message
+
+
+def test_empty_names_and_nul_characters_are_refused():
+    found = problems(Risk, project_id=1, title="   ")
+    assert found["title"].message == "must not be empty"
+    found = problems(Risk, project_id=1, title="a\x00b")
+    assert "NUL" in found["title"].message
+
+
+def test_sentiment_range_and_unique_stakeholders():
+    found = problems(Contact, project_id=1, when="2026-03-01T10:00", sentiment=3)
+    assert "sentiment" in found
+    with pytest.raises(InvalidRecord):
+        validate(Contact, dict(project_id=1, when="2026-03-01T10:00", stakeholder_ids=[2, 2]))
+
+
+def test_moments_are_kept_in_utc():
+    beijing = timezone(timedelta(hours=8))
+    c = Contact(project_id=1, when=datetime(2026, 3, 1, 9, 30, tzinfo=beijing))
+    assert c.when == datetime(2026, 3, 1, 1, 30, tzinfo=UTC)
+    assert c.when.tzinfo == UTC
+
+
+def test_acceptance_and_decisions_need_their_dates():
+    with pytest.raises(InvalidRecord):
+        validate(Milestone, dict(project_id=1, name="M", baseline_due="2026-01-01",
+                                 current_due="2026-01-01", accepted_by=3))
+    with pytest.raises(InvalidRecord):
+        validate(ChangeRequest, dict(project_id=1, title="CR", requested_on="2026-01-01",
+                                     decision="approved"))
+
+
+def test_unknown_fields_are_refused():
+    found = problems(Risk, project_id=1, title="x", probabilty=3)
+    assert found["probabilty"].message == "not a field of this kind of record"
+
+
+def test_risk_score_is_probability_times_impact():
+    assert Risk(project_id=1, title="x", probability=4, impact=3).score == 12
+
+
+def test_validation_on_assignment():
+    r = Risk(project_id=1, title="x")
+    with pytest.raises(ValueError):
+        r.probability = 6
+
+
+@given(st.one_of(st.text(), st.integers(), st.floats(allow_nan=False), st.dates(),
+                 st.lists(st.text())))
+def test_text_form_is_stable(value):
+    assert to_text(value) == to_text(value)
+    assert isinstance(to_text(value), str)
+
+
+_PRINTABLE = st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"))
+
+
+@given(st.text(_PRINTABLE, min_size=1, max_size=200).filter(str.strip))
+def test_any_unicode_title_is_accepted(title):
+    assert Risk(project_id=1, title=title).title == title.strip()
+
+
+@pytest.mark.parametrize("bad", ["a\x07b", "two\nlines", "tab\there"])
+def test_names_are_one_line_of_printable_text(bad):
+    assert "title" in problems(Risk, project_id=1, title=bad)
+
+
+def test_longer_text_keeps_line_breaks():
+    assert Risk(project_id=1, title="x", trigger="a\nb\tc").trigger == "a\nb\tc"

@@ -1,0 +1,253 @@
+import shutil
+import sqlite3
+from datetime import UTC, date, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from commlib import (
+    Conflict,
+    Contact,
+    InvalidRecord,
+    NotFound,
+    Project,
+    Risk,
+    Stakeholder,
+    Store,
+    StoreError,
+)
+from commlib import schema
+from commlib.store import resolve_url
+
+from .conftest import DATA, fill
+
+
+def test_default_store_comes_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("COMMLIB_DB", str(tmp_path / "x.db"))
+    assert resolve_url(None) == f"sqlite:///{tmp_path / 'x.db'}"
+    monkeypatch.delenv("COMMLIB_DB")
+    assert resolve_url(None).endswith("/data/workbench.db")
+    assert resolve_url("postgresql+psycopg://u@127.0.0.1/db") == "postgresql+psycopg://u@127.0.0.1/db"
+
+
+def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(store):
+    with store._read() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_add_and_read_back_in_chinese(store):
+    p = store.add(Project(name="华辰 ERP", client="华辰", start=date(2026, 1, 5)))
+    s = store.add(Stakeholder(project_id=p.id, name="张伟", role="首席信息官"))
+    assert s.id is not None
+    assert store.get("stakeholders", s.id).role == "首席信息官"
+    assert store.project("华辰 ERP").id == p.id
+    assert store.frame("stakeholders", project="华辰 ERP")["name"].tolist() == ["张伟"]
+
+
+def test_a_failing_batch_writes_nothing(store):
+    p = store.add(Project(name="P", client="C", start=date(2026, 1, 5)))
+    good = Risk(project_id=p.id, title="fine")
+    bad = Contact(project_id=p.id, when=datetime(2026, 2, 1, tzinfo=UTC), stakeholder_ids=[42])
+    with pytest.raises(InvalidRecord) as info:
+        store.add_all([good, bad])
+    assert "stakeholder_ids = 42" in str(info.value)
+    assert store.frame("risks").empty
+
+
+def test_transactions_group_operations(store):
+    p = store.add(Project(name="P", client="C", start=date(2026, 1, 5)))
+    with pytest.raises(InvalidRecord), store.transaction():
+        store.add(Risk(project_id=p.id, title="first"))
+        store.add(Risk(project_id=p.id, title="second", probability=9))
+    assert store.frame("risks").empty
+
+
+def test_references_stay_inside_one_project(store):
+    a = store.add(Project(name="A", client="C", start=date(2026, 1, 5)))
+    b = store.add(Project(name="B", client="C", start=date(2026, 1, 5)))
+    someone = store.add(Stakeholder(project_id=a.id, name="X"))
+    with pytest.raises(InvalidRecord, match="another project"):
+        store.add(Contact(project_id=b.id, when=datetime(2026, 2, 1), stakeholder_ids=[someone.id]))
+    with pytest.raises(InvalidRecord, match="project_id"):
+        store.add(Risk(project_id=99, title="orphan"))
+
+
+def test_updates_keep_history_of_tracked_fields(filled):
+    history = filled.history("华辰 ERP 升级", kind="risks")
+    assert history[["field", "old", "new"]].values.tolist() == [["probability", "2", "4"]]
+    slip = filled.history(kind="milestones").iloc[0]
+    assert (slip.field, slip.old, slip.new) == ("current_due", "2026-05-01", "2026-05-15")
+    assert filled.frame("milestones")["baseline_due"].tolist() == [date(2026, 5, 1)]
+    since = filled.history(since=datetime(2026, 3, 16, tzinfo=UTC))
+    assert set(since["record_kind"]) == {"milestones", "stakeholders"}
+
+
+def test_update_validates_and_changes_nothing_on_error(filled):
+    risk_id = int(filled.frame("risks")["id"][0])
+    with pytest.raises(InvalidRecord, match="probability = 7"):
+        filled.update("risks", risk_id, probability=7)
+    with pytest.raises(InvalidRecord, match="not a field"):
+        filled.update("risks", risk_id, colour="red")
+    assert filled.get("risks", risk_id).probability == 4
+    assert len(filled.history(kind="risks")) == 1
+
+
+def test_update_with_an_edited_record(filled):
+    risk = filled.records("risks")[0]
+    risk.status = "mitigating"
+    filled.update(risk)
+    assert filled.get("risks", risk.id).status == "mitigating"
+    assert filled.history(kind="risks")["field"].tolist() == ["probability", "status"]
+
+
+def test_untracked_kinds_and_fields_leave_no_history(filled):
+    before = len(filled.history())
+    lesson_id = int(filled.frame("lessons")["id"][0])
+    filled.update("lessons", lesson_id, title="新标题")
+    assert len(filled.history()) == before
+
+
+def test_client_frames_hide_internal_records_and_fields(filled):
+    internal = filled.frame("stakeholders")
+    client = filled.frame("stakeholders", audience="client")
+    assert len(internal) == 2 and len(client) == 1
+    assert {"email", "phone", "notes"}.isdisjoint(client.columns)
+    assert "INTERNAL-SENTINEL" not in client.to_json(force_ascii=False)
+    assert len(filled.frame("contacts", audience="client")) == 1
+
+
+def test_frames_have_the_model_columns_and_types(filled):
+    contacts = filled.frame("contacts")
+    assert list(contacts.columns) == Contact.fields()
+    assert contacts["stakeholder_ids"].tolist() == [[1, 2], [2]]
+    assert str(contacts["when"].dt.tz) == "UTC"
+
+
+def test_counts_per_project(filled):
+    counts = filled.counts()["华辰 ERP 升级"]
+    assert counts["stakeholders"] == 2 and counts["contacts"] == 2 and counts["history"] == 4
+    assert all(n > 0 for n in counts.values())
+
+
+def test_imported_items_are_deduplicated_by_source_id(filled):
+    p = filled.project("华辰 ERP 升级")
+    again = Contact(project_id=p.id, when=datetime(2026, 3, 2), source="eml",
+                    source_id="<abc@huachen.cn>")
+    with pytest.raises(Conflict, match="already imported"):
+        filled.add(again)
+
+
+def test_duplicate_project_names_are_refused(filled):
+    with pytest.raises(Conflict, match="already exists"):
+        filled.add(Project(name="华辰 ERP 升级", client="x", start=date(2026, 1, 1)))
+
+
+def test_records_still_pointed_at_cannot_be_deleted(filled):
+    with pytest.raises(Conflict, match="still referenced"):
+        filled.delete("stakeholders", 1)
+    assert len(filled.frame("stakeholders")) == 2
+    filled.delete("lessons", 1)
+    assert filled.frame("lessons").empty
+
+
+def test_delete_project_removes_everything_of_it(filled):
+    removed = filled.delete_project("华辰 ERP 升级")
+    assert removed["contacts"] == 2
+    assert filled.counts() == {}
+    with pytest.raises(NotFound, match="no project"):
+        filled.project("华辰 ERP 升级")
+
+
+def test_unknown_project_names_the_known_ones(filled):
+    with pytest.raises(NotFound) as info:
+        filled.project("ERP")
+    assert "华辰 ERP 升级" in str(info.value) and "commlib status" in str(info.value)
+
+
+def test_schema_version_is_recorded(store):
+    assert store.schema_version == schema.SCHEMA_VERSION
+
+
+def test_the_first_version_store_opens_and_upgrades(tmp_path):
+    copy = tmp_path / "v1.db"
+    shutil.copy(DATA / "workbench-v1.db", copy)
+    store = Store(copy)
+    assert store.schema_version == schema.SCHEMA_VERSION
+    counts = store.counts()["华辰 ERP 升级"]
+    assert all(n > 0 for n in counts.values())
+    assert store.get("stakeholders", 1).name == "张伟"
+    # what the current schema creates is what the upgrade produced
+    fresh = Store(tmp_path / "fresh.db")
+    assert _columns(store) == _columns(fresh)
+
+
+def _columns(store):
+    with store._read() as conn:
+        inspector = sa.inspect(conn)
+        return {t: sorted(c["name"] for c in inspector.get_columns(t))
+                for t in inspector.get_table_names()}
+
+
+def test_upgrades_run_on_open_in_one_transaction(tmp_path, monkeypatch):
+    path = tmp_path / "old.db"
+    fill(Store(path))
+
+    def add_colour(op):
+        op.add_column("risks", sa.Column("colour", sa.Text, nullable=True))
+
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(schema.MIGRATIONS, 2, add_colour)
+    store = Store(path)
+    assert store.upgraded_from == 1 and store.schema_version == 2
+    assert "colour" in _columns(store)["risks"]
+
+    def broken(op):
+        op.add_column("risks", sa.Column("size", sa.Text))
+        raise RuntimeError("half-way")
+
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 3)
+    monkeypatch.setitem(schema.MIGRATIONS, 3, broken)
+    with pytest.raises(RuntimeError):
+        Store(path)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    again = Store(path)
+    assert again.schema_version == 2 and "size" not in _columns(again)["risks"]
+
+
+def test_a_store_from_a_newer_version_is_refused(tmp_path):
+    path = tmp_path / "new.db"
+    Store(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE commlib_meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(StoreError, match="newer commlib"):
+        Store(path)
+
+
+def test_other_databases_and_files_are_not_taken_for_stores(tmp_path):
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    with pytest.raises(StoreError, match="not a commlib store"):
+        Store(other)
+    text = tmp_path / "notes.txt"
+    text.write_text("hello " * 1000)
+    with pytest.raises(StoreError, match="cannot open"):
+        Store(text)
+    assert text.read_text() == "hello " * 1000
+    with pytest.raises(StoreError, match="is a folder"):
+        Store(tmp_path)
+
+
+def test_two_stores_on_one_file_see_each_others_writes(tmp_path):
+    a, b = Store(tmp_path / "w.db"), Store(tmp_path / "w.db")
+    p = a.add(Project(name="P", client="C", start=date(2026, 1, 5)))
+    b.add(Risk(project_id=p.id, title="from b"))
+    assert a.frame("risks")["title"].tolist() == ["from b"]
+
+
+def test_memory_store(tmp_path):
+    store = Store("sqlite://")
+    fill(store)
+    assert store.counts()["华辰 ERP 升级"]["contacts"] == 2
