@@ -14,7 +14,7 @@ import click
 
 from . import csvio
 from .errors import CommlibError
-from .i18n import LANGUAGES, label, set_language, t
+from .i18n import LANGUAGES, label, language, t
 from .store import Store
 
 
@@ -36,8 +36,7 @@ class _Group(click.Group):
 @click.version_option(package_name="commlib")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, lang: str | None) -> None:
-    if lang:
-        set_language(lang)
+    ctx.with_resource(language(lang))
     ctx.obj = {"db": db}
 
 

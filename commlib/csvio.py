@@ -128,8 +128,7 @@ def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     """(row number as a spreadsheet shows it, cells) for each row, the header being row 1."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
-            for number, cells in enumerate(csv.reader(fh, strict=True), start=1):
-                yield number, cells
+            yield from enumerate(csv.reader(fh, strict=True), start=1)
     except UnicodeDecodeError as err:
         raise BadFile(t("error.csv.not_utf8", file=path.name)) from err
     except csv.Error as err:
@@ -149,7 +148,12 @@ def _read_kind(path: Path, kind: str) -> tuple[list[tuple[str, Any]], list[Probl
     if missing or unknown:
         key = "error.csv.missing_columns" if missing else "error.csv.unknown_columns"
         raise BadFile(
-            t(key, file=path.name, columns=", ".join(missing or unknown), expected=", ".join(expected))
+            t(
+                key,
+                file=path.name,
+                columns=", ".join(missing or unknown),
+                expected=", ".join(expected),
+            )
         )
     records: list[tuple[str, Any]] = []
     problems: list[Problem] = []
@@ -176,7 +180,12 @@ def _read_kind(path: Path, kind: str) -> tuple[list[tuple[str, Any]], list[Probl
             problems.append(Problem("id", "", t("error.csv.id_missing"), where))
         elif record.id in seen:
             problems.append(
-                Problem("id", record.id, t("error.csv.duplicate_id", id=record.id, row=seen[record.id]), where)
+                Problem(
+                    "id",
+                    record.id,
+                    t("error.csv.duplicate_id", id=record.id, row=seen[record.id]),
+                    where,
+                )
             )
         else:
             seen[record.id] = number
@@ -203,7 +212,9 @@ def _parse_row(
             try:
                 data[field] = json.loads(text)
             except json.JSONDecodeError as err:
-                problems.append(Problem(field, text, t("error.csv.bad_json", reason=err.msg), where))
+                problems.append(
+                    Problem(field, text, t("error.csv.bad_json", reason=err.msg), where)
+                )
             continue
         data[field] = text
     return data, problems
@@ -224,7 +235,9 @@ def _check_links(parsed: dict[str, list[tuple[str, Any]]], store: Store) -> list
         for where, record in rows:
             if kind == "projects" and record.name in stored_names:
                 problems.append(
-                    Problem("name", record.name, t("error.csv.project_exists", name=record.name), where)
+                    Problem(
+                        "name", record.name, t("error.csv.project_exists", name=record.name), where
+                    )
                 )
             project = record.id if kind == "projects" else record.project_id
             for field, target in refs.items():
@@ -234,7 +247,9 @@ def _check_links(parsed: dict[str, list[tuple[str, Any]]], store: Store) -> list
                         continue
                     if ref not in owner.get(target, {}):
                         problems.append(
-                            Problem(field, ref, t("error.unknown_reference", kind=label(target)), where)
+                            Problem(
+                                field, ref, t("error.unknown_reference", kind=label(target)), where
+                            )
                         )
                     elif owner[target][ref] != project:
                         problems.append(

@@ -70,7 +70,9 @@ def language(lang: str | None) -> Iterator[str]:
 @cache
 def catalog(lang: str) -> dict[str, str]:
     """All ``key -> text`` pairs of one language."""
-    path = files("commlib") / "locale" / _LOCALE_DIRS[normalise(lang)] / "LC_MESSAGES" / "commlib.po"
+    path = (
+        files("commlib") / "locale" / _LOCALE_DIRS[normalise(lang)] / "LC_MESSAGES" / "commlib.po"
+    )
     with path.open("rb") as fh:
         po = read_po(fh)
     return {m.id: m.string for m in po if m.id and m.string}

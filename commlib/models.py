@@ -134,9 +134,15 @@ Item = Annotated[
     AfterValidator(_no_nul),
 ]
 Moment = Annotated[datetime, AfterValidator(_utc)]
-Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254), AfterValidator(_email)]
-TeamAddress = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_team_address)]
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=50), AfterValidator(_phone)]
+Email = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=254), AfterValidator(_email)
+]
+TeamAddress = Annotated[
+    str, StringConstraints(strip_whitespace=True), AfterValidator(_team_address)
+]
+Phone = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=50), AfterValidator(_phone)
+]
 TimeZone = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_timezone)]
 Scale = Annotated[int, Field(ge=1, le=5)]
 Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -298,9 +304,7 @@ class Milestone(Record):
     @model_validator(mode="after")
     def _acceptance(self) -> Milestone:
         if (self.accepted_by is None) != (self.accepted_on is None):
-            raise PydanticCustomError(
-                "acceptance_pair", "accepted_by and accepted_on go together"
-            )
+            raise PydanticCustomError("acceptance_pair", "accepted_by and accepted_on go together")
         return self
 
 

@@ -122,7 +122,7 @@ for _kind, *_columns in [
     )
 sa.Index("ix_contacts_when", TABLES["contacts"].c.project_id, TABLES["contacts"].c["when"])
 
-for (_kind, _field, _target) in [
+for _kind, _field, _target in [
     (k, f, target) for k, m in KINDS.items() for f, target in m.references.items()
 ]:
     if typing.get_origin(field_type(KINDS[_kind], _field)) is list:
@@ -130,10 +130,19 @@ for (_kind, _field, _target) in [
         LINKS[(_kind, _field)] = sa.Table(
             f"{_kind}_{_target}",
             metadata,
-            sa.Column(f"{owner}_id", sa.Integer, sa.ForeignKey(f"{_kind}.id", ondelete="CASCADE"),
-                      primary_key=True),
-            sa.Column(f"{_target[:-1]}_id", sa.Integer, sa.ForeignKey(f"{_target}.id"),
-                      primary_key=True, index=True),
+            sa.Column(
+                f"{owner}_id",
+                sa.Integer,
+                sa.ForeignKey(f"{_kind}.id", ondelete="CASCADE"),
+                primary_key=True,
+            ),
+            sa.Column(
+                f"{_target[:-1]}_id",
+                sa.Integer,
+                sa.ForeignKey(f"{_target}.id"),
+                primary_key=True,
+                index=True,
+            ),
             sa.Column("position", sa.Integer, nullable=False),
         )
 
@@ -190,8 +199,6 @@ def upgrade(conn: sa.Connection, from_version: int) -> list[int]:
         applied.append(version)
     if applied:
         conn.execute(
-            meta.update()
-            .where(meta.c.key == "schema_version")
-            .values(value=str(SCHEMA_VERSION))
+            meta.update().where(meta.c.key == "schema_version").values(value=str(SCHEMA_VERSION))
         )
     return applied

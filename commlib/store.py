@@ -38,7 +38,10 @@ Audience = typing.Literal["internal", "client"]
 
 
 def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
-    """A SQLAlchemy URL from a path or URL; ``None`` means ``$COMMLIB_DB`` or ``data/workbench.db``."""
+    """A SQLAlchemy URL from a path or URL.
+
+    ``None`` means ``$COMMLIB_DB``, else ``data/workbench.db`` (relative to the working folder).
+    """
     value = os.fspath(db) if db is not None else os.environ.get("COMMLIB_DB") or DEFAULT_DB
     if "://" in value:
         return value
@@ -98,7 +101,9 @@ class Store:
             self._open()
         except sa.exc.DatabaseError as err:
             self._engine.dispose()
-            raise StoreError(t("error.store.cannot_open", url=self.where, reason=_reason(err))) from err
+            raise StoreError(
+                t("error.store.cannot_open", url=self.where, reason=_reason(err))
+            ) from err
 
     # --- opening ----------------------------------------------------------------------
 
@@ -179,7 +184,9 @@ class Store:
         except sa.exc.IntegrityError as err:
             raise Conflict(t("error.store.conflict", reason=_reason(err))) from err
         except sa.exc.OperationalError as err:
-            raise StoreError(t("error.store.operational", url=self.where, reason=_reason(err))) from err
+            raise StoreError(
+                t("error.store.operational", url=self.where, reason=_reason(err))
+            ) from err
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[sa.Connection]:
@@ -221,7 +228,11 @@ class Store:
                 table = schema.TABLES[kind]
                 result = conn.execute(table.delete().where(table.c.project_id == project.id))
                 removed[kind] = result.rowcount
-            conn.execute(schema.TABLES["projects"].delete().where(schema.TABLES["projects"].c.id == project.id))
+            conn.execute(
+                schema.TABLES["projects"]
+                .delete()
+                .where(schema.TABLES["projects"].c.id == project.id)
+            )
         removed["projects"] = 1
         return removed
 
@@ -274,7 +285,9 @@ class Store:
         query = sa.select(table).order_by(table.c.id)
         if project is not None:
             ref = self.project(project)
-            query = query.where((table.c.id if kind == "projects" else table.c.project_id) == ref.id)
+            query = query.where(
+                (table.c.id if kind == "projects" else table.c.project_id) == ref.id
+            )
         if audience == "client":
             query = query.where(table.c.visibility == "client")
         with self._read() as conn:
@@ -282,7 +295,9 @@ class Store:
             for field in _link_fields(kind):
                 links = self._linked(conn, kind, field, None)
                 df[field] = [links.get(i, []) for i in df["id"]]
-        df = df.reindex(columns=[f for f in model.fields() if f in df.columns or f in _link_fields(kind)])
+        df = df.reindex(
+            columns=[f for f in model.fields() if f in df.columns or f in _link_fields(kind)]
+        )
         if audience == "client":
             df = df.drop(columns=[f for f in model.internal_fields if f in df.columns])
         return df
@@ -399,7 +414,10 @@ class Store:
             unknown = sorted(set(changes) - set(model.model_fields))
             if unknown:
                 raise InvalidRecord(
-                    [Problem(f, changes[f], t("error.validation.extra_forbidden")) for f in unknown],
+                    [
+                        Problem(f, changes[f], t("error.validation.extra_forbidden"))
+                        for f in unknown
+                    ],
                     t("error.fields_are", fields=", ".join(model.fields())),
                 )
             for fixed in ("id", "project_id", "created_at"):
@@ -418,7 +436,9 @@ class Store:
             conn.execute(table.update().where(table.c.id == record_id).values(**values))
             for field in _link_fields(kind):
                 if field in diff:
-                    self._write_links(conn, kind, field, record_id, getattr(new, field), replace=True)
+                    self._write_links(
+                        conn, kind, field, record_id, getattr(new, field), replace=True
+                    )
             entries = [
                 {
                     "project_id": new.project_id if kind != "projects" else new.id,
@@ -487,14 +507,19 @@ class Store:
         record = record.model_copy(update={"id": new_id})
         for field in _link_fields(model.kind):
             self._write_links(conn, model.kind, field, new_id, getattr(record, field))
-        self._local.known[(model.kind, new_id)] = record.project_id if model.kind != "projects" else new_id
+        self._local.known[(model.kind, new_id)] = (
+            record.project_id if model.kind != "projects" else new_id
+        )
         return record
 
     def _check_references(self, conn: sa.Connection, record: Record) -> None:
         """Every id a record points at exists and belongs to the same project."""
         problems = []
         model = type(record)
-        if model.kind != "projects" and self._project_of(conn, "projects", record.project_id) is None:
+        if (
+            model.kind != "projects"
+            and self._project_of(conn, "projects", record.project_id) is None
+        ):
             problems.append(Problem("project_id", record.project_id, t("error.unknown_project")))
         for field, target in model.references.items():
             value = getattr(record, field)
@@ -503,9 +528,13 @@ class Store:
                     continue
                 owner = self._project_of(conn, target, ref)
                 if owner is None:
-                    problems.append(Problem(field, ref, t("error.unknown_reference", kind=label(target))))
+                    problems.append(
+                        Problem(field, ref, t("error.unknown_reference", kind=label(target)))
+                    )
                 elif owner != record.project_id:
-                    problems.append(Problem(field, ref, t("error.other_project", kind=label(target))))
+                    problems.append(
+                        Problem(field, ref, t("error.other_project", kind=label(target)))
+                    )
         if problems:
             raise InvalidRecord(problems, t("error.fix_hint"))
 
@@ -524,7 +553,9 @@ class Store:
     ) -> dict[int, list[int]]:
         table = schema.LINKS[(kind, field)]
         owner, target = schema.link_columns(kind, field)
-        query = sa.select(table.c[owner], table.c[target]).order_by(table.c[owner], table.c.position)
+        query = sa.select(table.c[owner], table.c[target]).order_by(
+            table.c[owner], table.c.position
+        )
         if ids is not None:
             query = query.where(table.c[owner].in_(ids))
         links: dict[int, list[int]] = {}

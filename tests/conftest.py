@@ -30,7 +30,7 @@ TRICKY = [
     "+86 138 0013 8000",
     "-5 days, then @mention",
     "'already quoted",
-    "line one\nline two, with \"quotes\"",
+    'line one\nline two, with "quotes"',
     "@SUM(A1:A9)",
 ]
 
@@ -150,10 +150,24 @@ def fill(store: Store) -> Project:
     )
     store.add_all(
         [
-            Question(project_id=p.id, survey_id=survey.id, code="Q1", type="nps", text="推荐意愿",
-                     options=[str(i) for i in range(11)], position=1),
-            Question(project_id=p.id, survey_id=survey.id, code="Q2", type="multi",
-                     text="哪些方面做得好？", options=["沟通及时", "文档", TRICKY[1]], position=2),
+            Question(
+                project_id=p.id,
+                survey_id=survey.id,
+                code="Q1",
+                type="nps",
+                text="推荐意愿",
+                options=[str(i) for i in range(11)],
+                position=1,
+            ),
+            Question(
+                project_id=p.id,
+                survey_id=survey.id,
+                code="Q2",
+                type="multi",
+                text="哪些方面做得好？",
+                options=["沟通及时", "文档", TRICKY[1]],
+                position=2,
+            ),
         ]
     )
     store.add(
@@ -180,17 +194,36 @@ def fill(store: Store) -> Project:
             milestone_ids=[m.id],
         )
     )
-    store.add(Decision(project_id=p.id, title="采用分批上线", decided_on=date(2026, 3, 5),
-                       contact_id=contact.id))
-    store.add(Lesson(project_id=p.id, title="尽早确认数据口径", recorded_on=date(2026, 4, 1),
-                     what_happened=TRICKY[1]))
+    store.add(
+        Decision(
+            project_id=p.id,
+            title="采用分批上线",
+            decided_on=date(2026, 3, 5),
+            contact_id=contact.id,
+        )
+    )
+    store.add(
+        Lesson(
+            project_id=p.id,
+            title="尽早确认数据口径",
+            recorded_on=date(2026, 4, 1),
+            what_happened=TRICKY[1],
+        )
+    )
     store.update("risks", risk.id, probability=4, at=datetime(2026, 3, 15, tzinfo=UTC))
-    store.update("milestones", m.id, current_due=date(2026, 5, 15),
-                 at=datetime(2026, 3, 25, tzinfo=UTC))
-    store.update("follow_ups", follow.id, status="done", done_on=date(2026, 3, 9),
-                 at=datetime(2026, 3, 9, tzinfo=UTC))
-    store.update("stakeholders", li.id, engagement_current="supportive",
-                 at=datetime(2026, 3, 20, tzinfo=UTC))
+    store.update(
+        "milestones", m.id, current_due=date(2026, 5, 15), at=datetime(2026, 3, 25, tzinfo=UTC)
+    )
+    store.update(
+        "follow_ups",
+        follow.id,
+        status="done",
+        done_on=date(2026, 3, 9),
+        at=datetime(2026, 3, 9, tzinfo=UTC),
+    )
+    store.update(
+        "stakeholders", li.id, engagement_current="supportive", at=datetime(2026, 3, 20, tzinfo=UTC)
+    )
     return p
 
 

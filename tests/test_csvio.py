@@ -24,7 +24,7 @@ def roundtrip(store: Store, tmp_path: Path) -> tuple[Path, Path, Store]:
 def same_files(a: Path, b: Path) -> bool:
     names = sorted(p.name for p in a.iterdir())
     assert names == sorted(p.name for p in b.iterdir())
-    match, mismatch, errors = filecmp.cmpfiles(a, b, names, shallow=False)
+    _match, mismatch, errors = filecmp.cmpfiles(a, b, names, shallow=False)
     return not mismatch and not errors
 
 
@@ -48,7 +48,9 @@ def test_formula_cells_are_neutralised(filled, tmp_path):
     export_csv(filled, tmp_path)
     with (tmp_path / "contacts.csv").open(encoding="utf-8-sig", newline="") as fh:
         cells = [c for row in csv.reader(fh) for c in row]
-    dangerous = [c for c in cells if c and c[0] in "=+-@" and not c.lstrip("-").replace(".", "").isdigit()]
+    dangerous = [
+        c for c in cells if c and c[0] in "=+-@" and not c.lstrip("-").replace(".", "").isdigit()
+    ]
     assert dangerous == []
     assert "'-5 days, then @mention" in cells and "'@SUM(A1:A9)" in cells
     assert "-2" in cells  # numbers stay numbers
@@ -94,7 +96,12 @@ def _edit(path: Path, row: int, column: str, value: str) -> None:
     [
         ("risks.csv", "probability", "7", "risks.csv row 2, probability = '7': must be at most 5"),
         ("risks.csv", "review_due", "2026-02-30", "review_due = '2026-02-30': not a real date"),
-        ("contacts.csv", "stakeholder_ids", "[1,99]", "stakeholder_ids = 99: no such record among Stakeholders"),
+        (
+            "contacts.csv",
+            "stakeholder_ids",
+            "[1,99]",
+            "stakeholder_ids = 99: no such record among Stakeholders",
+        ),
         ("contacts.csv", "channel", "fax", "use one of 'meeting', 'video'"),
         ("follow_ups.csv", "contact_id", "77", "contact_id = 77: no such record among Contacts"),
         ("projects.csv", "goals", "[unclosed", "not valid JSON"),

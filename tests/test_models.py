@@ -50,8 +50,13 @@ def test_messages_follow_the_language():
 
 
 def test_chinese_text_is_first_class():
-    s = Stakeholder(project_id=1, name="欧阳娜娜", organisation="上海华辰智能制造有限公司",
-                    role="首席信息官", timezone="Asia/Shanghai")
+    s = Stakeholder(
+        project_id=1,
+        name="欧阳娜娜",
+        organisation="上海华辰智能制造有限公司",
+        role="首席信息官",
+        timezone="Asia/Shanghai",
+    )
     assert s.name == "欧阳娜娜"
 
 
@@ -104,11 +109,21 @@ def test_moments_are_kept_in_utc():
 
 def test_acceptance_and_decisions_need_their_dates():
     with pytest.raises(InvalidRecord):
-        validate(Milestone, dict(project_id=1, name="M", baseline_due="2026-01-01",
-                                 current_due="2026-01-01", accepted_by=3))
+        validate(
+            Milestone,
+            dict(
+                project_id=1,
+                name="M",
+                baseline_due="2026-01-01",
+                current_due="2026-01-01",
+                accepted_by=3,
+            ),
+        )
     with pytest.raises(InvalidRecord):
-        validate(ChangeRequest, dict(project_id=1, title="CR", requested_on="2026-01-01",
-                                     decision="approved"))
+        validate(
+            ChangeRequest,
+            dict(project_id=1, title="CR", requested_on="2026-01-01", decision="approved"),
+        )
 
 
 def test_unknown_fields_are_refused():
@@ -126,8 +141,9 @@ def test_validation_on_assignment():
         r.probability = 6
 
 
-@given(st.one_of(st.text(), st.integers(), st.floats(allow_nan=False), st.dates(),
-                 st.lists(st.text())))
+@given(
+    st.one_of(st.text(), st.integers(), st.floats(allow_nan=False), st.dates(), st.lists(st.text()))
+)
 def test_text_form_is_stable(value):
     assert to_text(value) == to_text(value)
     assert isinstance(to_text(value), str)

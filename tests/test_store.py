@@ -15,8 +15,8 @@ from commlib import (
     Stakeholder,
     Store,
     StoreError,
+    schema,
 )
-from commlib import schema
 from commlib.store import resolve_url
 
 from .conftest import DATA, fill
@@ -27,7 +27,9 @@ def test_default_store_comes_from_the_environment(monkeypatch, tmp_path):
     assert resolve_url(None) == f"sqlite:///{tmp_path / 'x.db'}"
     monkeypatch.delenv("COMMLIB_DB")
     assert resolve_url(None).endswith("/data/workbench.db")
-    assert resolve_url("postgresql+psycopg://u@127.0.0.1/db") == "postgresql+psycopg://u@127.0.0.1/db"
+    assert (
+        resolve_url("postgresql+psycopg://u@127.0.0.1/db") == "postgresql+psycopg://u@127.0.0.1/db"
+    )
 
 
 def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(store):
@@ -133,8 +135,9 @@ def test_counts_per_project(filled):
 
 def test_imported_items_are_deduplicated_by_source_id(filled):
     p = filled.project("华辰 ERP 升级")
-    again = Contact(project_id=p.id, when=datetime(2026, 3, 2), source="eml",
-                    source_id="<abc@huachen.cn>")
+    again = Contact(
+        project_id=p.id, when=datetime(2026, 3, 2), source="eml", source_id="<abc@huachen.cn>"
+    )
     with pytest.raises(Conflict, match="already imported"):
         filled.add(again)
 
@@ -186,8 +189,10 @@ def test_the_first_version_store_opens_and_upgrades(tmp_path):
 def _columns(store):
     with store._read() as conn:
         inspector = sa.inspect(conn)
-        return {t: sorted(c["name"] for c in inspector.get_columns(t))
-                for t in inspector.get_table_names()}
+        return {
+            t: sorted(c["name"] for c in inspector.get_columns(t))
+            for t in inspector.get_table_names()
+        }
 
 
 def test_upgrades_run_on_open_in_one_transaction(tmp_path, monkeypatch):

@@ -1,0 +1,103 @@
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from commlib import Store
+from commlib.cli import cli
+
+from .conftest import fill
+
+
+@pytest.fixture
+def run(tmp_path):
+    db = tmp_path / "cli.db"
+
+    def invoke(*args, lang="en"):
+        runner = CliRunner()
+        return runner.invoke(cli, ["--db", str(db), "--lang", lang, *args], catch_exceptions=False)
+
+    invoke.db = db
+    return invoke
+
+
+def test_init_says_where_the_store_is(run):
+    result = run("init")
+    assert result.exit_code == 0
+    assert str(run.db) in result.output and "schema version 1" in result.output
+
+
+def test_status_json_lists_projects_and_counts(run):
+    fill(Store(run.db))
+    result = run("status", "--json")
+    payload = json.loads(result.output)
+    assert payload["projects"][0]["name"] == "华辰 ERP 升级"
+    assert payload["projects"][0]["counts"]["contacts"] == 2
+    assert payload["store"] == str(run.db)
+
+
+def test_status_table_in_chinese(run):
+    fill(Store(run.db))
+    result = run("status", lang="zh")
+    assert "沟通记录" in result.output and "华辰 ERP 升级" in result.output
+    assert "存储：" in result.output
+
+
+def test_csv_round_trip_through_the_cli(run, tmp_path):
+    fill(Store(run.db))
+    assert run("export-csv", str(tmp_path / "a")).exit_code == 0
+    other = tmp_path / "other.db"
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--db", str(other), "import-csv", str(tmp_path / "a")])
+    assert result.exit_code == 0, result.output
+    assert "Imported" in result.output
+    runner.invoke(cli, ["--db", str(other), "export-csv", str(tmp_path / "b")])
+    for path in (tmp_path / "a").iterdir():
+        assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes()
+
+
+def test_bad_input_is_one_line_with_a_non_zero_exit(run, tmp_path):
+    fill(Store(run.db))
+    run("export-csv", str(tmp_path / "dump"))
+    risks = tmp_path / "dump" / "risks.csv"
+    risks.write_text(
+        risks.read_text(encoding="utf-8-sig").replace(",2026-04-01,", ",2026-02-30,"),
+        encoding="utf-8-sig",
+    )
+    target = tmp_path / "target.db"
+    result = CliRunner().invoke(cli, ["--db", str(target), "import-csv", str(tmp_path / "dump")])
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1
+    assert result.output.startswith("Error: risks.csv row 2, review_due = '2026-02-30'")
+    assert "Traceback" not in result.output
+    assert Store(target).counts() == {}
+
+
+def test_unknown_project_and_unreadable_store(run, tmp_path):
+    result = run("export-csv", str(tmp_path / "x"), "--project", "nope")
+    assert result.exit_code == 1 and "no project 'nope'" in result.output
+    text = tmp_path / "notes.txt"
+    text.write_text("not a database " * 100)
+    result = CliRunner().invoke(cli, ["--db", str(text), "status"])
+    assert result.exit_code == 1 and "cannot open the store" in result.output
+
+
+def test_the_console_script_is_installed(tmp_path):
+    env = {"COMMLIB_DB": str(tmp_path / "s.db"), "COMMLIB_LANG": "en", "PATH": ""}
+    result = subprocess.run(
+        [sys.executable, "-m", "commlib.cli", "status", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert json.loads(result.stdout)["projects"] == []
+    script = subprocess.run(
+        [str(__import__("pathlib").Path(sys.executable).parent / "commlib"), "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert script.returncode == 0 and "export-csv" in script.stdout

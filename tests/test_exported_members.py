@@ -1,0 +1,43 @@
+import commlib
+
+
+def test_public_api():
+    assert sorted(commlib.__all__) == sorted(
+        [
+            "KINDS",
+            "BadFile",
+            "Change",
+            "ChangeRequest",
+            "CommlibError",
+            "Conflict",
+            "Contact",
+            "Decision",
+            "FollowUp",
+            "InvalidRecord",
+            "Lesson",
+            "Milestone",
+            "NotFound",
+            "Problem",
+            "Project",
+            "Question",
+            "Record",
+            "Response",
+            "Risk",
+            "Stakeholder",
+            "Store",
+            "StoreError",
+            "Survey",
+            "__version__",
+            "get_language",
+            "language",
+            "set_language",
+            "t",
+        ]
+    )
+    for name in commlib.__all__:
+        assert hasattr(commlib, name), name
+
+
+def test_one_base_exception():
+    for name in ["BadFile", "Conflict", "InvalidRecord", "NotFound", "StoreError"]:
+        assert issubclass(getattr(commlib, name), commlib.CommlibError)
