@@ -256,3 +256,22 @@ def test_memory_store(tmp_path):
     store = Store("sqlite://")
     fill(store)
     assert store.counts()["华辰 ERP 升级"]["contacts"] == 2
+
+
+def test_a_conflict_part_way_writes_nothing(store):
+    with pytest.raises(Conflict, match="already exists"):
+        store.add_all(
+            [
+                Project(name="A", client="C", start=date(2026, 1, 5)),
+                Project(name="A", client="D", start=date(2026, 1, 5)),
+            ]
+        )
+    assert store.counts() == {}
+
+
+def test_the_schema_is_portable_to_postgresql():
+    from sqlalchemy.dialects import postgresql
+
+    for table in schema.metadata.sorted_tables:
+        ddl = str(sa.schema.CreateTable(table).compile(dialect=postgresql.dialect()))
+        assert "CREATE TABLE" in ddl
