@@ -2,8 +2,9 @@
 
 Every user-facing string has a key (``field.probability``, ``enum.channel.email``,
 ``error.not_found.project``). The translations live in gettext ``.po`` files,
-``commlib/locale/{zh_CN,en}/LC_MESSAGES/commlib.po``, read with Babel, so any
-translator's tool (Poedit, Weblate, Crowdin) can edit them.
+``commlib/locale/{zh_CN,en}/LC_MESSAGES/*.po`` (one file per area: ``commlib.po`` for
+the core, ``contacts.po``...), read with Babel, so any translator's tool (Poedit,
+Weblate, Crowdin) can edit them. Together they form one catalog; a key lives in one file.
 
     >>> from commlib.i18n import t, language
     >>> with language("zh"):
@@ -70,12 +71,25 @@ def language(lang: str | None) -> Iterator[str]:
 @cache
 def catalog(lang: str) -> dict[str, str]:
     """All ``key -> text`` pairs of one language."""
-    path = (
-        files("commlib") / "locale" / _LOCALE_DIRS[normalise(lang)] / "LC_MESSAGES" / "commlib.po"
-    )
-    with path.open("rb") as fh:
-        po = read_po(fh)
-    return {m.id: m.string for m in po if m.id and m.string}
+    merged: dict[str, str] = {}
+    for keys in _read(lang).values():
+        merged |= keys
+    return merged
+
+
+def catalog_files(lang: str) -> dict[str, list[str]]:
+    """``file name -> keys`` of one language (a test checks no key is in two files)."""
+    return {name: list(keys) for name, keys in _read(lang).items()}
+
+
+def _read(lang: str) -> dict[str, dict[str, str]]:
+    folder = files("commlib") / "locale" / _LOCALE_DIRS[normalise(lang)] / "LC_MESSAGES"
+    found = {}
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if path.name.endswith(".po"):
+            with path.open("rb") as fh:
+                found[path.name] = {m.id: m.string for m in read_po(fh) if m.id and m.string}
+    return found
 
 
 def t(key: str, lang: str | None = None, /, **values: object) -> str:

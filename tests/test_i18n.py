@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 import commlib
-from commlib.i18n import catalog, enum_label, label, language, normalise, t
+from commlib.i18n import catalog, catalog_files, enum_label, label, language, normalise, t
 from commlib.models import ENUMS, KINDS, Change
 
 SOURCE = Path(commlib.__file__).parent
@@ -18,6 +18,14 @@ def placeholders(text):
 
 def test_both_languages_have_the_same_keys():
     assert set(catalog("zh")) == set(catalog("en"))
+    assert {f: set(k) for f, k in catalog_files("zh").items()} == {
+        f: set(k) for f, k in catalog_files("en").items()
+    }
+
+
+def test_a_key_lives_in_one_file():
+    keys = [k for ks in catalog_files("en").values() for k in ks]
+    assert len(keys) == len(set(keys))
 
 
 @pytest.mark.parametrize("key", sorted(catalog("en")))

@@ -74,3 +74,5 @@ def test_translations_ship_with_the_package():
     data = PYPROJECT["tool"]["setuptools"]["package-data"]["commlib"]
     assert "locale/*/LC_MESSAGES/*.po" in data
     assert len(list((ROOT / "commlib/locale").glob("*/LC_MESSAGES/commlib.po"))) == 2
+    wheel_files = {p.name for p in (ROOT / "commlib/locale/en/LC_MESSAGES").iterdir()}
+    assert wheel_files == {p.name for p in (ROOT / "commlib/locale/zh_CN/LC_MESSAGES").iterdir()}
