@@ -480,12 +480,17 @@ def model_for(kind: str) -> type[Record]:
 
 
 def field_type(model: type[BaseModel], name: str) -> Any:
-    """The bare type of a field: ``int | None`` -> ``int``, ``list[int]`` stays."""
+    """The bare type of a field: ``Annotated[int, ...] | None`` -> ``int``; ``list[int]`` stays."""
     annotation = model.model_fields[name].annotation
-    args = [a for a in typing.get_args(annotation) if a is not type(None)]
-    if typing.get_origin(annotation) in (typing.Union, _UnionType) and len(args) == 1:
-        annotation = args[0]
-    return annotation
+    while True:
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        origin = typing.get_origin(annotation)
+        if origin in (typing.Union, _UnionType) and len(args) == 1:
+            annotation = args[0]
+        elif origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        else:
+            return annotation
 
 
 _UnionType = type(int | None)

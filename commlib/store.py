@@ -276,11 +276,11 @@ class Store:
         ``audience="client"`` keeps only records marked ``client`` and drops the fields
         that are internal by nature (notes, stakeholders' e-mail and phone).
         """
-        if kind == "history":
-            return self.history(project)
-        model = model_for(kind)
         if audience not in ("internal", "client"):
             raise InvalidRecord([Problem("audience", audience, t("error.audience"))])
+        if kind == "history":
+            return self.history(project, audience=audience)
+        model = model_for(kind)
         table = schema.TABLES[kind]
         query = sa.select(table).order_by(table.c.id)
         if project is not None:
@@ -309,11 +309,34 @@ class Store:
         kind: str | None = None,
         record_id: int | None = None,
         since: datetime | None = None,
+        audience: Audience = "internal",
     ) -> pd.DataFrame:
-        """Changes to tracked fields, oldest first: when, which record, field, old and new value."""
+        """Changes to tracked fields, oldest first: when, which record, field, old and new value.
+
+        ``audience="client"`` keeps only changes to records marked ``client``, and never
+        to fields that are internal by nature.
+        """
         query = self._history_query(project, kind=kind, record_id=record_id, since=since)
         with self._read() as conn:
-            return pd.read_sql(query, conn)
+            df = pd.read_sql(query, conn)
+            if audience == "client" and not df.empty:
+                keep = []
+                for record_kind, group in df.groupby("record_kind"):
+                    table = schema.TABLES[str(record_kind)]
+                    shared = set(
+                        conn.execute(
+                            sa.select(table.c.id).where(
+                                table.c.id.in_(group["record_id"].unique().tolist()),
+                                table.c.visibility == "client",
+                            )
+                        ).scalars()
+                    )
+                    hidden = KINDS[str(record_kind)].internal_fields
+                    keep += group.index[
+                        group["record_id"].isin(shared) & ~group["field"].isin(hidden)
+                    ].tolist()
+                df = df.loc[sorted(keep)].reset_index(drop=True)
+        return df
 
     def changes(self, project: str | int | Project | None = None) -> list[Change]:
         """The history as records, oldest first."""

@@ -101,3 +101,20 @@ def test_the_console_script_is_installed(tmp_path):
         env=env,
     )
     assert script.returncode == 0 and "export-csv" in script.stdout
+
+
+def test_demo_then_status_lists_both_projects_with_every_kind(run):
+    from commlib.demo import DEMO_PROJECTS
+
+    result = run("demo", "--today", "2026-11-23")
+    assert result.exit_code == 0, result.output
+    assert str(run.db) in result.output
+    payload = json.loads(run("status", "--json").output)
+    names = [p["name"] for p in payload["projects"]]
+    assert sorted(names) == sorted(DEMO_PROJECTS.values())
+    for project in payload["projects"]:
+        assert all(n > 0 for n in project["counts"].values()), project
+    again = run("demo")
+    assert again.exit_code == 1 and "--replace" in again.output
+    assert run("demo", "--replace", "--lang", "en", "--today", "2026-11-23").exit_code == 0
+    assert json.loads(run("status", "--json").output) == payload

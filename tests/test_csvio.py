@@ -171,3 +171,13 @@ def test_not_a_folder(tmp_path):
 def test_export_one_project(filled, tmp_path):
     written = export_csv(filled, tmp_path, project="华辰 ERP 升级")
     assert written["projects"] == 1 and written["contacts"] == 2
+
+
+def test_round_trip_of_the_demo_workbench_is_exact(tmp_path):
+    from commlib.demo import build_demo
+
+    demo = Store(tmp_path / "demo.db")
+    build_demo(demo, today=__import__("datetime").date(2026, 11, 23))
+    first, second, other = roundtrip(demo, tmp_path)
+    assert same_files(first, second)
+    assert other.counts() == demo.counts()

@@ -116,7 +116,7 @@ def test_client_frames_hide_internal_records_and_fields(filled):
     client = filled.frame("stakeholders", audience="client")
     assert len(internal) == 2 and len(client) == 1
     assert {"email", "phone", "notes"}.isdisjoint(client.columns)
-    assert "INTERNAL-SENTINEL" not in client.to_json(force_ascii=False)
+    assert "INTERNAL-SENTINEL" not in client.to_json(force_ascii=False, date_format="iso")
     assert len(filled.frame("contacts", audience="client")) == 1
 
 
@@ -275,3 +275,25 @@ def test_the_schema_is_portable_to_postgresql():
     for table in schema.metadata.sorted_tables:
         ddl = str(sa.schema.CreateTable(table).compile(dialect=postgresql.dialect()))
         assert "CREATE TABLE" in ddl
+
+
+def test_client_history_only_shows_shared_records(filled):
+    internal = filled.history()
+    client = filled.frame("history", audience="client")
+    # the risk, milestone, follow-up and Li Na are internal; nothing of theirs is shared
+    assert len(internal) == 4 and client.empty
+    filled.update("risks", 1, visibility="client", at=datetime(2026, 3, 30, tzinfo=UTC))
+    filled.update("risks", 1, impact=5, at=datetime(2026, 4, 2, tzinfo=UTC))
+    client = filled.history(audience="client")
+    assert client["field"].tolist() == ["probability", "impact"]
+
+
+def test_columns_have_real_types(filled):
+    contacts = filled.frame("contacts")
+    assert contacts["sentiment"].dtype.kind in "if"
+    assert str(contacts["created_at"].dt.tz) == "UTC"
+    assert filled.frame("risks")["cost_impact"].dtype.kind == "f"
+    for table in schema.metadata.sorted_tables:
+        for column in table.columns:
+            if column.name in ("created_at", "updated_at", "when", "submitted_at", "changed_at"):
+                assert isinstance(column.type, schema.UTCDateTime), (table.name, column.name)
