@@ -30,6 +30,7 @@ from .models import (
     FollowUp,
     Lesson,
     Milestone,
+    PlanItem,
     Project,
     Question,
     Response,
@@ -1001,6 +1002,7 @@ def build_demo(
 def _build(d: _Demo) -> Project:
     project = _project(d)
     _stakeholders(d)
+    _plan(d)
     _milestones(d)
     _contacts(d)
     _follow_ups(d)
@@ -1192,6 +1194,45 @@ def _stakeholders(d: _Demo) -> None:
         d.people[row.key] = stored
         for since, value in row.engagement[1:]:
             d.later("stakeholders", stored.id, d.working(d.day(since)), engagement_current=value)
+
+
+#: the communication plan: (audience: a quadrant or a person's key, zh, en, channel, cadence)
+PLAN = (
+    (
+        "manage_closely",
+        "项目周例会与进度汇报",
+        "Weekly status meeting and progress report",
+        "meeting",
+        7,
+    ),
+    ("keep_satisfied", "双周高层简报", "Biweekly executive briefing", "email", 14),
+    ("keep_informed", "项目双周报", "Fortnightly project newsletter", "email", 14),
+    ("monitor", "月度项目通讯", "Monthly project bulletin", "email", 30),
+    ("sponsor", "与项目发起人一对一沟通", "One-to-one with the sponsor", "meeting", 14),
+    ("ops", "生产部上线准备电话会", "Go-live readiness call with operations", "phone", 7),
+)
+
+
+def _plan(d: _Demo) -> None:
+    created = d.at(d.start, 15)
+    records = []
+    for audience, zh, en, channel, cadence in PLAN:
+        person = d.people.get(audience)
+        records.append(
+            PlanItem(
+                project_id=d.project_id,
+                what=zh if d.lang == "zh" else en,
+                quadrant=None if person else audience,
+                stakeholder_id=person.id if person else None,
+                channel=channel,
+                cadence_days=cadence,
+                owner=d.setting.team[0],
+                visibility="internal" if audience == "ops" else "client",
+                notes=d.setting.notes if audience == "ops" else "",
+                created_at=created,
+            )
+        )
+    d.store.add_all(records)
 
 
 def _milestones(d: _Demo) -> None:

@@ -18,6 +18,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -41,6 +42,8 @@ QuestionType = Literal[
     "single", "multi", "rank", "likert", "nps", "rating", "numeric", "text", "matrix"
 ]
 DecisionState = Literal["pending", "approved", "rejected", "deferred"]
+#: the four boxes of the power/interest grid
+Quadrant = Literal["manage_closely", "keep_satisfied", "keep_informed", "monitor"]
 
 ENUMS: dict[str, tuple[str, ...]] = {
     "visibility": typing.get_args(Visibility),
@@ -54,6 +57,7 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "risk_status": typing.get_args(RiskStatus),
     "question_type": typing.get_args(QuestionType),
     "decision": typing.get_args(DecisionState),
+    "quadrant": typing.get_args(Quadrant),
 }
 
 # --- value types ------------------------------------------------------------------------
@@ -246,6 +250,74 @@ class Stakeholder(Record):
     interest: Scale = 3
     engagement_current: Engagement = "neutral"
     engagement_desired: Engagement = "supportive"
+
+
+#: power or interest at or above this (on 1–5) counts as high in the grid
+HIGH = 4
+
+#: what the plan proposes for each quadrant: (channel, cadence in days)
+QUADRANT_DEFAULTS: dict[str, tuple[str, int]] = {
+    "manage_closely": ("meeting", 7),
+    "keep_satisfied": ("email", 14),
+    "keep_informed": ("email", 14),
+    "monitor": ("email", 30),
+}
+
+
+def quadrant_of(power: int, interest: int) -> str:
+    """The power/interest box a stakeholder falls in (high means ``>= HIGH``)."""
+    if power >= HIGH:
+        return "manage_closely" if interest >= HIGH else "keep_satisfied"
+    return "keep_informed" if interest >= HIGH else "monitor"
+
+
+#: cadence words people write, in days
+CADENCES = {
+    "daily": 1,
+    "weekly": 7,
+    "biweekly": 14,
+    "fortnightly": 14,
+    "monthly": 30,
+    "quarterly": 91,
+    "每天": 1,
+    "每周": 7,
+    "双周": 14,
+    "每两周": 14,
+    "每月": 30,
+    "每季度": 91,
+}
+
+
+def _cadence(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().lower() in CADENCES:
+        return CADENCES[value.strip().lower()]
+    return value
+
+
+class PlanItem(Record):
+    """A row of the communication plan: what goes to whom, how, and how often.
+
+    The audience is one stakeholder, or everyone in one box of the power/interest grid.
+    ``cadence_days`` accepts a number of days or a word (weekly, biweekly, monthly, 每周...).
+    """
+
+    kind: ClassVar[str] = "communication_plan"
+    references: ClassVar[dict[str, str]] = {"stakeholder_id": "stakeholders"}
+
+    what: Name
+    stakeholder_id: Id | None = None
+    quadrant: Quadrant | None = None
+    channel: Channel = "email"
+    cadence_days: Annotated[int, BeforeValidator(_cadence), Field(ge=1, le=366)] = 14
+    owner: Short = ""
+
+    @model_validator(mode="after")
+    def _one_audience(self) -> PlanItem:
+        if (self.stakeholder_id is None) == (self.quadrant is None):
+            raise PydanticCustomError(
+                "one_audience", "the audience is a stakeholder or a quadrant, not both"
+            )
+        return self
 
 
 class Contact(Record):
@@ -454,6 +526,7 @@ KINDS: dict[str, type[Record]] = {
     for m in (
         Project,
         Stakeholder,
+        PlanItem,
         Contact,
         FollowUp,
         Milestone,

@@ -21,10 +21,38 @@ from alembic.operations import Operations
 
 from .models import KINDS, Change, Record, field_type
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+
+def _v2_communication_plan(op: Operations) -> None:
+    """Version 2: the communication plan (issue: contact log and communication plan)."""
+    op.create_table(
+        "communication_plan",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column(
+            "project_id",
+            sa.Integer,
+            sa.ForeignKey("projects.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column("visibility", sa.String(8), nullable=False),
+        sa.Column("notes", sa.Text, nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=True),
+        sa.Column("updated_at", UTCDateTime(), nullable=True),
+        sa.Column("what", sa.Text, nullable=False),
+        sa.Column("stakeholder_id", sa.Integer, sa.ForeignKey("stakeholders.id"), nullable=True),
+        sa.Column("quadrant", sa.String(14), nullable=True),
+        sa.Column("channel", sa.String(7), nullable=False),
+        sa.Column("cadence_days", sa.Integer, nullable=False),
+        sa.Column("owner", sa.Text, nullable=False),
+    )
+
 
 #: version -> function that upgrades a store from ``version - 1`` to ``version``
-MIGRATIONS: dict[int, Callable[[Operations], None]] = {}
+#: (written out in full, not taken from the models, so that later changes to a model
+#: cannot change what an old upgrade does)
+MIGRATIONS: dict[int, Callable[[Operations], None]] = {2: _v2_communication_plan}
 
 
 class UTCDateTime(sa.types.TypeDecorator):

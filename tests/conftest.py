@@ -12,6 +12,7 @@ from commlib import (
     FollowUp,
     Lesson,
     Milestone,
+    PlanItem,
     Project,
     Question,
     Response,
@@ -85,6 +86,26 @@ def fill(store: Store) -> Project:
     )
     li = store.add(
         Stakeholder(project_id=p.id, name="Li Na", email="li.na@huachen.cn", created_at=t0)
+    )
+    store.add_all(
+        [
+            PlanItem(
+                project_id=p.id,
+                what="周报",
+                quadrant="manage_closely",
+                cadence_days=7,
+                channel="email",
+                owner="王芳",
+                visibility="client",
+            ),
+            PlanItem(
+                project_id=p.id,
+                what="一对一沟通",
+                stakeholder_id=zhang.id,
+                cadence_days="biweekly",
+                channel="meeting",
+            ),
+        ]
     )
     contact = store.add(
         Contact(

@@ -5,7 +5,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from commlib import Store
+from commlib import Store, schema
 from commlib.cli import cli
 
 from .conftest import fill
@@ -26,7 +26,9 @@ def run(tmp_path):
 def test_init_says_where_the_store_is(run):
     result = run("init")
     assert result.exit_code == 0
-    assert str(run.db) in result.output and "schema version 1" in result.output
+    assert (
+        str(run.db) in result.output and f"schema version {schema.SCHEMA_VERSION}" in result.output
+    )
 
 
 def test_status_json_lists_projects_and_counts(run):

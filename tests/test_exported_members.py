@@ -17,6 +17,7 @@ def test_public_api():
             "Lesson",
             "Milestone",
             "NotFound",
+            "PlanItem",
             "Problem",
             "Project",
             "Question",

@@ -10,12 +10,13 @@ from commlib import (
     Contact,
     InvalidRecord,
     Milestone,
+    PlanItem,
     Project,
     Risk,
     Stakeholder,
     language,
 )
-from commlib.models import to_text
+from commlib.models import quadrant_of, to_text
 from commlib.validation import validate
 
 
@@ -164,3 +165,34 @@ def test_names_are_one_line_of_printable_text(bad):
 
 def test_longer_text_keeps_line_breaks():
     assert Risk(project_id=1, title="x", trigger="a\nb\tc").trigger == "a\nb\tc"
+
+
+def test_plan_items_have_one_audience_and_a_cadence():
+    assert (
+        PlanItem(project_id=1, what="周报", quadrant="monitor", cadence_days="每周").cadence_days
+        == 7
+    )
+    assert (
+        PlanItem(project_id=1, what="x", stakeholder_id=2, cadence_days="monthly").cadence_days
+        == 30
+    )
+    assert "audience" in problems(PlanItem, project_id=1, what="x")["-"].message
+    with pytest.raises(InvalidRecord):
+        PlanItem(project_id=1, what="x", stakeholder_id=2, quadrant="monitor")
+    assert "cadence_days" in problems(
+        PlanItem, project_id=1, what="x", quadrant="monitor", cadence_days="sometimes"
+    )
+
+
+@pytest.mark.parametrize(
+    ("power", "interest", "box"),
+    [
+        (5, 5, "manage_closely"),
+        (4, 2, "keep_satisfied"),
+        (2, 4, "keep_informed"),
+        (3, 3, "monitor"),
+        (1, 1, "monitor"),
+    ],
+)
+def test_power_interest_quadrants(power, interest, box):
+    assert quadrant_of(power, interest) == box

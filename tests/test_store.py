@@ -10,6 +10,7 @@ from commlib import (
     Contact,
     InvalidRecord,
     NotFound,
+    PlanItem,
     Project,
     Risk,
     Stakeholder,
@@ -177,10 +178,14 @@ def test_the_first_version_store_opens_and_upgrades(tmp_path):
     copy = tmp_path / "v1.db"
     shutil.copy(DATA / "workbench-v1.db", copy)
     store = Store(copy)
+    assert store.upgraded_from == 1
     assert store.schema_version == schema.SCHEMA_VERSION
     counts = store.counts()["华辰 ERP 升级"]
+    assert counts.pop("communication_plan") == 0  # new in version 2
     assert all(n > 0 for n in counts.values())
     assert store.get("stakeholders", 1).name == "张伟"
+    store.add(PlanItem(project_id=1, what="周报", quadrant="manage_closely", cadence_days="weekly"))
+    assert store.frame("communication_plan")["cadence_days"].tolist() == [7]
     # what the current schema creates is what the upgrade produced
     fresh = Store(tmp_path / "fresh.db")
     assert _columns(store) == _columns(fresh)
@@ -190,7 +195,7 @@ def _columns(store):
     with store._read() as conn:
         inspector = sa.inspect(conn)
         return {
-            t: sorted(c["name"] for c in inspector.get_columns(t))
+            t: sorted((c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(t))
             for t in inspector.get_table_names()
         }
 
@@ -202,23 +207,26 @@ def test_upgrades_run_on_open_in_one_transaction(tmp_path, monkeypatch):
     def add_colour(op):
         op.add_column("risks", sa.Column("colour", sa.Text, nullable=True))
 
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(schema.MIGRATIONS, 2, add_colour)
+    latest = schema.SCHEMA_VERSION
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", latest + 1)
+    monkeypatch.setitem(schema.MIGRATIONS, latest + 1, add_colour)
     store = Store(path)
-    assert store.upgraded_from == 1 and store.schema_version == 2
-    assert "colour" in _columns(store)["risks"]
+    assert store.upgraded_from == latest and store.schema_version == latest + 1
+    assert "colour" in [c[0] for c in _columns(store)["risks"]]
 
     def broken(op):
         op.add_column("risks", sa.Column("size", sa.Text))
         raise RuntimeError("half-way")
 
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 3)
-    monkeypatch.setitem(schema.MIGRATIONS, 3, broken)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", latest + 2)
+    monkeypatch.setitem(schema.MIGRATIONS, latest + 2, broken)
     with pytest.raises(RuntimeError):
         Store(path)
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", latest + 1)
     again = Store(path)
-    assert again.schema_version == 2 and "size" not in _columns(again)["risks"]
+    assert again.schema_version == latest + 1 and "size" not in [
+        c[0] for c in _columns(again)["risks"]
+    ]
 
 
 def test_a_store_from_a_newer_version_is_refused(tmp_path):
