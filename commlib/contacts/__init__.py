@@ -1,0 +1,1 @@
+"""Contacts: the communication log, stakeholder register, communication plan and follow-ups."""
