@@ -260,7 +260,7 @@ class Store:
         with self._read() as conn:
             rows = [dict(r) for r in conn.execute(query).mappings()]
             for field in _link_fields(kind):
-                links = self._linked(conn, kind, field, None)
+                links = self._linked(conn, kind, field, _ids_of(query, table))
                 for row in rows:
                     row[field] = links.get(row["id"], [])
         return [model.model_validate(row) for row in rows]
@@ -293,7 +293,7 @@ class Store:
         with self._read() as conn:
             df = pd.read_sql(query, conn)
             for field in _link_fields(kind):
-                links = self._linked(conn, kind, field, None)
+                links = self._linked(conn, kind, field, _ids_of(query, table))
                 df[field] = [links.get(i, []) for i in df["id"]]
         df = df.reindex(
             columns=[f for f in model.fields() if f in df.columns or f in _link_fields(kind)]
@@ -572,15 +572,14 @@ class Store:
         return known[(kind, record_id)]
 
     def _linked(
-        self, conn: sa.Connection, kind: str, field: str, ids: list[int] | None
+        self, conn: sa.Connection, kind: str, field: str, ids: list[int] | sa.Select
     ) -> dict[int, list[int]]:
         table = schema.LINKS[(kind, field)]
         owner, target = schema.link_columns(kind, field)
         query = sa.select(table.c[owner], table.c[target]).order_by(
             table.c[owner], table.c.position
         )
-        if ids is not None:
-            query = query.where(table.c[owner].in_(ids))
+        query = query.where(table.c[owner].in_(ids))
         links: dict[int, list[int]] = {}
         for a, b in conn.execute(query):
             links.setdefault(a, []).append(b)
@@ -608,6 +607,11 @@ class Store:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _ids_of(query: sa.Select, table: sa.Table) -> sa.Select:
+    """The ids a query selects, as a subquery (to read only the links of those records)."""
+    return query.with_only_columns(table.c.id).order_by(None)
 
 
 def _link_fields(kind: str) -> list[str]:

@@ -12,13 +12,25 @@ from .i18n import has, t
 
 M = TypeVar("M", bound=pydantic.BaseModel)
 
+#: checks that span several fields: the field a form should show the message next to
+_FIELD_OF = {
+    "one_audience": "stakeholder_id",
+    "duplicate_ids": "stakeholder_ids",
+    "acceptance_pair": "accepted_on",
+    "decided_on_missing": "decided_on",
+}
+
 
 def problems(err: pydantic.ValidationError, where: str = "", data: Any = None) -> list[Problem]:
     found = []
     for item in err.errors(include_url=False):
         loc = [str(part) for part in item["loc"]]
-        field = ".".join(loc) if loc else "-"
         kind = item["type"]
+        if not loc and kind in _FIELD_OF:
+            loc = [_FIELD_OF[kind]]
+        elif not loc and kind == "date_order":
+            loc = [str(item["ctx"]["field"])]
+        field = ".".join(loc) if loc else "-"
         key = f"error.validation.{kind}"
         ctx = {k: v for k, v in (item.get("ctx") or {}).items() if k != "error"}
         if has(key):

@@ -176,7 +176,7 @@ def test_plan_items_have_one_audience_and_a_cadence():
         PlanItem(project_id=1, what="x", stakeholder_id=2, cadence_days="monthly").cadence_days
         == 30
     )
-    assert "audience" in problems(PlanItem, project_id=1, what="x")["-"].message
+    assert "audience" in problems(PlanItem, project_id=1, what="x")["stakeholder_id"].message
     with pytest.raises(InvalidRecord):
         PlanItem(project_id=1, what="x", stakeholder_id=2, quadrant="monitor")
     assert "cadence_days" in problems(

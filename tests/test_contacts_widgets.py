@@ -1,0 +1,618 @@
+"""The contact widgets, driven like a person would: set values, click, read what shows."""
+
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from commlib import Contact, FollowUp, InvalidRecord, NotFound, Problem, Project, Stakeholder
+from commlib.contacts.widgets import (
+    CommunicationPlan,
+    ContactLogger,
+    FollowUpBoard,
+    StakeholderRegister,
+    stakeholder_labels,
+)
+from commlib.i18n import t
+from commlib.models import QUADRANT_DEFAULTS
+
+P = "华辰 ERP 升级"
+
+
+def counts(store):
+    return {k: len(store.records(k, P)) for k in ("contacts", "follow_ups", "stakeholders")}
+
+
+def shown(widget):
+    """Every piece of text a widget shows (labels, descriptions, options, HTML)."""
+    found = []
+
+    def walk(node):
+        for attr in ("value", "description", "placeholder", "tooltip"):
+            value = getattr(node, attr, None)
+            if isinstance(value, str):
+                found.append(value)
+        found.extend(str(o) for o in getattr(node, "_options_labels", ()))
+        for child in getattr(node, "children", ()):
+            walk(child)
+
+    walk(widget)
+    return "\n".join(found)
+
+
+@pytest.fixture
+def shanghai(monkeypatch):
+    """The machine's local time zone is Asia/Shanghai (UTC+8) for this test."""
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def logger(filled):
+    return ContactLogger(filled, P)
+
+
+def fill_contact(logger, subject="讨论数据迁移", who=("张伟 · CIO",)):
+    logger.form["stakeholder_ids"].input.value = list(who)
+    logger.form["subject"].input.value = subject
+    logger.form["summary"].input.value = "客户同意分批上线"
+    logger.form["channel"].input.value = "phone"
+    logger.form["sentiment"].input.value = 1
+    return logger
+
+
+def add_follow_up(logger, title, owner="王芳", due=date(2026, 4, 1)):
+    row = logger.add_follow_up()
+    row.form["title"].input.value = title
+    row.form["owner"].input.value = owner
+    row.form["due"].input.value = due
+    return row
+
+
+# --- importing ---------------------------------------------------------------------------
+
+
+def test_importing_shows_nothing():
+    code = "import commlib.forms, commlib.contacts.widgets"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "" and done.stderr == ""
+
+
+def test_stakeholder_labels_are_unique():
+    people = [
+        Stakeholder(id=1, project_id=1, name="张伟", role="CIO"),
+        Stakeholder(id=2, project_id=1, name="Li Na", organisation="华辰"),
+        Stakeholder(id=3, project_id=1, name="Wang"),
+        Stakeholder(id=4, project_id=1, name="Wang"),
+    ]
+    assert stakeholder_labels(people) == {
+        1: "张伟 · CIO",
+        2: "Li Na · 华辰",
+        3: "Wang #3",
+        4: "Wang #4",
+    }
+
+
+# --- ContactLogger ---------------------------------------------------------------------
+
+
+def test_logger_speaks_the_projects_language(logger):
+    assert logger.lang == "zh"
+    text = shown(logger)
+    for expected in ("干系人", "渠道", "主题", "情绪", "可见范围", "保存", "仅内部", "最近的沟通"):
+        assert expected in text, expected
+    assert logger.form["stakeholder_ids"].input.allowed_tags == ["张伟 · CIO", "Li Na"]
+
+
+def test_logger_speaks_english_when_asked(filled):
+    text = shown(ContactLogger(filled, P, lang="en-GB"))
+    for expected in ("Stakeholders", "Channel", "Subject", "Sentiment", "Save", "Latest contacts"):
+        assert expected in text, expected
+    assert "保存" not in text
+
+
+def test_logger_is_a_box_that_shows_itself(logger):
+    import ipywidgets as w
+
+    assert isinstance(logger, w.VBox)
+    assert "application/vnd.jupyter.widget-view+json" in logger._repr_mimebundle_()
+
+
+def test_unknown_project_says_which_exist(filled):
+    with pytest.raises(NotFound, match=P):
+        ContactLogger(filled, "nope")
+
+
+def test_defaults(logger):
+    values = logger.form.values()
+    assert values["visibility"] == "internal"
+    assert values["sentiment"] is None  # "unknown"
+    assert values["stakeholder_ids"] == []
+    assert abs(values["when"] - datetime.now(UTC)) < timedelta(minutes=2)
+    assert values["when"].tzinfo is not None
+
+
+def test_save_stores_local_time_as_utc_and_clears_the_form(filled, shanghai):
+    logger = fill_contact(ContactLogger(filled, P))
+    logger.form["when"].input.value = datetime(2026, 3, 10, 9, 30)  # 09:30 in Shanghai
+    logger.form["visibility"].input.value = "client"
+    logger.save_button.click()
+    assert logger.status.level == "ok", logger.status.message
+    contact = filled.records("contacts", P)[-1]
+    assert contact.when == datetime(2026, 3, 10, 1, 30, tzinfo=UTC)
+    assert contact.stakeholder_ids == [1]
+    assert (contact.channel, contact.sentiment, contact.visibility) == ("phone", 1, "client")
+    assert contact.subject == "讨论数据迁移"
+    # the form is clear again, with a fresh "now"
+    assert logger.form["subject"].input.value == ""
+    assert logger.form["stakeholder_ids"].input.value == []
+    assert logger.form["sentiment"].input.value == ""
+    assert logger.form["visibility"].input.value == "internal"
+    assert abs(logger.form["when"].input.value - datetime.now()) < timedelta(minutes=2)
+    # the latest contacts show it first, in local time
+    latest = logger.latest.value
+    assert latest.index("讨论数据迁移") < latest.index("客户要求")
+    assert "2026-03-10 09:30" in latest
+
+
+def test_latest_contacts_are_the_ten_newest(filled):
+    project = filled.project(P)
+    filled.add_all(
+        [
+            Contact(project_id=project.id, when=datetime(2026, 5, d, tzinfo=UTC), subject=f"S{d}")
+            for d in range(1, 13)
+        ]
+    )
+    logger = ContactLogger(filled, P)
+    latest = logger.latest.value
+    assert latest.count("<tr>") == 11  # header + 10
+    assert latest.index("S12") < latest.index("S11") < latest.index("S3")
+    assert "S2<" not in latest and "S1<" not in latest
+
+
+def test_a_contact_and_two_follow_ups_in_one_save(logger, filled):
+    before = counts(filled)
+    fill_contact(logger)
+    add_follow_up(logger, "发送会议纪要")
+    add_follow_up(logger, "确认上线日期", owner="李娜", due=None)
+    logger.add_follow_up()  # left blank: ignored
+    logger.save_button.click()
+    assert logger.status.level == "ok", logger.status.message
+    after = counts(filled)
+    assert after["contacts"] == before["contacts"] + 1
+    assert after["follow_ups"] == before["follow_ups"] + 2
+    contact = filled.records("contacts", P)[-1]
+    new = filled.records("follow_ups", P)[-2:]
+    assert [f.title for f in new] == ["发送会议纪要", "确认上线日期"]
+    assert {f.contact_id for f in new} == {contact.id}
+    assert new[0].due == date(2026, 4, 1) and new[1].due is None
+    assert logger.follow_up_rows == [] and logger.follow_up_box.children == ()
+    assert "2" in logger.status.message
+
+
+def test_a_follow_up_without_a_title_stops_everything(logger, filled):
+    before = counts(filled)
+    fill_contact(logger)
+    first = add_follow_up(logger, "发送会议纪要")
+    second = add_follow_up(logger, "", owner="李娜")
+    assert logger.save() is False
+    assert counts(filled) == before
+    assert second.form.errors() == {"title": "不能为空"}
+    assert second.form["title"].error.layout.display is None
+    assert first.form.errors() == {} and logger.form.errors() == {}
+    assert logger.status.level == "error"
+    # what was typed is still there; fixing it saves all three
+    assert logger.form["subject"].input.value == "讨论数据迁移"
+    second.form["title"].input.value = "确认上线日期"
+    assert logger.save() is True
+    assert counts(filled)["follow_ups"] == before["follow_ups"] + 2
+    assert second.form.errors() == {}
+
+
+def test_problems_of_the_contact_and_its_follow_ups_show_together(logger, filled):
+    fill_contact(logger, subject="第一行\n第二行")
+    row = add_follow_up(logger, "x" * 201)
+    logger.form["when"].input.value = None
+    assert logger.save() is False
+    assert set(logger.form.errors()) == {"subject", "when"}
+    assert logger.form.errors()["when"] == t("error.validation.missing", "zh")
+    assert set(row.form.errors()) == {"title"}
+
+
+def test_the_second_follow_up_failing_in_the_store_rolls_back_the_contact(
+    logger, filled, monkeypatch
+):
+    before = counts(filled)
+    fill_contact(logger)
+    add_follow_up(logger, "发送会议纪要")
+    second = add_follow_up(logger, "确认上线日期")
+    real_add = filled.add
+    seen = []
+
+    def add(record):
+        if isinstance(record, FollowUp):
+            seen.append(record)
+            if len(seen) == 2:
+                raise InvalidRecord([Problem("owner", "李娜", "owner has left")])
+        return real_add(record)
+
+    monkeypatch.setattr(filled, "add", add)
+    assert logger.save() is False
+    assert len(seen) == 2  # the contact and the first follow-up were written, then undone
+    monkeypatch.undo()
+    assert counts(filled) == before
+    assert second.form.errors() == {"owner": "owner has left"}
+
+
+def test_save_never_raises_on_an_unexpected_error(logger, filled, monkeypatch):
+    before = counts(filled)
+    fill_contact(logger)
+    add_follow_up(logger, "发送会议纪要")
+
+    def broken(record):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(filled, "add", broken)
+    logger.save_button.click()  # does not raise
+    assert logger.status.level == "error"
+    assert "RuntimeError" in logger.status.message and "未保存" in logger.status.message
+    monkeypatch.undo()
+    assert counts(filled) == before
+    assert logger.form["subject"].input.value == "讨论数据迁移"  # nothing typed is lost
+
+
+def test_a_store_error_shows_its_message(logger, filled, monkeypatch):
+    from commlib import StoreError
+
+    def locked():
+        raise StoreError("the store is locked by another program")
+
+    fill_contact(logger)
+    monkeypatch.setattr(filled, "transaction", locked)
+    assert logger.save() is False
+    assert logger.status.message == "the store is locked by another program"
+
+
+def test_removing_a_follow_up_row(logger, filled):
+    row = add_follow_up(logger, "不需要了")
+    row.remove_button.click()
+    assert logger.follow_up_rows == []
+    fill_contact(logger)
+    before = counts(filled)
+    assert logger.save() is True
+    assert counts(filled)["follow_ups"] == before["follow_ups"]
+
+
+def test_someone_not_in_the_register_is_named_next_to_the_field(store):
+    p = store.add(Project(name="Atlas", client="Acme", start=date(2026, 1, 5), language="en"))
+    logger = ContactLogger(store, p.name)
+    assert logger.form["stakeholder_ids"].input.allowed_tags == []  # (allows any tag)
+    logger.form["stakeholder_ids"].input.value = ["Nobody"]
+    assert logger.save() is False
+    assert logger.form.errors() == {"stakeholder_ids": "not in the register: Nobody"}
+    assert store.records("contacts") == []
+
+
+def test_a_contact_with_nobody_and_no_subject_is_fine(logger, filled):
+    before = counts(filled)
+    assert logger.save() is True
+    assert counts(filled)["contacts"] == before["contacts"] + 1
+
+
+# --- StakeholderRegister ---------------------------------------------------------------
+
+
+@pytest.fixture
+def register(filled):
+    return StakeholderRegister(filled, P)
+
+
+def test_register_table(register):
+    table = register.table.value
+    for expected in ("张伟", "华辰", "CIO", "Li Na", "重点管理", "监督", "中立", "支持", "权力"):
+        assert expected in table, expected
+    assert register.chooser.options[0][1] == register.NEW
+    assert [label for label, _ in register.chooser.options[1:]] == ["张伟 · CIO", "Li Na"]
+
+
+def test_register_in_english(filled):
+    register = StakeholderRegister(filled, P, lang="en")
+    assert "Manage closely" in register.table.value
+    assert "Preferred channel" in shown(register)
+
+
+def test_add_a_stakeholder(register, filled):
+    form = register.form
+    form["name"].input.value = "赵敏"
+    form["role"].input.value = "财务总监"
+    form["email"].input.value = "zhao.min@huachen.cn"
+    form["timezone"].input.value = "Europe/London"
+    form["language"].input.value = "en"
+    form["power"].input.value = 5
+    form["interest"].input.value = 2
+    register.save_button.click()
+    assert register.status.level == "ok", register.status.message
+    zhao = filled.records("stakeholders", P)[-1]
+    assert (zhao.name, zhao.role, zhao.timezone, zhao.language) == (
+        "赵敏",
+        "财务总监",
+        "Europe/London",
+        "en",
+    )
+    assert (zhao.power, zhao.interest) == (5, 2)
+    assert "赵敏" in register.table.value and "令其满意" in register.table.value
+    assert register.chooser.value == register.NEW and form["name"].input.value == ""
+
+
+def test_the_project_language_is_stored_as_none(register, filled):
+    register.form["name"].input.value = "Ann"
+    assert register.save() is True
+    assert filled.records("stakeholders", P)[-1].language is None
+
+
+def test_an_invalid_email_shows_next_to_the_field_and_writes_nothing(register, filled):
+    before = counts(filled)
+    register.form["name"].input.value = "赵敏"
+    register.form["email"].input.value = "zhao.min@"
+    register.form["timezone"].input.value = "Mars/Olympus"
+    register.save_button.click()
+    assert counts(filled) == before
+    errors = register.form.errors()
+    assert set(errors) == {"email", "timezone"}
+    assert errors["email"].startswith("不是有效邮箱")
+    assert "<span" in register.form["email"].error.value
+    assert register.form["name"].input.value == "赵敏"  # kept for fixing
+
+
+def test_edit_keeps_engagement_history(register, filled):
+    register.chooser.value = 1
+    assert register.form["name"].input.value == "张伟"
+    assert register.form["email"].input.value == "zhang.wei@huachen.cn"
+    assert register.form["power"].input.value == 5
+    register.form["engagement_current"].input.value = "supportive"
+    register.save_button.click()
+    assert register.status.level == "ok", register.status.message
+    assert filled.get("stakeholders", 1).engagement_current == "supportive"
+    history = filled.history(P, kind="stakeholders", record_id=1)
+    assert list(history["field"]) == ["engagement_current"]
+    assert (history["old"].iloc[0], history["new"].iloc[0]) == ("neutral", "supportive")
+    assert register.chooser.value == 1  # still editing the same person
+    assert counts(filled)["stakeholders"] == 2
+
+
+def test_an_invalid_edit_writes_nothing(register, filled):
+    register.edit(2)
+    register.form["email"].input.value = "li.na at huachen"
+    assert register.save() is False
+    assert filled.get("stakeholders", 2).email == "li.na@huachen.cn"
+    assert "email" in register.form.errors()
+
+
+def test_choosing_new_clears_the_form(register):
+    register.edit(1)
+    register.form["email"].show_error("old")
+    register.edit(None)
+    assert register.form["name"].input.value == ""
+    assert register.form.errors() == {}
+
+
+def test_a_new_stakeholder_reaches_the_logger_and_the_plan(filled):
+    logger = ContactLogger(filled, P)
+    plan = CommunicationPlan(filled, P)
+    register = StakeholderRegister(filled, P)
+    register.form["name"].input.value = "赵敏"
+    register.form["role"].input.value = "CFO"
+    assert register.save() is True
+    assert "赵敏 · CFO" in logger.form["stakeholder_ids"].input.allowed_tags
+    assert "s:3" in plan.rows[0].form["audience"].input._options_values
+
+
+# --- CommunicationPlan -----------------------------------------------------------------
+
+
+@pytest.fixture
+def plan(filled):
+    return CommunicationPlan(filled, P)
+
+
+def test_plan_rows(plan):
+    first, second = plan.rows
+    assert first.form["audience"].input.value == "q:manage_closely"
+    assert first.form["audience"].input.label == "象限：重点管理"
+    assert first.form["cadence"].input.value == "每周"
+    assert second.form["audience"].input.label == "张伟 · CIO"
+    assert second.form["cadence"].input.value == "双周"
+    assert "沟通对象" in shown(plan) and "按象限生成建议" in shown(plan)
+
+
+def test_propose_defaults_fills_quadrants_with_people_and_no_row(plan, filled):
+    plan.propose_button.click()
+    assert plan.status.level == "ok", plan.status.message
+    items = filled.records("communication_plan", P)
+    assert len(items) == 3  # Li Na (3/3) is in "monitor"; "manage_closely" has a row
+    added = items[-1]
+    assert added.quadrant == "monitor"
+    assert (added.channel, added.cadence_days) == QUADRANT_DEFAULTS["monitor"]
+    assert added.what == "项目通讯：主要里程碑"
+    assert plan.rows[-1].form["cadence"].input.value == "每月"
+    plan.propose_defaults()
+    assert len(filled.records("communication_plan", P)) == 3
+    assert plan.status.level == "info"
+
+
+def test_propose_defaults_in_english(filled):
+    plan = CommunicationPlan(filled, P, lang="en")
+    plan.propose_defaults()
+    assert filled.records("communication_plan", P)[-1].what == "Newsletter: main milestones"
+    assert plan.rows[-1].form["cadence"].input.value == "monthly"
+
+
+def test_edit_a_row(plan, filled):
+    row = plan.rows[0]
+    row.form["cadence"].input.value = "每月"
+    row.form["owner"].input.value = "李雷"
+    plan.save_button.click()
+    assert plan.status.level == "ok", plan.status.message
+    item = filled.records("communication_plan", P)[0]
+    assert (item.cadence_days, item.owner) == (30, "李雷")
+    assert row.dirty is False
+
+
+def test_cadence_as_a_number_of_days(plan, filled):
+    plan.rows[1].form["cadence"].input.value = " 10 "
+    assert plan.save() is True
+    assert filled.records("communication_plan", P)[1].cadence_days == 10
+    assert plan.rows[1].form["cadence"].input.value == "10"
+
+
+def test_a_new_row(plan, filled):
+    row = plan.add_row()
+    row.form["audience"].input.value = "s:2"
+    row.form["what"].input.value = "培训安排"
+    row.form["channel"].input.value = "video"
+    assert plan.save() is True
+    item = filled.records("communication_plan", P)[-1]
+    assert (item.stakeholder_id, item.quadrant, item.what, item.channel) == (
+        2,
+        None,
+        "培训安排",
+        "video",
+    )
+    assert item.cadence_days == 14
+
+
+def test_bad_rows_show_their_problems_and_write_nothing(plan, filled):
+    plan.rows[0].form["cadence"].input.value = "经常"
+    row = plan.add_row()
+    row.form["what"].input.value = "培训安排"  # no audience
+    before = filled.records("communication_plan", P)
+    assert plan.save() is False
+    assert filled.records("communication_plan", P) == before
+    assert set(plan.rows[0].form.errors()) == {"cadence"}
+    assert set(row.form.errors()) == {"audience"}
+    assert "二者只填其一" in row.form.errors()["audience"]
+
+
+def test_remove_a_row(plan, filled):
+    plan.rows[0].remove_button.click()
+    assert len(plan.rows) == 1
+    assert [i.what for i in filled.records("communication_plan", P)] == ["一对一沟通"]
+    unsaved = plan.add_row()
+    unsaved.remove_button.click()
+    assert len(plan.rows) == 1
+
+
+def test_blank_new_rows_are_ignored(plan, filled):
+    plan.add_row()
+    assert plan.save() is True
+    assert len(filled.records("communication_plan", P)) == 2
+
+
+# --- FollowUpBoard ---------------------------------------------------------------------
+
+TODAY = date(2026, 3, 20)
+
+
+@pytest.fixture
+def board_store(filled):
+    p = filled.project(P)
+    contact = filled.records("contacts", P)[0]
+    filled.add_all(
+        [
+            FollowUp(project_id=p.id, title="later", owner="王芳", due=date(2026, 4, 1)),
+            FollowUp(project_id=p.id, title="no date", owner="李娜"),
+            FollowUp(
+                project_id=p.id,
+                title="late",
+                owner="王芳",
+                due=date(2026, 3, 15),
+                contact_id=contact.id,
+            ),
+            FollowUp(project_id=p.id, title="very late", due=date(2026, 3, 1)),
+            FollowUp(project_id=p.id, title="today", due=TODAY),
+            FollowUp(project_id=p.id, title="dropped", due=date(2026, 3, 1), status="cancelled"),
+        ]
+    )
+    return filled
+
+
+def test_board_shows_open_follow_ups_overdue_first(board_store):
+    board = FollowUpBoard(board_store, P, today=TODAY)
+    assert [r.follow_up.title for r in board.rows] == [
+        "very late",
+        "late",
+        "today",
+        "later",
+        "no date",
+    ]
+    assert [r.overdue_days for r in board.rows] == [19, 5, 0, 0, 0]
+    late = shown(board.rows[1])
+    assert "已逾期 5 天" in late and "客户要求" in late and "王芳" in late and "2026-03-15" in late
+    assert "今天到期" in shown(board.rows[2])
+    assert "commlib-overdue" in board.rows[0]._dom_classes
+    assert "commlib-overdue" not in board.rows[2]._dom_classes
+    assert "标记完成" in shown(board)
+
+
+def test_mark_done(board_store):
+    board = FollowUpBoard(board_store, P, today=TODAY, lang="en")
+    row = board.rows[1]
+    row.done_button.click()
+    assert board.status.level == "ok" and "late" in board.status.message
+    done = board_store.get("follow_ups", row.follow_up.id)
+    assert (done.status, done.done_on) == ("done", TODAY)
+    assert [r.follow_up.title for r in board.rows] == ["very late", "today", "later", "no date"]
+    history = board_store.history(P, kind="follow_ups", record_id=done.id)
+    assert list(history["field"]) == ["status"]
+
+
+def test_refresh_button_and_empty_board(filled):
+    board = FollowUpBoard(filled, P, today=TODAY, lang="en")
+    assert board.rows == [] and "No open follow-ups" in shown(board)
+    filled.add(FollowUp(project_id=filled.project(P).id, title="new one"))
+    board.refresh_button.click()
+    assert [r.follow_up.title for r in board.rows] == ["new one"]
+
+
+def test_the_board_hears_of_follow_ups_saved_in_the_logger(filled):
+    board = FollowUpBoard(filled, P, today=TODAY)
+    logger = fill_contact(ContactLogger(filled, P))
+    add_follow_up(logger, "发送会议纪要", due=date(2026, 3, 18))
+    assert logger.save() is True
+    assert [r.follow_up.title for r in board.rows] == ["发送会议纪要"]
+    assert board.rows[0].overdue_days == 2
+
+
+def test_mark_done_never_raises(board_store, monkeypatch):
+    board = FollowUpBoard(board_store, P, today=TODAY)
+
+    def broken(*args, **kwargs):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(board_store, "update", broken)
+    board.rows[0].done_button.click()
+    assert board.status.level == "error" and "KeyError" in board.status.message
+    assert len(board.rows) == 5
+
+
+def test_today_defaults_to_the_real_day(filled):
+    assert FollowUpBoard(filled, P).today == date.today()
+
+
+def test_widgets_of_an_english_project_speak_english(store):
+    p = store.add(Project(name="Atlas", client="Acme", start=date(2026, 1, 5), language="en"))
+    store.add(Stakeholder(project_id=p.id, name="Ann", role="CFO", power=4, interest=4))
+    for widget in (
+        ContactLogger(store, "Atlas"),
+        StakeholderRegister(store, "Atlas"),
+        CommunicationPlan(store, "Atlas"),
+        FollowUpBoard(store, "Atlas"),
+    ):
+        assert widget.lang == "en"
+        assert "保存" not in shown(widget) and "干系人" not in shown(widget)
