@@ -295,8 +295,11 @@ class Store:
             for field in _link_fields(kind):
                 links = self._linked(conn, kind, field, _ids_of(query, table))
                 df[field] = [links.get(i, []) for i in df["id"]]
-        df = df.reindex(
-            columns=[f for f in model.fields() if f in df.columns or f in _link_fields(kind)]
+        df = _typed(
+            df.reindex(
+                columns=[f for f in model.fields() if f in df.columns or f in _link_fields(kind)]
+            ),
+            model,
         )
         if audience == "client":
             df = df.drop(columns=[f for f in model.internal_fields if f in df.columns])
@@ -607,6 +610,26 @@ class Store:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _typed(df: pd.DataFrame, model: type[Record]) -> pd.DataFrame:
+    """The same column types whatever the rows: whole numbers that may be missing are
+    ``Int64``, moments are UTC, lists stay lists (also when the frame is empty)."""
+    for name in df.columns:
+        kind = field_type(model, name)
+        info = model.model_fields[name]
+        optional = not info.is_required() and info.default is None
+        if kind is int:
+            df[name] = df[name].astype("Int64" if optional and name != "id" else "int64")
+        elif kind is float:
+            df[name] = df[name].astype("float64")
+        elif kind is datetime:
+            df[name] = pd.to_datetime(df[name], utc=True).astype("datetime64[us, UTC]")
+        elif kind is str or typing.get_origin(kind) is typing.Literal:
+            df[name] = df[name].astype("str")
+        elif typing.get_origin(kind) in (list, dict):
+            df[name] = df[name].astype(object)
+    return df
 
 
 def _ids_of(query: sa.Select, table: sa.Table) -> sa.Select:

@@ -42,3 +42,29 @@ def test_public_api():
 def test_one_base_exception():
     for name in ["BadFile", "Conflict", "InvalidRecord", "NotFound", "StoreError"]:
         assert issubclass(getattr(commlib, name), commlib.CommlibError)
+
+
+def test_contacts_api():
+    import commlib.contacts as contacts
+
+    assert sorted(contacts.__all__) == sorted(
+        [
+            "CommunicationPlan",
+            "ContactLogger",
+            "FollowUpBoard",
+            "StakeholderRegister",
+            "cadence_chart",
+            "channel_mix",
+            "contact_cadence",
+            "engagement_gap",
+            "losing_touch",
+            "overdue_follow_ups",
+            "power_interest_chart",
+            "response_summary",
+            "response_time_chart",
+            "response_times",
+            "timeline_chart",
+        ]
+    )
+    for name in contacts.__all__:
+        assert hasattr(contacts, name), name

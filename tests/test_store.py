@@ -305,3 +305,9 @@ def test_columns_have_real_types(filled):
         for column in table.columns:
             if column.name in ("created_at", "updated_at", "when", "submitted_at", "changed_at"):
                 assert isinstance(column.type, schema.UTCDateTime), (table.name, column.name)
+
+
+def test_frames_have_the_same_types_when_empty(store, filled):
+    empty, full = store.frame("contacts"), filled.frame("contacts")
+    assert empty.dtypes.to_dict() == full.dtypes.to_dict()
+    assert str(filled.frame("communication_plan")["stakeholder_id"].dtype) == "Int64"
