@@ -141,6 +141,37 @@ def import_csv(ctx: click.Context, folder: str) -> None:
     click.echo(t("cli.imported", rows=sum(read.values()), dir=folder, path=store.where))
 
 
+@cli.command("import", help=t("importers.cli.help"))
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--project", required=True, help=t("importers.cli.project"))
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help=t("importers.cli.since"))
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help=t("importers.cli.until"))
+@click.option("--json", "as_json", is_flag=True, help=t("cli.help.json"))
+@click.pass_context
+def import_(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    project: str,
+    since: object,
+    until: object,
+    as_json: bool,
+) -> None:
+    from .importers import import_files, render, summary
+
+    reports = import_files(
+        _store(ctx),
+        paths,
+        project,
+        since=since.date() if since else None,  # type: ignore[attr-defined]
+        until=until.date() if until else None,  # type: ignore[attr-defined]
+    )
+    if as_json:
+        click.echo(json.dumps(summary(reports), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render(reports))
+    ctx.exit(0 if all(r.ok for r in reports) else 1)
+
+
 def main() -> None:
     cli(prog_name="commlib")
 

@@ -117,7 +117,7 @@ def fill(store: Store) -> Project:
             summary=TRICKY[5],
             sentiment=-2,
             visibility="client",
-            source="eml",
+            source="email",
             source_id="<abc@huachen.cn>",
             created_at=t0,
         )

@@ -137,7 +137,7 @@ def test_counts_per_project(filled):
 def test_imported_items_are_deduplicated_by_source_id(filled):
     p = filled.project("华辰 ERP 升级")
     again = Contact(
-        project_id=p.id, when=datetime(2026, 3, 2), source="eml", source_id="<abc@huachen.cn>"
+        project_id=p.id, when=datetime(2026, 3, 2), source="email", source_id="<abc@huachen.cn>"
     )
     with pytest.raises(Conflict, match="already imported"):
         filled.add(again)

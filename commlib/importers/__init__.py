@@ -1,0 +1,461 @@
+"""Import files into the contact log: e-mails, mailboxes, calendars, contact-log CSV files.
+
+    >>> from commlib.importers import import_files
+    >>> reports = import_files(store, ["inbox.mbox", "meetings.ics"], project="ERP")
+
+The kind of each file is found from its content (the first of ``IMPORTERS`` whose
+``sniff`` says yes), so a wrong extension does not matter. A folder stands for every file
+inside it (recursively, sorted; hidden files such as ``.DS_Store`` are left out).
+
+Each file is written in one transaction: a refused file leaves nothing behind, and the
+other files still import. Re-importing adds nothing: every contact carries a ``source``
+and a stable ``source_id``, and those already stored are counted as duplicates.
+Imported contacts are ``internal``; the user decides what to share.
+
+Later importers join with ``register(Importer(name, sniff, run, label, describe))``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from .. import schema
+from ..errors import BadFile, CommlibError
+from ..i18n import language, t
+from ..models import Contact, Project, Stakeholder
+from ..store import Store
+
+#: how much of a file ``sniff`` sees
+HEAD_BYTES = 64 * 1024
+#: at most this many skipped items and warnings are printed per file (JSON has them all)
+SHOWN = 20
+
+# --- reports ------------------------------------------------------------------------------
+
+
+@dataclass
+class Skipped:
+    """One message or event that was not imported, and why."""
+
+    item: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    """What happened to one file.
+
+    ``unrelated``: messages or events with no stakeholder of the project and no one
+    outside the team. ``outside_window``: calendar series with no occurrence between
+    ``--since`` and ``--until``. ``unknown_addresses``: people who wrote or were written
+    to who are neither stakeholders nor team, for the user to review (they are not
+    turned into stakeholders). ``refused``: why nothing of the file was imported.
+    """
+
+    file: str
+    kind: str = ""
+    added: int = 0
+    duplicates: int = 0
+    unrelated: int = 0
+    outside_window: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    unknown_addresses: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    refused: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.refused is None
+
+    def skip(self, item: str, reason: str) -> None:
+        self.skipped.append(Skipped(item, reason))
+
+    def warn(self, text: str) -> None:
+        if text not in self.warnings:
+            self.warnings.append(text)
+
+    def unknown(self, addresses: Iterable[str]) -> None:
+        self.unknown_addresses = sorted(set(self.unknown_addresses) | set(addresses))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "ok": self.ok}
+
+
+@dataclass
+class ImportTotal:
+    """The sum over all files of one import."""
+
+    files: int = 0
+    added: int = 0
+    duplicates: int = 0
+    unrelated: int = 0
+    outside_window: int = 0
+    skipped: int = 0
+    unknown_addresses: int = 0
+    refused: int = 0
+
+
+def total(reports: Sequence[ImportReport]) -> ImportTotal:
+    unknown = {a for r in reports for a in r.unknown_addresses}
+    return ImportTotal(
+        files=len(reports),
+        added=sum(r.added for r in reports),
+        duplicates=sum(r.duplicates for r in reports),
+        unrelated=sum(r.unrelated for r in reports),
+        outside_window=sum(r.outside_window for r in reports),
+        skipped=sum(len(r.skipped) for r in reports),
+        unknown_addresses=len(unknown),
+        refused=sum(not r.ok for r in reports),
+    )
+
+
+def summary(reports: Sequence[ImportReport]) -> dict[str, Any]:
+    """Every report and the total, as plain data (what ``commlib import --json`` prints)."""
+    return {"files": [r.to_dict() for r in reports], "total": asdict(total(reports))}
+
+
+def render(reports: Sequence[ImportReport]) -> str:
+    """A readable summary in the current language, a few lines per file and a total."""
+    lines = [line for report in reports for line in _render_one(report)]
+    s = total(reports)
+    lines.append(
+        t(
+            "importers.report.total",
+            files=s.files,
+            added=s.added,
+            duplicates=s.duplicates,
+            unrelated=s.unrelated,
+            skipped=s.skipped,
+            refused=s.refused,
+        )
+    )
+    return "\n".join(lines)
+
+
+def _render_one(report: ImportReport) -> list[str]:
+    kind = _label(report.kind)
+    if not report.ok:
+        return [t("importers.report.refused", file=report.file, kind=kind, reason=report.refused)]
+    lines = [
+        t(
+            "importers.report.file",
+            file=report.file,
+            kind=kind,
+            added=report.added,
+            duplicates=report.duplicates,
+            unrelated=report.unrelated,
+            skipped=len(report.skipped),
+        )
+    ]
+    if report.outside_window:
+        lines.append("  " + t("importers.report.outside_window", n=report.outside_window))
+    for item in report.skipped[:SHOWN]:
+        lines.append("  " + t("importers.report.skipped", item=item.item, reason=item.reason))
+    lines += ["  " + t("importers.report.warning", text=w) for w in report.warnings[:SHOWN]]
+    hidden = max(0, len(report.skipped) - SHOWN) + max(0, len(report.warnings) - SHOWN)
+    if hidden:
+        lines.append("  " + t("importers.report.more", n=hidden))
+    if report.unknown_addresses:
+        addresses = ", ".join(report.unknown_addresses)
+        lines.append("  " + t("importers.report.unknown", addresses=addresses))
+    return lines
+
+
+def _label(kind: str) -> str:
+    found = next((i for i in IMPORTERS if i.name == kind), None)
+    return found.label() if found else t("importers.kind.unknown")
+
+
+# --- the registry -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Importer:
+    """One kind of file: how to recognise it, import it, name it and describe it.
+
+    ``sniff(path, head)`` gets the path and the first ``HEAD_BYTES`` of the file and says
+    whether this importer reads it; ``run(store, project, path, **options)`` imports it,
+    raising ``CommlibError`` (usually ``BadFile`` or ``InvalidRecord``) to refuse it.
+    """
+
+    name: str
+    sniff: Callable[[Path, bytes], bool]
+    run: Callable[..., ImportReport]
+    label: Callable[[], str]
+    describe: Callable[[], str]
+
+
+IMPORTERS: list[Importer] = []
+
+
+def register(importer: Importer) -> Importer:
+    """Add an importer (replacing one of the same name); the first to sniff yes wins."""
+    IMPORTERS[:] = [i for i in IMPORTERS if i.name != importer.name]
+    IMPORTERS.append(importer)
+    return importer
+
+
+def detect(path: Path, head: bytes) -> Importer:
+    """The importer for a file, or ``BadFile`` saying which kinds are known."""
+    for importer in IMPORTERS:
+        if importer.sniff(path, head):
+            return importer
+    expected = "; ".join(i.describe() for i in IMPORTERS)
+    raise BadFile(t("importers.refused.unknown_layout", expected=expected))
+
+
+# --- importing ----------------------------------------------------------------------------
+
+
+def import_files(
+    store: Store,
+    paths: str | Path | Iterable[str | Path],
+    project: str | int | Project,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    lang: str | None = None,
+) -> list[ImportReport]:
+    """Import files and folders into a project's contact log; one report per file.
+
+    ``since``/``until`` bound the expansion of recurring calendar events (default: the
+    project's start to its end, or today + 90 days). ``lang`` is the language of the
+    messages in the reports (default: the current one). An unknown project raises
+    ``NotFound``; a file that cannot be imported is refused in its report instead.
+    """
+    with language(lang):
+        target = store.project(project)
+        return [import_file(store, path, target, since=since, until=until) for path in files(paths)]
+
+
+def files(paths: str | Path | Iterable[str | Path]) -> list[Path]:
+    """The files to import: each path, or every file inside a folder (sorted, no hidden)."""
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            inside = (p for p in path.rglob("*") if p.is_file())
+            found += sorted(p for p in inside if not _hidden(p.relative_to(path)))
+        else:
+            found.append(path)
+    return list(dict.fromkeys(found))
+
+
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts)
+
+
+def import_file(store: Store, path: Path, project: Project, **options: Any) -> ImportReport:
+    """Import one file; whatever goes wrong is reported as the file's refusal."""
+    kind = ""
+    try:
+        importer = detect(path, _head(path))
+        kind = importer.name
+        return importer.run(store, project, path, **options)
+    except CommlibError as err:
+        return ImportReport(str(path), kind, refused=str(err))
+    except Exception as err:  # one broken file must not stop the others; say what happened
+        reason = t("importers.refused.unexpected", error=f"{type(err).__name__}: {err}")
+        return ImportReport(str(path), kind, refused=reason)
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(HEAD_BYTES)
+    except FileNotFoundError as err:
+        raise BadFile(t("importers.refused.not_found")) from err
+    except OSError as err:
+        raise BadFile(t("importers.refused.unreadable", reason=err.strerror or err)) from err
+    if not head.strip():
+        raise BadFile(t("importers.refused.empty"))
+    return head
+
+
+# --- what importers share -----------------------------------------------------------------
+
+
+#: what counts as an e-mail address in a message or an invitation
+ADDRESS = re.compile(r"[^\s@<>()\[\],;:\"\\\ufffd]+@[\w-]+(\.[\w-]+)+")
+
+
+@dataclass
+class Parties:
+    """The people of one message or meeting, sorted into stakeholders, team and unknown."""
+
+    stakeholder_ids: list[int]
+    team: list[str]
+    unknown: list[str]
+
+    @property
+    def related(self) -> bool:
+        """A stakeholder takes part, or the team talks with someone from outside."""
+        return bool(self.stakeholder_ids) or (bool(self.team) and bool(self.unknown))
+
+
+class People:
+    """Who is who in one project: stakeholders by e-mail (any case), the team's addresses.
+
+    ``Project.team`` holds addresses (``lead@nimbus.com``) and domains (``nimbus.com`` or
+    ``@nimbus.com``); a domain also covers its subdomains (``cn.nimbus.com``).
+    """
+
+    def __init__(self, store: Store, project: Project) -> None:
+        self.stakeholders: list[Stakeholder] = store.records("stakeholders", project)  # type: ignore[assignment]
+        self._by_email: dict[str, int] = {}
+        for person in self.stakeholders:
+            if person.email and person.id is not None:
+                self._by_email.setdefault(person.email.lower(), person.id)
+        team = [a.strip().lower() for a in project.team]
+        self._addresses = {a for a in team if "@" in a.lstrip("@")}
+        self._domains = {a.lstrip("@") for a in team if "@" not in a.lstrip("@")}
+
+    def stakeholder(self, address: str) -> int | None:
+        return self._by_email.get(address.lower())
+
+    def is_team(self, address: str) -> bool:
+        address = address.lower()
+        if address in self._addresses:
+            return True
+        domain = address.rpartition("@")[2]
+        return any(domain == d or domain.endswith("." + d) for d in self._domains)
+
+    def sort(self, addresses: Iterable[str]) -> Parties:
+        ids: list[int] = []
+        team: list[str] = []
+        unknown: list[str] = []
+        for address in dict.fromkeys(a.strip().lower() for a in addresses if a):
+            if not ADDRESS.fullmatch(address):
+                continue
+            found = self.stakeholder(address)
+            if found is not None:
+                ids += [found] if found not in ids else []
+            if self.is_team(address):
+                team.append(address)
+            elif found is None:
+                unknown.append(address)
+        return Parties(ids, team, unknown)
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        """The time zone most of the project's stakeholders are in (UTC when none is set)."""
+        zones = Counter(p.timezone for p in self.stakeholders if p.timezone)
+        if not zones:
+            return ZoneInfo("UTC")
+        return ZoneInfo(min(zones, key=lambda z: (-zones[z], z)))
+
+
+def save(store: Store, project: Project, report: ImportReport, contacts: list[Contact]) -> None:
+    """Write the contacts not stored yet, in one transaction; count the others as duplicates."""
+    with store.transaction() as conn:
+        stored = _stored_keys(conn, project)
+        fresh = []
+        for contact in contacts:
+            key = (contact.source, contact.source_id)
+            if key in stored:
+                report.duplicates += 1
+                continue
+            stored.add(key)
+            fresh.append(contact)
+        store.add_all(fresh)
+    report.added += len(fresh)
+
+
+def _stored_keys(conn: sa.Connection, project: Project) -> set[tuple[str, str | None]]:
+    table = schema.TABLES["contacts"]
+    query = sa.select(table.c.source, table.c.source_id).where(table.c.project_id == project.id)
+    return {(source, source_id) for source, source_id in conn.execute(query)}
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_HISTORY = [
+    # Gmail, Apple Mail, Thunderbird: "On Thu, 5 Mar 2026, Zhang Wei <...> wrote:" (maybe wrapped)
+    r"^[^\S\n]*On\b[^\n]{0,300}?(?:\n[^\n]{0,300}?)?\bwrote:[^\S\n]*$",
+    r"^[^\S\n]*在[^\n]{0,300}?写道[:：]?[^\S\n]*$",
+    # Outlook, Foxmail, QQ Mail
+    r"^[^\S\n]*-{2,}[^\S\n]*(?:Original Message|原始邮件|Reply Message)[^\S\n]*-{2,}",
+    r"^[^\S\n]*[*]?(?:From|发件人)[*]?[^\S\n]*[:：][^\n]*\n[^\S\n]*[*]?(?:Sent|发送时间)[*]?[^\S\n]*[:：]",
+    r"^[^\S\n]*_{10,}[^\S\n]*$",
+    # the signature separator
+    r"^-- $",
+]
+_HISTORY_START = re.compile("|".join(f"(?:{p})" for p in _HISTORY), re.M | re.I)
+
+
+def one_line(text: str, limit: int = 200) -> str:
+    """Text fit for a one-line field: no control characters or breaks, at most ``limit``."""
+    return _cut(" ".join(_CONTROL.sub(" ", text).split()), limit)
+
+
+def summarise(text: str, limit: int = 500) -> str:
+    """The gist of a message: quoted replies and history removed, whitespace collapsed, cut.
+
+    Lines starting with ``>`` go, and so does everything from the first "On ... wrote:",
+    "在 ... 写道：", "-----Original Message-----", "-----原始邮件-----", Outlook's
+    "From:/Sent:" block, a line of underscores (also the join block of Teams invitations)
+    or the signature separator ``-- ``.
+    """
+    text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    found = _HISTORY_START.search(text)
+    if found:
+        text = text[: found.start()]
+    kept = [line for line in text.split("\n") if not line.lstrip().startswith(">")]
+    return _cut(" ".join(" ".join(kept).split()), limit)
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit * 0.8 else cut).rstrip() + "…"
+
+
+def stable_id(*parts: object) -> str:
+    """A short, stable hash of some values, for records whose source gives no id."""
+    text = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+
+
+def to_utc(moment: datetime | date, zone: ZoneInfo) -> datetime:
+    """A moment in UTC; dates are midnight in ``zone``, naive times are taken in ``zone``."""
+    if not isinstance(moment, datetime):
+        moment = datetime(moment.year, moment.month, moment.day)
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.astimezone(UTC)
+
+
+# The importers use the classes above, so they are imported (and registered) last.
+from . import calendar, contact_csv, mail  # noqa: E402
+
+for _importer in (calendar.IMPORTER, mail.MBOX, mail.EML, contact_csv.IMPORTER):
+    register(_importer)
+
+__all__ = [
+    "IMPORTERS",
+    "ImportReport",
+    "ImportTotal",
+    "Importer",
+    "Skipped",
+    "detect",
+    "files",
+    "import_file",
+    "import_files",
+    "register",
+    "render",
+    "summary",
+    "total",
+]

@@ -1,0 +1,466 @@
+"""E-mail into the contact log: single messages (``.eml``) and mailboxes (``.mbox``).
+
+Each message about the project becomes an ``email`` contact: ``outbound`` when the team
+sent it, ``inbound`` otherwise; its stakeholders are those among From, To and Cc (matched
+by address, any case). Only a summary of the text is kept (``importers.summarise``): the
+plain part, else the HTML part as text; no attachment is stored. Text in any charset
+Python knows is read (a declared GB2312/GBK is read as GB18030); undeclared or wrong
+charsets fall back to UTF-8, then GB18030, then replacement characters, with a warning.
+
+Deduplication: ``source`` is ``email`` for both kinds of file, so a message imported from
+an .eml and again from an .mbox is one contact. ``source_id`` is the Message-ID; a message
+without one gets ``no-message-id:`` + a hash of its date, sender, subject and body, which
+is stable across imports (but two copies that differ in any of those are two contacts).
+
+A message is skipped, with the reason in the report, when it has no usable date: the
+``Date:`` header, else the date of the mbox ``From `` line (taken as UTC unless it gives
+an offset), else of the last (earliest) ``Received:`` header. A date is never invented;
+dates before 1990 or more than a week ahead are not believed.
+"""
+
+from __future__ import annotations
+
+import base64
+import mailbox
+import re
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from email import policy
+from email.errors import HeaderParseError
+from email.header import decode_header
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import getaddresses, parsedate_to_datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from ..errors import BadFile, InvalidRecord
+from ..i18n import t
+from ..models import Contact, Project
+from ..store import Store
+from . import ADDRESS, Importer, ImportReport, People, one_line, save, stable_id, summarise
+
+SOURCE = "email"
+_HEADER = re.compile(rb"^[!-9;-~]+:", re.M)
+_MAIL_HEADERS = re.compile(
+    rb"^(from|date|subject|message-id|received|return-path|mime-version|to|delivered-to):",
+    re.M | re.I,
+)
+_FROM_LINE = re.compile(rb"^From \S*.*\d{1,2}:\d{2}")
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+
+# --- recognising ----------------------------------------------------------------------------
+
+
+def sniff_eml(path: Path, head: bytes) -> bool:
+    """RFC 822 headers from the first line on, among them From:, Date:, Subject:..."""
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    headers = re.split(rb"\r?\n\r?\n", start, maxsplit=1)[0]
+    return bool(_HEADER.match(start) and _MAIL_HEADERS.search(headers))
+
+
+def sniff_mbox(path: Path, head: bytes) -> bool:
+    """A ``From sender date`` line first, then headers."""
+    first, _, rest = head.lstrip(b"\xef\xbb\xbf").partition(b"\n")
+    return bool(_FROM_LINE.match(first) and _HEADER.match(rest.lstrip(b"\r\n")))
+
+
+# --- importing ------------------------------------------------------------------------------
+
+
+def run_eml(store: Store, project: Project, path: Path, **_options: Any) -> ImportReport:
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise BadFile(t("importers.refused.unreadable", reason=err.strerror or err)) from err
+    return _import(store, project, path, "eml", [(raw, None)])
+
+
+def run_mbox(store: Store, project: Project, path: Path, **_options: Any) -> ImportReport:
+    return _import(store, project, path, "mbox", _mbox_messages(path))
+
+
+def _mbox_messages(path: Path) -> Iterator[tuple[bytes, str]]:
+    """(message, its ``From `` line) one at a time, so a large mailbox is not all in memory."""
+    try:
+        box = mailbox.mbox(path, create=False)
+        try:
+            for key in box.iterkeys():
+                with box.get_file(key, from_=True) as fh:
+                    from_line = fh.readline().decode("ascii", "replace")
+                yield box.get_bytes(key), from_line
+        finally:
+            box.close()
+    except (OSError, mailbox.Error) as err:
+        raise BadFile(t("importers.mail.bad_mbox", reason=err)) from err
+
+
+def _import(
+    store: Store,
+    project: Project,
+    path: Path,
+    kind: str,
+    messages: Iterable[tuple[bytes, str | None]],
+) -> ImportReport:
+    report = ImportReport(str(path), kind)
+    people = People(store, project)
+    contacts = []
+    for number, (raw, from_line) in enumerate(messages, start=1):
+        try:
+            contact = _contact(raw, from_line, number, project, people, report)
+        except Exception as err:  # one pathological message must not refuse a whole mailbox
+            error = f"{type(err).__name__}: {err}"
+            report.skip(
+                t("importers.mail.item", n=number, subject="?"),
+                t("importers.mail.unexpected", error=error),
+            )
+            continue
+        if contact is not None:
+            contacts.append(contact)
+    save(store, project, report, contacts)
+    return report
+
+
+def _contact(
+    raw: bytes,
+    from_line: str | None,
+    number: int,
+    project: Project,
+    people: People,
+    report: ImportReport,
+) -> Contact | None:
+    """One message as a contact, or None (counted or reported in ``report``)."""
+    message = BytesParser(policy=policy.default).parsebytes(raw)
+    headers = _headers(message)
+    subject = one_line(header_text(_first(headers, "subject")), 200)
+    item = t("importers.mail.item", n=number, subject=subject[:60] or "-")
+    senders = _addresses(headers.get("from", []))
+    parties = people.sort(senders + _addresses(headers.get("to", []) + headers.get("cc", [])))
+    if not parties.related:
+        report.unrelated += 1
+        return None
+    report.unknown(parties.unknown)
+    when = _when(headers, from_line, item, report)
+    if when is None:
+        return None
+    text = _body(message, item, report)
+    sender = senders[0] if senders else ""
+    try:
+        return Contact(
+            project_id=project.id,
+            when=when,
+            stakeholder_ids=parties.stakeholder_ids,
+            channel="email",
+            direction="outbound" if sender and people.is_team(sender) else "inbound",
+            subject=subject,
+            summary=summarise(text),
+            source=SOURCE,
+            source_id=_message_id(headers) or _synthetic_id(when, sender, subject, text),
+        )
+    except InvalidRecord as err:
+        report.skip(item, str(err))
+        return None
+
+
+# --- headers --------------------------------------------------------------------------------
+
+
+def _headers(message: EmailMessage) -> dict[str, list[str]]:
+    """Raw header values by lower-case name, unfolded (decoding is left to the caller)."""
+    found: dict[str, list[str]] = {}
+    for name, value in message.raw_items():
+        unfolded = re.sub(r"\r?\n(?=[ \t])", "", str(value)).strip()
+        found.setdefault(name.strip().lower(), []).append(unfolded)
+    return found
+
+
+def _first(headers: dict[str, list[str]], name: str) -> str:
+    return next(iter(headers.get(name, [])), "")
+
+
+def _addresses(values: list[str]) -> list[str]:
+    """The e-mail addresses in address headers, lower case, in order."""
+    pairs = getaddresses([header_text(v, decode_words=False) for v in values])
+    found = [addr.strip().lower() for _name, addr in pairs]
+    return [a for a in found if ADDRESS.fullmatch(a)]
+
+
+def _message_id(headers: dict[str, list[str]]) -> str | None:
+    value = " ".join(header_text(_first(headers, "message-id"), decode_words=False).split())
+    if not value:
+        return None
+    return value if len(value) <= 200 else "message-id:" + stable_id(value)
+
+
+def _synthetic_id(when: datetime, sender: str, subject: str, text: str) -> str:
+    return "no-message-id:" + stable_id(when.isoformat(), sender, subject, text)
+
+
+# --- dates ----------------------------------------------------------------------------------
+
+
+def _when(
+    headers: dict[str, list[str]], from_line: str | None, item: str, report: ImportReport
+) -> datetime | None:
+    """The Date header, else the mbox From line's date, else the last Received header's."""
+    when = _plausible(_parse_date(_first(headers, "date")))
+    if when is not None:
+        return when
+    received = headers.get("received", [])
+    fallbacks = [
+        (_plausible(_from_line_date(from_line or "")), t("importers.mail.date_from_line")),
+        (
+            _plausible(_parse_date(received[-1].rpartition(";")[2] if received else "")),
+            t("importers.mail.date_received"),
+        ),
+    ]
+    for found, where in fallbacks:
+        if found is not None:
+            report.warn(t("importers.mail.date_fallback", item=item, where=where))
+            return found
+    value = _first(headers, "date")
+    reason = t("importers.mail.bad_date", value=value) if value else t("importers.mail.no_date")
+    report.skip(item, reason)
+    return None
+
+
+def _parse_date(value: str) -> datetime | None:
+    value = header_text(value, decode_words=False).strip()
+    if not value:
+        return None
+    try:
+        moment = parsedate_to_datetime(re.sub(r"\s*\([^)]*\)\s*$", "", value))
+    except (TypeError, ValueError, IndexError, OverflowError):
+        try:
+            moment = datetime.fromisoformat(value)  # not RFC 5322, but unambiguous
+        except ValueError:
+            return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _from_line_date(line: str) -> datetime | None:
+    """``From sender Thu Mar  5 14:30:00 2026`` (optionally ``+0800`` before the year)."""
+    match = re.search(
+        r"(\w{3})\s+(\d{1,2})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s+(?:([+-]\d{4})\s+)?(\d{4})\s*$",
+        line.strip(),
+    )
+    if not match or match[1].lower() not in _MONTHS:
+        return None
+    month, day, hour, minute, second, offset, year = match.groups()
+    try:
+        moment = datetime(
+            int(year),
+            _MONTHS.index(month.lower()) + 1,
+            int(day),
+            int(hour),
+            int(minute),
+            int(second or 0),
+            tzinfo=UTC,
+        )
+    except ValueError:
+        return None
+    if offset:
+        sign = -1 if offset[0] == "-" else 1
+        moment -= sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5]))
+    return moment
+
+
+def _plausible(moment: datetime | None) -> datetime | None:
+    """Dates before 1990 or more than a week ahead come from broken clocks or parsing."""
+    if moment is None:
+        return None
+    moment = moment.astimezone(UTC)
+    if moment.year < 1990 or moment > datetime.now(UTC) + timedelta(days=7):
+        return None
+    return moment
+
+
+# --- body -----------------------------------------------------------------------------------
+
+
+def _body(message: EmailMessage, item: str, report: ImportReport) -> str:
+    """The text of the message: the plain part, else the HTML part converted to text."""
+    plain = html = None
+    for part in _text_parts(message):
+        subtype = part.get_content_subtype()
+        if subtype == "html" and html is None:
+            html = part
+        elif subtype != "html" and plain is None:
+            plain = part
+    text = _part_text(plain, item, report) if plain is not None else ""
+    if not text.strip() and html is not None:
+        text = html_to_text(_part_text(html, item, report))
+    return text
+
+
+def _text_parts(part: EmailMessage) -> Iterator[EmailMessage]:
+    """Text parts that are not attachments; attached messages are not opened."""
+    if part.get_content_maintype() == "multipart":
+        payload = part.get_payload()
+        for sub in payload if isinstance(payload, list) else []:
+            yield from _text_parts(sub)
+    elif part.get_content_maintype() == "text" and not _attachment(part):
+        yield part
+
+
+def _attachment(part: EmailMessage) -> bool:
+    try:
+        return part.is_attachment() or bool(part.get_filename())
+    except (TypeError, ValueError, LookupError):
+        return True
+
+
+def _part_text(part: EmailMessage, item: str, report: ImportReport) -> str:
+    try:
+        data = part.get_payload(decode=True) or b""
+    except (TypeError, ValueError, LookupError):
+        data = b""
+    defects = {type(d).__name__ for d in part.defects}
+    if "InvalidBase64LengthDefect" in defects:  # the stdlib gave up and returned it encoded
+        data = _salvage_base64(data)
+    if any("Base64" in name for name in defects):
+        report.warn(t("importers.mail.damaged", item=item))
+    text, clean = decode_bytes(data, part.get_content_charset())
+    if not clean:
+        report.warn(
+            t("importers.mail.charset", item=item, charset=part.get_content_charset() or "-")
+        )
+    return text
+
+
+def _salvage_base64(data: bytes) -> bytes:
+    """What can be decoded of damaged base64: stray characters and the last partial group go."""
+    clean = re.sub(rb"[^A-Za-z0-9+/]", b"", data)
+    return base64.b64decode(clean[: len(clean) // 4 * 4])
+
+
+# --- decoding -------------------------------------------------------------------------------
+
+#: charsets that mail declares but whose superset is what was really written
+_SUPERSETS = {
+    "gb2312": ("gb18030",),
+    "gbk": ("gb18030",),
+    "x-gbk": ("gb18030",),
+    "cp936": ("gb18030",),
+    "euc-cn": ("gb18030",),
+    "big5": ("big5", "cp950", "big5hkscs"),
+    "iso-2022-jp": ("iso2022_jp", "iso2022_jp_2", "iso2022_jp_ext", "cp932"),
+    "shift_jis": ("cp932",),
+    "ks_c_5601-1987": ("cp949",),
+    "euc-kr": ("cp949",),
+    "us-ascii": ("utf-8",),
+    "ascii": ("utf-8",),
+}
+
+
+def decode_bytes(data: bytes, charset: str | None) -> tuple[str, bool]:
+    """Text from bytes in the declared charset if it fits, else UTF-8, else GB18030.
+
+    Returns the text and whether it decoded cleanly. When nothing fits, the bytes are read
+    in the declared charset, or (undeclared, unknown or UTF-8) as UTF-8 when that leaves
+    few gaps, else as GB18030; unreadable bytes become U+FFFD (never an exception).
+    """
+    declared = (charset or "").strip().strip("\"'").lower()
+    candidates = [*_SUPERSETS.get(declared, (declared,) if declared else ()), "utf-8", "gb18030"]
+    known = []
+    for codec in dict.fromkeys(candidates):
+        try:
+            return data.decode(codec), True
+        except UnicodeDecodeError:
+            known.append(codec)
+        except LookupError:
+            continue
+    if known and known[0] != "utf-8" and declared not in ("", "us-ascii", "ascii"):
+        return data.decode(known[0], "replace"), False  # the declared charset, damaged
+    reading = data.decode("utf-8", "replace")
+    if _mostly_readable(reading):
+        return reading, False
+    return data.decode("gb18030", "replace"), False
+
+
+def _mostly_readable(text: str) -> bool:
+    """Few replacement characters among the non-ASCII ones: UTF-8 with some damage."""
+    foreign = sum(1 for c in text if ord(c) > 127)
+    return text.count("\ufffd") <= foreign * 0.2
+
+
+def header_text(value: str, decode_words: bool = True) -> str:
+    """A raw header value as text: 8-bit bytes and (optionally) RFC 2047 words decoded."""
+    if re.search(r"[\udc80-\udcff]", value):  # raw 8-bit bytes, kept as surrogates
+        value = decode_bytes(value.encode("utf-8", "surrogateescape"), None)[0]
+    if not decode_words or "=?" not in value:
+        return value
+    try:
+        chunks = decode_header(value)
+    except (HeaderParseError, ValueError):
+        return value
+    return "".join(_chunk(data, charset) for data, charset in chunks)
+
+
+def _chunk(data: bytes | str, charset: str | None) -> str:
+    if isinstance(data, str):
+        return data
+    if charset is None:
+        return data.decode("raw-unicode-escape", "replace")
+    return decode_bytes(data, charset)[0]
+
+
+class _HTMLText(HTMLParser):
+    """The visible text of an HTML body; scripts, styles and quoted blocks left out."""
+
+    BLOCKS = frozenset(
+        {"address", "article", "blockquote", "br", "dd", "div", "dl", "dt", "footer", "h1"}
+        | {"h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "ol", "p", "pre", "section"}
+        | {"table", "td", "th", "tr", "ul"}
+    )
+    HIDDEN = frozenset({"script", "style", "head", "title", "blockquote"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.HIDDEN:
+            self.hidden += 1
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.HIDDEN and self.hidden:
+            self.hidden -= 1
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    """Text of an HTML mail body (quoted ``<blockquote>`` history is dropped)."""
+    parser = _HTMLText()
+    try:
+        parser.feed(html)
+        parser.close()
+    except (AssertionError, ValueError):  # hopeless markup: keep what was read
+        pass
+    return "".join(parser.parts).replace("\xa0", " ")
+
+
+MBOX = Importer(
+    name="mbox",
+    sniff=sniff_mbox,
+    run=run_mbox,
+    label=lambda: t("importers.kind.mbox"),
+    describe=lambda: t("importers.describe.mbox"),
+)
+EML = Importer(
+    name="eml",
+    sniff=sniff_eml,
+    run=run_eml,
+    label=lambda: t("importers.kind.eml"),
+    describe=lambda: t("importers.describe.eml"),
+)

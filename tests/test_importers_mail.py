@@ -1,0 +1,411 @@
+"""E-mail import: charsets, encodings, multipart, dates, ids, people, summaries, mbox."""
+
+import base64
+import quopri
+from datetime import UTC, datetime
+from email.header import Header
+
+import pytest
+
+from commlib import Project
+from commlib.importers import import_files
+from commlib.importers.mail import decode_bytes
+
+from .test_importers import contacts, make_project, one, samples
+
+
+@pytest.fixture
+def crm(store):
+    return make_project(store)
+
+
+@pytest.fixture
+def src(tmp_path):
+    return samples(tmp_path)
+
+
+ZHANG = "Zhang Wei <zhang.wei@huachen.cn>"
+LEAD = "Lead <lead@freelance.org>"
+
+
+def message(
+    *,
+    frm: str = ZHANG,
+    to: str = "dev@nimbus.com",
+    cc: str = "",
+    subject: str = "Plan",
+    date: str | None = "Thu, 05 Mar 2026 14:30:00 +0800",
+    mid: str | None = "<m1@huachen.cn>",
+    body: str | bytes = "Hello",
+    charset: str | None = "utf-8",
+    cte: str = "8bit",
+    ctype: str = "text/plain",
+    extra: str = "",
+) -> bytes:
+    """A one-part message, encoded as asked (``body`` bytes are taken as they are)."""
+    data = body if isinstance(body, bytes) else body.encode(charset or "utf-8")
+    if cte == "base64":
+        data = base64.encodebytes(data)
+    elif cte == "quoted-printable":
+        data = quopri.encodestring(data)
+    ctype_line = f"{ctype}; charset={charset}" if charset else ctype
+    headers = [
+        f"From: {frm}",
+        f"To: {to}",
+        f"Cc: {cc}" if cc else "",
+        f"Subject: {subject}",
+        f"Date: {date}" if date is not None else "",
+        f"Message-ID: {mid}" if mid else "",
+        "MIME-Version: 1.0",
+        f"Content-Type: {ctype_line}",
+        f"Content-Transfer-Encoding: {cte}",
+        extra,
+    ]
+    head = "\r\n".join(h for h in headers if h) + "\r\n\r\n"
+    return head.encode("utf-8") + data
+
+
+def encoded(text: str, charset: str) -> str:
+    return Header(text, charset).encode()
+
+
+def imported(crm, src, name: str, data: bytes):
+    path = src / name
+    path.write_bytes(data)
+    return one(import_files(crm.store, path, "ERP"))
+
+
+# --- people and directions ------------------------------------------------------------------
+
+
+def test_a_stakeholder_writing_to_the_team_is_inbound_matched_in_any_case(crm, src):
+    data = message(frm="ZHANG WEI <Zhang.Wei@HUACHEN.CN>", cc="Li.Na@HuaChen.cn")
+    report = imported(crm, src, "in.eml", data)
+    assert (report.kind, report.added, report.unknown_addresses) == ("eml", 1, [])
+    (contact,) = contacts(crm.store)
+    assert contact.direction == "inbound" and contact.channel == "email"
+    assert contact.stakeholder_ids == [crm.zhang, crm.li]
+    assert contact.when == datetime(2026, 3, 5, 6, 30, tzinfo=UTC)
+    assert (contact.visibility, contact.source, contact.source_id) == (
+        "internal",
+        "email",
+        "<m1@huachen.cn>",
+    )
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [
+        "dev@nimbus.com",  # team domain
+        "Someone <SOMEONE@NIMBUS.COM>",  # any case
+        "pm@cn.nimbus.com",  # a subdomain of a team domain
+        "x@partner.cn",  # a domain written "@partner.cn"
+        LEAD,  # one exact address
+    ],
+)
+def test_the_team_writing_is_outbound(crm, src, sender):
+    imported(crm, src, "out.eml", message(frm=sender, to=ZHANG))
+    (contact,) = contacts(crm.store)
+    assert contact.direction == "outbound" and contact.stakeholder_ids == [crm.zhang]
+
+
+def test_an_address_next_to_a_team_address_is_not_team(crm, src):
+    data = message(frm="other@freelance.org", to="bob@client-us.com")
+    report = imported(crm, src, "a.eml", data)
+    assert contacts(crm.store)[0].direction == "inbound"
+    assert report.unknown_addresses == ["other@freelance.org"]
+
+
+def test_unknown_addresses_are_listed_not_made_stakeholders(crm, src):
+    data = message(
+        frm="New Person <New.Person@HuaChen.cn>", to="dev@nimbus.com", cc="zhang.wei@huachen.cn"
+    )
+    report = imported(crm, src, "a.eml", data)
+    assert report.unknown_addresses == ["new.person@huachen.cn"]
+    assert len(crm.store.records("stakeholders", "ERP")) == 3
+    assert contacts(crm.store)[0].stakeholder_ids == [crm.zhang]
+
+
+def test_the_team_with_someone_unknown_is_kept_for_review(crm, src):
+    report = imported(crm, src, "a.eml", message(frm="dev@nimbus.com", to="cfo@huachen.cn"))
+    assert report.added == 1 and report.unknown_addresses == ["cfo@huachen.cn"]
+    assert contacts(crm.store)[0].stakeholder_ids == []
+
+
+def test_unrelated_and_internal_messages_are_skipped_and_counted(crm, src):
+    newsletter = message(frm="news@shop.com", to="someone@else.com", mid="<n@shop>")
+    internal = message(frm="dev@nimbus.com", to="x@partner.cn", mid="<i@nimbus>")
+    box = src / "box.mbox"
+    box.write_bytes(
+        b"From news@shop.com Thu Mar  5 06:30:00 2026\n"
+        + newsletter
+        + b"\n\nFrom dev@nimbus.com Thu Mar  5 06:30:00 2026\n"
+        + internal
+        + b"\n"
+    )
+    report = one(import_files(crm.store, box, "ERP"))
+    assert (report.added, report.unrelated, report.unknown_addresses) == (0, 2, [])
+
+
+# --- charsets and transfer encodings --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("charset", "text", "cte"),
+    [
+        ("utf-8", "您好，数据迁移方案已发送。", "8bit"),
+        ("utf-8", "您好，数据迁移方案已发送。", "quoted-printable"),
+        ("utf-8", "您好，数据迁移方案已发送。", "base64"),
+        ("gbk", "您好，数据迁移方案已发送。", "base64"),
+        ("gb18030", "您好，数据迁移方案已发送。", "8bit"),
+        ("big5", "您好，資料遷移方案已發送。", "base64"),
+        ("iso-2022-jp", "データ移行の計画をお送りします。", "7bit"),
+        ("iso-8859-1", "Le plan est envoyé, à bientôt.", "quoted-printable"),
+    ],
+)
+def test_subject_and_body_in_each_charset(crm, src, charset, text, cte):
+    data = message(subject=encoded(text[:8], charset), body=text, charset=charset, cte=cte)
+    report = imported(crm, src, "a.eml", data)
+    assert report.added == 1 and report.warnings == []
+    (contact,) = contacts(crm.store)
+    assert contact.subject == text[:8].strip()
+    assert contact.summary == text
+
+
+def test_gb2312_declared_is_read_as_gb18030(crm, src):
+    text = "朱镕基与喆的方案"  # 镕 and 喆 are not in GB2312, but Outlook writes them anyway
+    raw_subject = base64.b64encode(text.encode("gb18030")).decode()
+    data = message(
+        subject=f"=?gb2312?B?{raw_subject}?=", body=text.encode("gb18030"), charset="gb2312"
+    )
+    imported(crm, src, "a.eml", data)
+    (contact,) = contacts(crm.store)
+    assert (contact.subject, contact.summary) == (text, text)
+
+
+def test_undeclared_and_wrong_charsets_fall_back_without_crashing(crm, src):
+    gbk = "客户确认了上线时间".encode("gbk")
+    raw_gbk_subject = "Subject: 上线".encode("gbk")
+    data = message(charset=None, body=gbk, mid="<a@x>").replace(b"Subject: Plan", raw_gbk_subject)
+    imported(crm, src, "undeclared.eml", data)
+    imported(crm, src, "wrong.eml", message(charset="utf-8", body=gbk, mid="<b@x>"))
+    imported(crm, src, "unknown.eml", message(charset="x-klingon", body=gbk, mid="<c@x>"))
+    summaries = [c.summary for c in contacts(crm.store)]
+    assert summaries == ["客户确认了上线时间"] * 3
+    assert contacts(crm.store)[0].subject == "上线"
+
+
+def test_hopeless_bytes_become_replacement_characters_with_a_warning(crm, src):
+    for n, charset in enumerate(["utf-8", None, "x-klingon"]):
+        body = "正文内容".encode() * 5 + b"\xff\xfe\x80\xff"
+        report = imported(crm, src, f"{n}.eml", message(body=body, charset=charset, mid=f"<{n}@x>"))
+        assert report.added == 1 and "charset" in report.warnings[0]
+    for n, charset in enumerate(["gbk", None]):
+        body = "正文内容".encode("gbk") * 5 + b"\xff\xfe\x80\xff"
+        report = imported(
+            crm, src, f"g{n}.eml", message(body=body, charset=charset, mid=f"<g{n}@x>")
+        )
+        assert report.added == 1 and "charset" in report.warnings[0]
+    for contact in contacts(crm.store):
+        assert contact.summary.startswith("正文内容" * 5 + "\ufffd"), contact.summary
+
+
+def test_raw_utf8_headers_are_read(crm, src):
+    data = message().replace(b"Subject: Plan", "Subject: 方案确认".encode())
+    imported(crm, src, "a.eml", data)
+    assert contacts(crm.store)[0].subject == "方案确认"
+
+
+def test_broken_base64_keeps_what_can_be_read(crm, src):
+    good = base64.b64encode("第一段文字，第二段文字".encode())
+    for n, damaged in enumerate([good[:-3], good[:9] + b"!!**" + good[9:], good[:13]]):
+        data = message(body=b"", cte="base64", mid=f"<b{n}@x>") + damaged + b"\r\n"
+        report = imported(crm, src, f"{n}.eml", data)
+        assert report.added == 1 and any("damaged" in w for w in report.warnings), report
+    for contact in contacts(crm.store):
+        assert contact.summary.startswith("第一段")
+
+
+# --- structure: multipart, HTML, attachments ------------------------------------------------
+
+
+MULTIPART = b"""From: Zhang Wei <zhang.wei@huachen.cn>
+To: dev@nimbus.com
+Subject: =?utf-8?b?5pa55qGI?=
+Date: Thu, 05 Mar 2026 14:30:00 +0800
+Message-ID: <multi@huachen.cn>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="outer"
+
+--outer
+Content-Type: multipart/alternative; boundary="inner"
+
+--inner
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: quoted-printable
+
+Plain version: the schedule is fine.
+
+--inner
+Content-Type: text/html; charset=utf-8
+
+<p>HTML version</p>
+--inner--
+
+--outer
+Content-Type: application/pdf; name="plan.pdf"
+Content-Disposition: attachment; filename="plan.pdf"
+Content-Transfer-Encoding: base64
+
+U0VDUkVULVBERi1CWVRFUw==
+--outer
+Content-Type: text/plain; charset=utf-8
+Content-Disposition: attachment; filename="notes.txt"
+
+ATTACHED-TEXT-SENTINEL
+--outer
+Content-Type: message/rfc822
+
+From: someone@else.com
+Subject: forwarded
+
+FORWARDED-SENTINEL
+--outer--
+"""
+
+
+def test_multipart_keeps_the_plain_text_and_no_attachment(crm, src):
+    report = imported(crm, src, "a.eml", MULTIPART.replace(b"\n", b"\r\n"))
+    assert report.added == 1
+    (contact,) = contacts(crm.store)
+    assert contact.subject == "方案"
+    assert contact.summary == "Plain version: the schedule is fine."
+    stored = crm.store.frame("contacts", "ERP").to_json(force_ascii=False, date_format="iso")
+    for sentinel in ["SECRET-PDF-BYTES", "U0VDUkVU", "ATTACHED-TEXT", "FORWARDED", "plan.pdf"]:
+        assert sentinel not in stored
+
+
+def test_html_only_is_converted_to_text_without_the_quoted_history(crm, src):
+    html = (
+        "<html><head><style>p {color: red}</style><title>t</title></head><body>"
+        "<div>Dear team,</div><p>the&nbsp;budget is <b>approved</b> &amp; signed.</p>"
+        "<script>alert('x')</script>"
+        "<div class='gmail_quote'>On Wed, Mar 4, 2026 at 9:00 AM Lead wrote:"
+        "<blockquote>Is the budget approved?</blockquote></div></body></html>"
+    )
+    imported(crm, src, "a.eml", message(body=html, ctype="text/html"))
+    assert contacts(crm.store)[0].summary == "Dear team, the budget is approved & signed."
+
+
+@pytest.mark.parametrize(
+    "history",
+    [
+        "On Wed, 4 Mar 2026 at 09:00, Lead <lead@freelance.org> wrote:\n> old text\n> more",
+        "On Wed, 4 Mar 2026 at 09:00, Lead Person <\nlead@freelance.org> wrote:\n\nold text",
+        "-----Original Message-----\nFrom: Lead\nSent: Wednesday\n\nold text",
+        "-----原始邮件-----\n发件人: 王芳\n发送时间: 2026年3月4日\n\nold text",
+        '------------------\xa0原始邮件\xa0------------------\n发件人: "王芳"\nold text',
+        "From: Lead <lead@freelance.org>\nSent: Wednesday, March 4, 2026 9:00 AM\nold text",
+        "在 2026年3月4日 09:00，王芳 写道：\n> old text",
+        "________________________________\nFrom: Lead\nold text",
+    ],
+)
+def test_quoted_replies_and_history_are_removed(crm, src, history):
+    body = f"Agreed, let's go ahead.\n\n> inline quote\nThanks\n\n{history}\n"
+    imported(crm, src, "a.eml", message(body=body))
+    assert contacts(crm.store)[0].summary == "Agreed, let's go ahead. Thanks"
+
+
+def test_the_summary_is_short_and_the_subject_one_line(crm, src):
+    long_subject = encoded("很长的主题" * 60, "utf-8")
+    body = "第一句话。 \n\n\t 第二句话。\n" + "内容 " * 400
+    imported(crm, src, "a.eml", message(subject=long_subject, body=body))
+    (contact,) = contacts(crm.store)
+    assert len(contact.subject) <= 200 and "\n" not in contact.subject
+    assert contact.subject.startswith("很长的主题很长的主题")
+    assert contact.summary.startswith("第一句话。 第二句话。 内容 内容")
+    assert 400 <= len(contact.summary) <= 500 and contact.summary.endswith("…")
+
+
+# --- dates and ids --------------------------------------------------------------------------
+
+
+def test_a_message_without_a_usable_date_is_reported_not_invented(crm, src):
+    report = imported(crm, src, "a.eml", message(date=None))
+    assert report.added == 0
+    assert "no date" in report.skipped[0].reason and "Plan" in report.skipped[0].item
+    report = imported(crm, src, "b.eml", message(date="Mon, 32 Foo 2026 99:99", mid="<g@x>"))
+    assert "'Mon, 32 Foo 2026 99:99' cannot be read" in report.skipped[0].reason
+    assert contacts(crm.store) == []
+
+
+def test_a_garbled_date_falls_back_to_the_last_received_header(crm, src):
+    received = (
+        "Received: from mx2 by mx3; Thu, 05 Mar 2026 07:00:00 +0000\r\n"
+        "Received: from laptop by mx1; Thu, 5 Mar 2026 14:31:00 +0800 (CST)"
+    )
+    report = imported(crm, src, "a.eml", message(date="garbage", extra=received))
+    assert report.added == 1 and "Received" in report.warnings[0]
+    assert contacts(crm.store)[0].when == datetime(2026, 3, 5, 6, 31, tzinfo=UTC)
+
+
+def test_dates_from_1970_are_not_believed(crm, src):
+    report = imported(crm, src, "a.eml", message(date="Thu, 01 Jan 1970 00:00:00 +0000"))
+    assert report.added == 0 and report.skipped
+
+
+def test_messages_without_message_id_get_a_stable_id(crm, src):
+    first = imported(crm, src, "a.eml", message(mid=None))
+    again = imported(crm, src, "a.eml", message(mid=None))
+    other = imported(crm, src, "b.eml", message(mid=None, body="Another text"))
+    assert [(r.added, r.duplicates) for r in (first, again, other)] == [(1, 0), (0, 1), (1, 0)]
+    ids = [c.source_id for c in contacts(crm.store)]
+    assert all(i.startswith("no-message-id:") for i in ids) and ids[0] != ids[1]
+
+
+# --- mailboxes ------------------------------------------------------------------------------
+
+
+def test_an_mbox_with_several_messages(crm, src):
+    parts = [
+        b"From zhang.wei@huachen.cn Thu Mar  5 06:30:00 2026\n"
+        + message(mid="<1@x>", body="first\n>From the archive, quoted").replace(b"\r\n", b"\n"),
+        b"From dev@nimbus.com Fri Mar  6 01:00:00 2026\n"
+        + message(frm="dev@nimbus.com", to=ZHANG, mid="<2@x>", date=None, body="second"),
+        b"From nobody Sat Mar  7 01:00:00 2026\n"
+        + message(frm="a@b.com", to="c@d.com", mid="<3@x>"),
+        b"From dev@nimbus.com Sun Mar  8 01:00:00 2026\n"
+        + message(mid="<1@x>", body="first, again"),
+    ]
+    box = src / "Inbox"  # no extension at all
+    box.write_bytes(b"\n".join(parts) + b"\n")
+    report = one(import_files(crm.store, box, "ERP"))
+    assert report.kind == "mbox"
+    assert (report.added, report.duplicates, report.unrelated) == (2, 1, 1)
+    first, second = contacts(crm.store)
+    assert first.summary == "first"
+    assert (second.direction, second.summary) == ("outbound", "second")
+    assert second.when == datetime(2026, 3, 6, 1, 0, tzinfo=UTC)  # from the "From " line
+    assert "mbox" in report.warnings[0]
+    again = one(import_files(crm.store, box, "ERP"))
+    assert (again.added, again.duplicates) == (0, 3)
+
+
+def test_an_eml_and_an_mbox_holding_the_same_message_make_one_contact(crm, src):
+    imported(crm, src, "a.eml", message())
+    report = imported(crm, src, "b.mbox", b"From x Thu Mar  5 06:30:00 2026\n" + message() + b"\n")
+    assert (report.added, report.duplicates) == (0, 1)
+
+
+def test_decode_bytes_never_raises():
+    for data in [b"", b"\xff" * 10, "中文".encode("big5"), bytes(range(256))]:
+        for charset in [None, "utf-8", "gb2312", "big5", "iso-2022-jp", "nonsense", "'utf-8'"]:
+            text, _clean = decode_bytes(data, charset)
+            assert isinstance(text, str)
+
+
+def test_a_project_without_team_or_stakeholders_imports_nothing(store, src):
+    store.add(Project(name="ERP", client="x", start="2026-01-01"))
+    (src / "a.eml").write_bytes(message())
+    report = one(import_files(store, src, "ERP"))
+    assert (report.added, report.unrelated) == (0, 1)
