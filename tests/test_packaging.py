@@ -37,7 +37,7 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     assert env["channels"] == ["conda-forge"]
     conda = [d for d in env["dependencies"] if isinstance(d, str)]
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
-    listed = {_normalised(d) for d in conda if not d.startswith(("python", "pip"))}
+    listed = {_normalised(d) for d in conda if _normalised(d)[0] not in ("python", "pip")}
     assert listed == {_normalised(d) for d in PYPROJECT["project"]["dependencies"]}
     assert "-e ." in pip  # the package itself
     python = next(d for d in conda if d.startswith("python"))
