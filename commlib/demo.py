@@ -1139,6 +1139,9 @@ def _project(d: _Demo) -> Project:
             end=d.end,
             language=d.lang,  # type: ignore[arg-type]
             team=list(s.team_addresses),
+            scope_confirmed_by=d.rows["sponsor"].name,
+            scope_confirmed_on=_weekday(d.start + timedelta(days=7)),
+            scope_confirmed_channel="meeting",
             visibility="client",
             notes=s.notes,
             created_at=d.at(d.start - timedelta(days=3), 10),
@@ -1236,11 +1239,14 @@ def _plan(d: _Demo) -> None:
 
 
 def _milestones(d: _Demo) -> None:
-    records = []
+    """One chain: each milestone's work starts when the previous one is reached."""
+    previous: Milestone | None = None
+    start_day = 0
     for row in MILESTONES:
         due = d.end if row.day < 0 else d.day(row.day)
+        likely = max((due - d.start).days - start_day, 1)
         notes = d.tx(row.notes)
-        records.append(
+        previous = d.store.add(
             Milestone(
                 project_id=d.project_id,
                 name=d.tx(row.name),
@@ -1248,14 +1254,18 @@ def _milestones(d: _Demo) -> None:
                 description=d.tx(row.description),
                 baseline_due=due,
                 current_due=due,
+                depends_on=previous.id if previous else None,
+                duration_optimistic=max(round(likely * 0.85), 1),
+                duration_likely=likely,
+                duration_pessimistic=round(likely * 1.4) + 1,
                 visibility=d.visibility(notes),  # type: ignore[arg-type]
                 notes=notes,
                 created_at=d.at(d.start + timedelta(days=2), 15),
             )
         )
-    for row, stored in zip(MILESTONES, d.store.add_all(records), strict=True):
-        d.milestones[row.key] = stored
-        d.due[row.key] = stored.current_due
+        start_day = (due - d.start).days
+        d.milestones[row.key] = previous
+        d.due[row.key] = due
     key, days, decided = SLIP
     _move_milestone(d, key, days, d.at(d.day(decided), 11, 30))  # after the meeting
 
@@ -1284,6 +1294,7 @@ def _milestone_progress(d: _Demo) -> None:
                 d.working(accepted_on),
                 accepted_by=who.id,
                 accepted_on=accepted_on,
+                acceptance_channel="meeting" if m.type == "milestone" else "email",
             )
 
 
@@ -1573,6 +1584,8 @@ def _risks(d: _Demo) -> None:
                 status="open",
                 review_due=_next_workday(made + timedelta(days=14)),
                 cost_impact=None if row.cost is None else row.cost * d.setting.cost_unit,
+                schedule_impact_days=row.impact * 4 if row.impact >= 3 else None,
+                milestone_id=_milestone_at_risk(d, row.day) if row.impact >= 3 else None,
                 visibility=d.visibility(notes),  # type: ignore[arg-type]
                 notes=notes,
                 created_at=d.working(made),
@@ -1584,6 +1597,14 @@ def _risks(d: _Demo) -> None:
     overdue = set(rng.sample(live, 3))
     for i, (row, risk) in enumerate(zip(RISKS, stored, strict=True)):
         _risk_history(d, row, risk, overdue=i in overdue)
+
+
+def _milestone_at_risk(d: _Demo, day: int) -> int:
+    """The first milestone due at least three weeks after the risk was raised, else the last."""
+    for row in MILESTONES:
+        if row.day < 0 or row.day >= day + 21:
+            return d.milestones[row.key].id  # type: ignore[return-value]
+    return d.milestones[MILESTONES[-1].key].id  # type: ignore[return-value]
 
 
 def _risk_history(d: _Demo, row: RiskRow, risk: Risk, *, overdue: bool) -> None:

@@ -151,6 +151,7 @@ TimeZone = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidat
 Scale = Annotated[int, Field(ge=1, le=5)]
 Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Id = Annotated[int, Field(ge=1)]
+Days = Annotated[int, Field(ge=0, le=3650)]
 Answer = str | int | float | list[str] | None
 
 
@@ -221,10 +222,19 @@ class Project(Record):
     end: date | None = None
     language: Language = "zh"
     team: list[TeamAddress] = []
+    #: the client's confirmation of goals and scope: who (a name: the project exists
+    #: before its stakeholders), when, and through which channel
+    scope_confirmed_by: Short = ""
+    scope_confirmed_on: date | None = None
+    scope_confirmed_channel: Channel | None = None
 
     @model_validator(mode="after")
     def _dates(self) -> Project:
         _check_order(self.start, self.end, "end")
+        if bool(self.scope_confirmed_by) != (self.scope_confirmed_on is not None):
+            raise PydanticCustomError(
+                "confirmation_pair", "scope_confirmed_by and scope_confirmed_on go together"
+            )
         return self
 
 
@@ -355,8 +365,18 @@ class FollowUp(Record):
 
 
 class Milestone(Record):
+    """A milestone or deliverable: the date promised (baseline) and the date expected now.
+
+    For the schedule forecast: ``depends_on`` is the milestone whose finish starts this
+    one's work (none: the project's start), and the three-point estimate of that work
+    in days is ``duration_optimistic`` <= ``duration_likely`` <= ``duration_pessimistic``.
+    """
+
     kind: ClassVar[str] = "milestones"
-    references: ClassVar[dict[str, str]] = {"accepted_by": "stakeholders"}
+    references: ClassVar[dict[str, str]] = {
+        "accepted_by": "stakeholders",
+        "depends_on": "milestones",
+    }
     tracked: ClassVar[tuple[str, ...]] = (
         "current_due",
         "status",
@@ -372,16 +392,30 @@ class Milestone(Record):
     status: MilestoneStatus = "planned"
     accepted_by: Id | None = None
     accepted_on: date | None = None
+    acceptance_channel: Channel | None = None
+    depends_on: Id | None = None
+    duration_optimistic: Days | None = None
+    duration_likely: Days | None = None
+    duration_pessimistic: Days | None = None
 
     @model_validator(mode="after")
     def _acceptance(self) -> Milestone:
         if (self.accepted_by is None) != (self.accepted_on is None):
             raise PydanticCustomError("acceptance_pair", "accepted_by and accepted_on go together")
+        estimate = [self.duration_optimistic, self.duration_likely, self.duration_pessimistic]
+        given = [d for d in estimate if d is not None]
+        if given and (len(given) != 3 or given != sorted(given)):
+            raise PydanticCustomError(
+                "three_point", "give optimistic <= likely <= pessimistic, all three or none"
+            )
+        if self.depends_on is not None and self.depends_on == self.id:
+            raise PydanticCustomError("self_dependency", "a milestone cannot depend on itself")
         return self
 
 
 class Risk(Record):
     kind: ClassVar[str] = "risks"
+    references: ClassVar[dict[str, str]] = {"milestone_id": "milestones"}
     tracked: ClassVar[tuple[str, ...]] = (
         "probability",
         "impact",
@@ -391,6 +425,7 @@ class Risk(Record):
         "mitigation",
         "contingency",
         "cost_impact",
+        "schedule_impact_days",
     )
 
     title: Name
@@ -404,6 +439,9 @@ class Risk(Record):
     status: RiskStatus = "open"
     review_due: date | None = None
     cost_impact: Money | None = None
+    #: if the risk occurs: days it adds to ``milestone_id`` (and what depends on it)
+    schedule_impact_days: Days | None = None
+    milestone_id: Id | None = None
 
     @property
     def score(self) -> int:

@@ -21,7 +21,7 @@ from alembic.operations import Operations
 
 from .models import KINDS, Change, Record, field_type
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _v2_communication_plan(op: Operations) -> None:
@@ -49,10 +49,33 @@ def _v2_communication_plan(op: Operations) -> None:
     )
 
 
+def _v3_schedule(op: Operations) -> None:
+    """Version 3: scope confirmation, acceptance channel, three-point estimates, risk events."""
+    op.add_column(
+        "projects",
+        sa.Column("scope_confirmed_by", sa.Text(), nullable=False, server_default=""),
+    )
+    op.add_column("projects", sa.Column("scope_confirmed_on", sa.Date(), nullable=True))
+    op.add_column("projects", sa.Column("scope_confirmed_channel", sa.String(7), nullable=True))
+    with op.batch_alter_table("milestones") as batch:
+        batch.add_column(sa.Column("acceptance_channel", sa.String(7), nullable=True))
+        batch.add_column(sa.Column("depends_on", sa.Integer, nullable=True))
+        for name in ("duration_optimistic", "duration_likely", "duration_pessimistic"):
+            batch.add_column(sa.Column(name, sa.Integer, nullable=True))
+        batch.create_foreign_key("fk_milestones_depends_on", "milestones", ["depends_on"], ["id"])
+    with op.batch_alter_table("risks") as batch:
+        batch.add_column(sa.Column("schedule_impact_days", sa.Integer, nullable=True))
+        batch.add_column(sa.Column("milestone_id", sa.Integer, nullable=True))
+        batch.create_foreign_key("fk_risks_milestone_id", "milestones", ["milestone_id"], ["id"])
+
+
 #: version -> function that upgrades a store from ``version - 1`` to ``version``
 #: (written out in full, not taken from the models, so that later changes to a model
 #: cannot change what an old upgrade does)
-MIGRATIONS: dict[int, Callable[[Operations], None]] = {2: _v2_communication_plan}
+MIGRATIONS: dict[int, Callable[[Operations], None]] = {
+    2: _v2_communication_plan,
+    3: _v3_schedule,
+}
 
 
 class UTCDateTime(sa.types.TypeDecorator):

@@ -120,24 +120,44 @@ class Store:
         return self._engine.dialect.name
 
     def _open(self) -> None:
-        with self._write() as conn:
-            version = schema.stored_version(conn)
-            if version is None:
-                if sa.inspect(conn).get_table_names():
-                    raise StoreError(t("error.store.not_commlib", url=self.where))
-                schema.create(conn)
-            elif version > schema.SCHEMA_VERSION:
-                raise StoreError(
-                    t(
-                        "error.store.too_new",
-                        url=self.where,
-                        version=version,
-                        supported=schema.SCHEMA_VERSION,
-                    )
+        with self._engine.connect() as conn:
+            raw = conn.connection.dbapi_connection if self.dialect == "sqlite" else None
+            if raw is not None:
+                # An upgrade may rebuild a table (alembic's batch mode), which SQLite only
+                # allows with foreign keys off; they are checked before the commit instead.
+                raw.execute("PRAGMA foreign_keys=OFF")
+            try:
+                conn.info["commlib_begin"] = "BEGIN IMMEDIATE"
+                with conn.begin():
+                    self._create_or_upgrade(conn)
+                    if raw is not None and self.upgraded_from is not None:
+                        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                        if broken:
+                            raise StoreError(
+                                t("error.store.upgrade_broken", url=self.where, rows=len(broken))
+                            )
+            finally:
+                if raw is not None:
+                    raw.execute("PRAGMA foreign_keys=ON")
+
+    def _create_or_upgrade(self, conn: sa.Connection) -> None:
+        version = schema.stored_version(conn)
+        if version is None:
+            if sa.inspect(conn).get_table_names():
+                raise StoreError(t("error.store.not_commlib", url=self.where))
+            schema.create(conn)
+        elif version > schema.SCHEMA_VERSION:
+            raise StoreError(
+                t(
+                    "error.store.too_new",
+                    url=self.where,
+                    version=version,
+                    supported=schema.SCHEMA_VERSION,
                 )
-            elif version < schema.SCHEMA_VERSION:
-                schema.upgrade(conn, version)
-                self.upgraded_from = version
+            )
+        elif version < schema.SCHEMA_VERSION:
+            schema.upgrade(conn, version)
+            self.upgraded_from = version
 
     @property
     def schema_version(self) -> int:

@@ -18,6 +18,9 @@ _FIELD_OF = {
     "duplicate_ids": "stakeholder_ids",
     "acceptance_pair": "accepted_on",
     "decided_on_missing": "decided_on",
+    "confirmation_pair": "scope_confirmed_on",
+    "three_point": "duration_likely",
+    "self_dependency": "depends_on",
 }
 
 

@@ -196,3 +196,59 @@ def test_plan_items_have_one_audience_and_a_cadence():
 )
 def test_power_interest_quadrants(power, interest, box):
     assert quadrant_of(power, interest) == box
+
+
+def test_three_point_estimates_and_dependencies():
+    ok = Milestone(
+        project_id=1,
+        name="M",
+        baseline_due=date(2026, 5, 1),
+        current_due=date(2026, 5, 1),
+        duration_optimistic=10,
+        duration_likely=14,
+        duration_pessimistic=30,
+        depends_on=2,
+    )
+    assert ok.duration_likely == 14
+    found = problems(
+        Milestone,
+        project_id=1,
+        name="M",
+        baseline_due="2026-05-01",
+        current_due="2026-05-01",
+        duration_optimistic=20,
+        duration_likely=14,
+        duration_pessimistic=30,
+    )
+    assert "optimistic" in found["duration_likely"].message
+    found = problems(
+        Milestone,
+        project_id=1,
+        name="M",
+        baseline_due="2026-05-01",
+        current_due="2026-05-01",
+        duration_likely=14,
+    )
+    assert "duration_likely" in found
+
+
+def test_scope_confirmation_needs_who_and_when():
+    found = problems(Project, name="P", client="C", start="2026-01-01", scope_confirmed_by="张伟")
+    assert "scope_confirmed_on" in found
+    p = Project(
+        name="P",
+        client="C",
+        start=date(2026, 1, 1),
+        scope_confirmed_by="张伟",
+        scope_confirmed_on=date(2026, 1, 8),
+        scope_confirmed_channel="meeting",
+    )
+    assert p.scope_confirmed_channel == "meeting"
+
+
+def test_risk_events_for_the_forecast():
+    r = Risk(project_id=1, title="x", schedule_impact_days=10, milestone_id=3)
+    assert (r.schedule_impact_days, r.milestone_id) == (10, 3)
+    assert "schedule_impact_days" in problems(
+        Risk, project_id=1, title="x", schedule_impact_days=-1
+    )

@@ -192,10 +192,19 @@ def test_the_first_version_store_opens_and_upgrades(tmp_path):
 
 
 def _columns(store):
+    """Every table's columns (name, type, nullable) and foreign keys, as the database has them."""
     with store._read() as conn:
         inspector = sa.inspect(conn)
         return {
-            t: sorted((c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(t))
+            t: (
+                sorted(
+                    (c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(t)
+                ),
+                sorted(
+                    (tuple(fk["constrained_columns"]), fk["referred_table"])
+                    for fk in inspector.get_foreign_keys(t)
+                ),
+            )
             for t in inspector.get_table_names()
         }
 
@@ -212,7 +221,7 @@ def test_upgrades_run_on_open_in_one_transaction(tmp_path, monkeypatch):
     monkeypatch.setitem(schema.MIGRATIONS, latest + 1, add_colour)
     store = Store(path)
     assert store.upgraded_from == latest and store.schema_version == latest + 1
-    assert "colour" in [c[0] for c in _columns(store)["risks"]]
+    assert "colour" in [c[0] for c in _columns(store)["risks"][0]]
 
     def broken(op):
         op.add_column("risks", sa.Column("size", sa.Text))
