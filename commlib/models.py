@@ -152,7 +152,7 @@ Scale = Annotated[int, Field(ge=1, le=5)]
 Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Id = Annotated[int, Field(ge=1)]
 Days = Annotated[int, Field(ge=0, le=3650)]
-Answer = str | int | float | list[str] | None
+Answer = Text | int | float | list[Text] | None
 
 
 # --- records ----------------------------------------------------------------------------

@@ -208,6 +208,14 @@ class Store:
                 t("error.store.operational", url=self.where, reason=_reason(err))
             ) from err
 
+    def read(self) -> contextlib.AbstractContextManager[sa.Connection]:
+        """A read transaction: one consistent view of the store for several queries.
+
+        ``with store.read() as conn: conn.execute(...)`` (SQLAlchemy Core; tables in
+        ``commlib.schema.TABLES``). Inside ``store.transaction()`` it is that transaction.
+        """
+        return self._read()
+
     @contextlib.contextmanager
     def _read(self) -> Iterator[sa.Connection]:
         current = getattr(self._local, "conn", None)

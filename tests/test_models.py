@@ -252,3 +252,12 @@ def test_risk_events_for_the_forecast():
     assert "schedule_impact_days" in problems(
         Risk, project_id=1, title="x", schedule_impact_days=-1
     )
+
+
+def test_answers_are_clean_text_or_numbers():
+    from commlib import Response
+
+    ok = Response(project_id=1, survey_id=1, respondent="r", answers={"Q1": 9, "Q2": ["a", "b"]})
+    assert ok.answers == {"Q1": 9, "Q2": ["a", "b"]}
+    with pytest.raises(InvalidRecord):
+        Response(project_id=1, survey_id=1, respondent="r", answers={"Q3": "bad\x00text"})

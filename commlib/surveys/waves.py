@@ -1,0 +1,118 @@
+"""Waves: the same questionnaire run several times, tied to dates, milestones or both.
+
+    >>> waves(store, "华辰 ERP 升级", "项目满意度")       # one row per wave, with response rates
+    >>> create_survey(store, p, "project_satisfaction", wave=next_wave(store, p, "项目满意度"))
+
+Each wave is a ``Survey`` record; the waves of one questionnaire share its ``name``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from .. import schema
+
+COLUMNS = [
+    "survey_id",
+    "name",
+    "wave",
+    "opened_on",
+    "closed_on",
+    "milestone_id",
+    "milestone",
+    "milestone_due",
+    "invited",
+    "responses",
+    "response_rate",
+]
+
+#: a wave label ending in a number, with an optional suffix: W3, Wave 03, 2026-Q1, 第2轮
+_NUMBERED = re.compile(r"^(.*?)(\d+)(\D*)$")
+
+
+def waves(store: Any, project: Any, name: str | None = None) -> pd.DataFrame:
+    """One row per survey wave of the project (of the survey ``name``, when given).
+
+    Columns: ``survey_id, name, wave, opened_on, closed_on, milestone_id, milestone,
+    milestone_due`` (the milestone's current due date), ``invited`` (``Int64``),
+    ``responses`` and ``response_rate`` (responses / invited; NaN when nobody was counted
+    as invited). Rows run by name, then by the wave's date (opened, else the milestone's
+    due date, else closed), waves without any date last, then in the order they were made.
+    """
+    found = store.project(project)
+    surveys = [s for s in store.records("surveys", found.id) if name is None or s.name == name]
+    milestones = {m.id: m for m in store.records("milestones", found.id)}
+    counts = _response_counts(store, found.id)
+    rows = []
+    for s in surveys:
+        milestone = milestones.get(s.milestone_id)
+        responses = counts.get(s.id, 0)
+        rows.append(
+            {
+                "survey_id": s.id,
+                "name": s.name,
+                "wave": s.wave,
+                "opened_on": s.opened_on,
+                "closed_on": s.closed_on,
+                "milestone_id": s.milestone_id,
+                "milestone": milestone.name if milestone else None,
+                "milestone_due": milestone.current_due if milestone else None,
+                "invited": s.invited,
+                "responses": responses,
+                "response_rate": responses / s.invited if s.invited else float("nan"),
+                "_when": s.opened_on or (milestone.current_due if milestone else s.closed_on),
+            }
+        )
+    df = pd.DataFrame(rows, columns=[*COLUMNS, "_when"])
+    df["_when"] = pd.to_datetime(df["_when"])
+    df = df.sort_values(["name", "_when", "survey_id"], na_position="last", kind="stable")
+    df = df.drop(columns="_when").reset_index(drop=True)
+    for column in ("opened_on", "closed_on", "milestone_due"):  # dates, None when missing
+        df[column] = df[column].astype(object).where(df[column].notna(), None)
+    return df.astype(
+        {
+            "survey_id": "int64",
+            "milestone_id": "Int64",
+            "invited": "Int64",
+            "responses": "int64",
+            "response_rate": "float64",
+        }
+    )
+
+
+def next_wave(store: Any, project: Any, name: str) -> str:
+    """The label for the next wave of survey ``name``: ``W1`` for the first, then the next
+    number in the scheme the latest numbered wave uses (``W2`` -> ``W3``, ``Wave 09`` ->
+    ``Wave 10``, ``第2轮`` -> ``第3轮``); never a label that is taken."""
+    found = store.project(project)
+    labels = [s.wave for s in store.records("surveys", found.id) if s.name == name]
+    numbered = [(m, label) for label in labels if (m := _NUMBERED.match(label))]
+    if not numbered:
+        return _free("W", len(labels) + 1, "", 1, set(labels))
+    latest = numbered[-1][0]
+    prefix, suffix = latest.group(1), latest.group(3)
+    width = len(latest.group(2)) if latest.group(2).startswith("0") else 1
+    top = max(int(m.group(2)) for m, _ in numbered if (m.group(1), m.group(3)) == (prefix, suffix))
+    return _free(prefix, top + 1, suffix, width, set(labels))
+
+
+def _free(prefix: str, number: int, suffix: str, width: int, taken: set[str]) -> str:
+    while (label := f"{prefix}{number:0{width}d}{suffix}") in taken:
+        number += 1
+    return label
+
+
+def _response_counts(store: Any, project_id: int) -> dict[int, int]:
+    """Responses per survey, counted in the database (a wave may hold many responses)."""
+    table = schema.TABLES["responses"]
+    query = (
+        sa.select(table.c.survey_id, sa.func.count())
+        .where(table.c.project_id == project_id)
+        .group_by(table.c.survey_id)
+    )
+    with store.read() as conn:
+        return {survey_id: n for survey_id, n in conn.execute(query)}
