@@ -1270,9 +1270,13 @@ def _milestones(d: _Demo) -> None:
     _move_milestone(d, key, days, d.at(d.day(decided), 11, 30))  # after the meeting
 
 
-def _move_milestone(d: _Demo, key: str, days: int, at: datetime) -> None:
-    d.due[key] = d.due[key] + timedelta(days=days)  # whole weeks, so still a weekday
-    d.later("milestones", d.milestones[key].id, at, current_due=d.due[key])
+def _move_milestone(d: _Demo, keys: list[str] | str, days: int, at: datetime) -> None:
+    """Move the earliest of ``keys`` and, as the team replans, every milestone after it."""
+    order = [row.key for row in MILESTONES]
+    first = min(order.index(k) for k in ([keys] if isinstance(keys, str) else keys))
+    for key in order[first:]:
+        d.due[key] = d.due[key] + timedelta(days=days)  # whole weeks, so still a weekday
+        d.later("milestones", d.milestones[key].id, at, current_due=d.due[key])
 
 
 def _milestone_progress(d: _Demo) -> None:
@@ -1584,8 +1588,8 @@ def _risks(d: _Demo) -> None:
                 status="open",
                 review_due=_next_workday(made + timedelta(days=14)),
                 cost_impact=None if row.cost is None else row.cost * d.setting.cost_unit,
-                schedule_impact_days=row.impact * 4 if row.impact >= 3 else None,
-                milestone_id=_milestone_at_risk(d, row.day) if row.impact >= 3 else None,
+                schedule_impact_days=row.impact + 2 if row.impact >= 4 else None,
+                milestone_id=_milestone_at_risk(d, row.day) if row.impact >= 4 else None,
                 visibility=d.visibility(notes),  # type: ignore[arg-type]
                 notes=notes,
                 created_at=d.working(made),
@@ -1600,9 +1604,10 @@ def _risks(d: _Demo) -> None:
 
 
 def _milestone_at_risk(d: _Demo, day: int) -> int:
-    """The first milestone due at least three weeks after the risk was raised, else the last."""
+    """The first milestone due three weeks after the risk was raised and not reached by
+    today (else the last): the one the risk would delay if it occurred."""
     for row in MILESTONES:
-        if row.day < 0 or row.day >= day + 21:
+        if row.day < 0 or row.day >= max(day + 21, d.elapsed):
             return d.milestones[row.key].id  # type: ignore[return-value]
     return d.milestones[MILESTONES[-1].key].id  # type: ignore[return-value]
 
@@ -1779,8 +1784,7 @@ def _change_requests(d: _Demo) -> None:
             decided_on=decided,
         )
         if row.decision == "approved" and row.schedule_days:
-            for key in row.milestones:
-                _move_milestone(d, key, row.schedule_days, at)
+            _move_milestone(d, list(row.milestones), row.schedule_days, at)
 
 
 def _decisions(d: _Demo) -> None:

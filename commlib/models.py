@@ -211,6 +211,15 @@ def _check_order(first: date | None, then: date | None, field: str) -> None:
 
 class Project(Record):
     kind: ClassVar[str] = "projects"
+    tracked: ClassVar[tuple[str, ...]] = (
+        "goals",
+        "in_scope",
+        "out_of_scope",
+        "end",
+        "scope_confirmed_by",
+        "scope_confirmed_on",
+        "scope_confirmed_channel",
+    )
 
     project_id: None = None  # type: ignore[assignment]  # a project is its own project
     name: Name
@@ -378,10 +387,12 @@ class Milestone(Record):
         "depends_on": "milestones",
     }
     tracked: ClassVar[tuple[str, ...]] = (
+        "baseline_due",
         "current_due",
         "status",
         "accepted_by",
         "accepted_on",
+        "acceptance_channel",
     )
 
     name: Name

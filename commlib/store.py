@@ -589,8 +589,30 @@ class Store:
                     problems.append(
                         Problem(field, ref, t("error.other_project", kind=label(target)))
                     )
+        loops = (
+            model.kind == "milestones"
+            and record.id is not None
+            and record.depends_on
+            and self._depends_on(conn, record.depends_on, record.id)
+        )
+        if loops:
+            problems.append(Problem("depends_on", record.depends_on, t("error.cycle")))
         if problems:
             raise InvalidRecord(problems, t("error.fix_hint"))
+
+    def _depends_on(self, conn: sa.Connection, start: int, target: int) -> bool:
+        """Whether following ``depends_on`` from milestone ``start`` reaches ``target``."""
+        table = schema.TABLES["milestones"]
+        seen: set[int] = set()
+        current: int | None = start
+        while current is not None and current not in seen:
+            if current == target:
+                return True
+            seen.add(current)
+            current = conn.execute(
+                sa.select(table.c.depends_on).where(table.c.id == current)
+            ).scalar()
+        return False
 
     def _project_of(self, conn: sa.Connection, kind: str, record_id: int) -> int | None:
         known = self._local.known

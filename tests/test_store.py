@@ -320,3 +320,36 @@ def test_frames_have_the_same_types_when_empty(store, filled):
     empty, full = store.frame("contacts"), filled.frame("contacts")
     assert empty.dtypes.to_dict() == full.dtypes.to_dict()
     assert str(filled.frame("communication_plan")["stakeholder_id"].dtype) == "Int64"
+
+
+def test_milestones_cannot_depend_on_each_other_in_a_circle(filled):
+    from commlib import Milestone
+
+    first = filled.records("milestones")[0]
+    second = filled.add(
+        Milestone(
+            project_id=first.project_id,
+            name="next",
+            baseline_due=date(2026, 6, 1),
+            current_due=date(2026, 6, 1),
+            depends_on=first.id,
+        )
+    )
+    with pytest.raises(InvalidRecord, match="circle"):
+        filled.update("milestones", first.id, depends_on=second.id)
+    assert filled.get("milestones", first.id).depends_on is None
+
+
+def test_scope_changes_and_rebaselining_are_in_the_history(filled):
+    filled.update(
+        "projects",
+        1,
+        scope_confirmed_by="张伟",
+        scope_confirmed_on=date(2026, 3, 9),
+        scope_confirmed_channel="meeting",
+        at=datetime(2026, 3, 9, tzinfo=UTC),
+    )
+    filled.update("milestones", 1, baseline_due=date(2026, 5, 20))
+    fields = filled.history(kind="projects")["field"].tolist()
+    assert fields == ["scope_confirmed_by", "scope_confirmed_on", "scope_confirmed_channel"]
+    assert "baseline_due" in filled.history(kind="milestones")["field"].tolist()
