@@ -1,0 +1,370 @@
+"""The risk register, driven like a person would: set values, click, read what shows."""
+
+from datetime import date
+
+import pytest
+
+from commlib import InvalidRecord, Milestone, Problem, Project, Risk, StoreError
+from commlib.forms import changed
+from commlib.i18n import t
+from commlib.risks import RiskMatrix, RiskRegister
+from commlib.risks.widgets import format_amount, parse_amount, parse_days
+
+P = "华辰 ERP 升级"
+TODAY = date(2026, 4, 10)
+
+
+def shown(widget):
+    """Every piece of text a widget shows (labels, descriptions, options, HTML, tooltips)."""
+    found = []
+
+    def walk(node):
+        for attr in ("value", "description", "placeholder", "tooltip"):
+            value = getattr(node, attr, None)
+            if isinstance(value, str):
+                found.append(value)
+        found.extend(str(o) for o in getattr(node, "_options_labels", ()))
+        found.extend(str(o) for o in getattr(node, "tooltips", ()) or ())
+        found.extend(str(o) for o in getattr(node, "options", ()) if isinstance(o, str))
+        for child in getattr(node, "children", ()):
+            walk(child)
+
+    walk(widget)
+    return "\n".join(found)
+
+
+@pytest.fixture
+def register(filled):
+    return RiskRegister(filled, P, today=TODAY)
+
+
+def risks(store):
+    return store.records("risks", P)
+
+
+def fill_form(register, **values):
+    defaults = {
+        "title": "数据迁移延期",
+        "category": "数据",
+        "probability": 4,
+        "impact": 5,
+        "owner": "王芳",
+        "trigger": "试迁移匹配率低于 95%",
+        "mitigation": "提前做数据画像",
+        "contingency": "增加一轮试迁移",
+        "status": "open",
+        "review_due": date(2026, 4, 24),
+        "cost_impact": "12万",
+        "schedule_impact_days": "10",
+        "visibility": "client",
+        "notes": "内部备注",
+    }
+    register.form.set_values(defaults | values)
+    return register
+
+
+# --- showing ----------------------------------------------------------------------------
+
+
+def test_the_register_speaks_the_projects_language(register):
+    text = shown(register)
+    assert "风险" in text and "关键用户离职" in text
+    assert "1 很低" in text and "5 很高" in text  # the scales have words
+    assert "很高: >70%" in text and "很低: <10%" in text  # and probability its bands
+    assert "+ 新增风险" in text
+    assert "进度" in text and "预算" in text  # common categories
+    assert "UAT 完成 (2026-05-15)" in text  # the project's milestones
+
+
+def test_the_register_in_english(filled):
+    text = shown(RiskRegister(filled, P, lang="en", today=TODAY))
+    assert "1 Very low" in text and "+ new risk" in text and "Schedule" in text
+
+
+def test_the_table_has_every_column_and_marks_overdue_reviews(register):
+    table = register.table.value
+    heads = "编号 标题 类别 概率 影响 分值 等级 负责人 状态 复核日期"
+    for head in heads.split():
+        assert f">{head}</th>" in table, head
+    assert "关键用户离职" in table and ">16<" in table and "高" in table
+    assert "commlib-overdue" in table and "⚠ 2026-04-01" in table
+    assert "复核已逾期 9 天" in table
+    assert register.overdue() == [risks(register.store)[0].id]
+
+
+def test_a_review_due_in_the_future_is_not_marked(filled):
+    register = RiskRegister(filled, P, today=date(2026, 3, 20))
+    assert "commlib-overdue" not in register.table.value and register.overdue() == []
+
+
+def test_closed_risks_are_listed_after_live_ones_and_not_overdue(filled):
+    p = filled.project(P)
+    filled.add(Risk(project_id=p.id, title="已关闭", status="closed", review_due=date(2026, 1, 1)))
+    filled.add(Risk(project_id=p.id, title="小风险", probability=1, impact=1))
+    register = RiskRegister(filled, P, today=TODAY)
+    table = register.table.value
+    assert table.index("关键用户离职") < table.index("小风险") < table.index("已关闭")
+    assert len(register.overdue()) == 1
+
+
+def test_an_empty_register(store):
+    store.add(Project(name="empty", client="c", start=date(2026, 3, 1), language="en"))
+    register = RiskRegister(store, "empty", today=TODAY)
+    assert "No risks recorded yet." in register.table.value
+
+
+# --- the live assessment ----------------------------------------------------------------
+
+
+def test_score_level_and_emv_follow_the_scales(register):
+    assert register.score == 9 and register.level == "medium"
+    assert "分值 9 = 3 × 3" in register.assessment.value and ">中<" in register.assessment.value
+    assert "30–50%" in register.probability_hint.value
+    assert register.emv.value == ""  # no cost yet
+    form = register.form
+    form["probability"].input.value = 5
+    form["impact"].input.value = 4
+    assert register.score == 20 and register.level == "critical"
+    assert "分值 20 = 5 × 4" in register.assessment.value and ">极高<" in register.assessment.value
+    assert "&gt;70%" in register.probability_hint.value
+    form["cost_impact"].input.value = "12万"
+    assert "102,000" in register.emv.value and "85% × 120,000" in register.emv.value
+    form["probability"].input.value = 2
+    assert "24,000" in register.emv.value and "20% × 120,000" in register.emv.value
+    form["cost_impact"].input.value = "not a number"
+    assert register.emv.value == ""  # the problem shows when saving
+
+
+def test_another_matrix_and_another_calibration(filled):
+    strict = RiskMatrix.from_thresholds(medium=4, high=8, critical=15)
+    percent = {1: 0.1, 2: 0.3, 3: 0.5, 4: 0.7, 5: 0.9}
+    register = RiskRegister(filled, P, today=TODAY, matrix=strict, percent=percent)
+    assert register.level == "high"  # 3 x 3 = 9
+    register.form["cost_impact"].input.value = "1000"
+    assert register.emv.value == "预期货币价值 ≈ 500（50% × 1,000）"
+    assert "极高" in register.table.value  # 4 x 4 = 16 is critical here
+
+
+# --- adding -----------------------------------------------------------------------------
+
+
+def test_add_a_risk(register, filled):
+    milestone = filled.records("milestones", P)[0]
+    fill_form(register, milestone_id=milestone.id)
+    assert register.save_button.click() is None
+    assert register.status.level == "ok", register.status.message
+    saved = risks(filled)[-1]
+    assert saved.title == "数据迁移延期" and saved.category == "数据"
+    assert (saved.probability, saved.impact, saved.score) == (4, 5, 20)
+    assert saved.cost_impact == 120_000.0 and saved.schedule_impact_days == 10
+    assert saved.milestone_id == milestone.id and saved.visibility == "client"
+    assert saved.review_due == date(2026, 4, 24) and saved.notes == "内部备注"
+    assert f"#{saved.id}" in register.status.message
+    assert "数据迁移延期" in register.table.value
+    # the form is ready for the next one
+    assert register.chooser.value == RiskRegister.NEW
+    assert register.form["title"].input.value == ""
+    assert register.form["review_due"].input.value == date(2026, 4, 24)  # today + 14
+    assert register.form["milestone_id"].input.value == 0
+    assert "数据" in register.form["category"].input.options
+
+
+def test_a_new_risk_with_nothing_optional(register, filled):
+    register.form["title"].input.value = "Minimal"
+    register.form["review_due"].input.value = None
+    assert register.save()
+    saved = risks(filled)[-1]
+    assert (saved.cost_impact, saved.schedule_impact_days, saved.milestone_id) == (None,) * 3
+    assert saved.review_due is None and (saved.probability, saved.impact) == (3, 3)
+
+
+# --- editing ----------------------------------------------------------------------------
+
+
+def test_choosing_a_risk_loads_it_and_shows_its_changes(register, filled):
+    risk = risks(filled)[0]
+    register.edit(risk.id)
+    form = register.form
+    assert form["title"].input.value == "关键用户离职"
+    assert (form["probability"].input.value, form["impact"].input.value) == (4, 4)
+    assert form["cost_impact"].input.value == "12,500.5"
+    assert register.score == 16 and ">高<" in register.assessment.value
+    assert "7,500.3" in register.emv.value  # 60% x 12,500.5
+    assert f"风险 #{risk.id} 的变更记录" in register.history.value
+    assert "概率: 2 → 4" in register.history.value
+    register.edit(None)
+    assert form["title"].input.value == "" and register.history.value == ""
+
+
+def test_edit_keeps_the_history(register, filled):
+    risk = risks(filled)[0]
+    register.edit(risk.id)
+    register.form["probability"].input.value = 2
+    register.form["status"].input.value = "mitigating"
+    register.form["mitigation"].input.value = "每个模块培养后备关键用户"
+    register.form["cost_impact"].input.value = "8,000"
+    register.save_button.click()
+    assert register.status.level == "ok", register.status.message
+    stored = filled.get("risks", risk.id)
+    assert (stored.probability, stored.status, stored.cost_impact) == (2, "mitigating", 8000.0)
+    history = filled.history(P, kind="risks", record_id=risk.id)
+    changes = {(c.field, c.old, c.new) for c in history.itertuples()}
+    assert ("probability", "2", "4") in changes  # the earlier change is still there
+    assert ("probability", "4", "2") in changes
+    assert ("status", "open", "mitigating") in changes
+    assert ("mitigation", "", "每个模块培养后备关键用户") in changes
+    assert ("cost_impact", "12500.5", "8000.0") in changes
+    assert register.chooser.value == risk.id  # still editing it
+    assert "状态: 未处理 → 缓解中" in register.history.value
+    assert len(risks(filled)) == 1
+
+
+def test_saving_without_changes_adds_no_history(register, filled):
+    risk = risks(filled)[0]
+    before = len(filled.history(P, kind="risks"))
+    register.edit(risk.id)
+    assert register.save()
+    assert len(filled.history(P, kind="risks")) == before
+
+
+# --- problems ---------------------------------------------------------------------------
+
+
+def test_an_invalid_value_shows_next_to_its_field_and_writes_nothing(register, filled):
+    before = len(risks(filled))
+    fill_form(register, title="", cost_impact="about ten thousand", schedule_impact_days="2周")
+    assert register.save() is False
+    errors = register.form.errors()
+    assert set(errors) == {"title", "cost_impact", "schedule_impact_days"}  # all at once
+    assert "不是金额" in errors["cost_impact"]
+    assert "不是整数天数" in errors["schedule_impact_days"]
+    assert register.status.level == "error" and "标红" in register.status.message
+    assert len(risks(filled)) == before
+    # fixing them clears the marks
+    register.form["title"].input.value = "数据迁移延期"
+    register.form["cost_impact"].input.value = "10000"
+    register.form["schedule_impact_days"].input.value = "14"
+    assert register.save() and register.form.errors() == {}
+    assert len(risks(filled)) == before + 1
+
+
+def test_the_models_rules_show_under_their_fields(register, filled):
+    before = len(risks(filled))
+    fill_form(register, cost_impact="-5", schedule_impact_days="-3")
+    assert register.save() is False
+    assert set(register.form.errors()) == {"cost_impact", "schedule_impact_days"}
+    assert len(risks(filled)) == before
+
+
+def test_an_invalid_edit_writes_nothing(register, filled):
+    risk = risks(filled)[0]
+    register.edit(risk.id)
+    register.form["title"].input.value = "  "
+    register.form["probability"].input.value = 1
+    assert register.save() is False
+    assert "title" in register.form.errors()
+    stored = filled.get("risks", risk.id)
+    assert stored.title == "关键用户离职" and stored.probability == 4
+
+
+def test_no_traceback_when_the_store_raises_unexpectedly(register, filled, monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(filled, "add", broken)
+    fill_form(register)
+    register.save_button.click()  # does not raise
+    assert register.status.level == "error"
+    assert t("widgets.unexpected", "zh", error="RuntimeError") == register.status.message
+    assert isinstance(register.form.last_error, RuntimeError)
+    assert register.form["title"].input.value == "数据迁移延期"  # the input is kept
+    monkeypatch.undo()
+    assert register.save() and register.status.level == "ok"
+
+
+def test_a_store_error_on_update_shows_its_message(register, filled, monkeypatch):
+    def locked(*_args, **_kwargs):
+        raise StoreError("the store is locked by another program")
+
+    register.edit(risks(filled)[0].id)
+    monkeypatch.setattr(filled, "update", locked)
+    register.form["probability"].input.value = 1
+    assert register.save() is False
+    assert register.status.message == "the store is locked by another program"
+
+
+def test_a_store_refusal_shows_under_the_field(register, filled, monkeypatch):
+    def wrong_owner(*_args, **_kwargs):
+        raise InvalidRecord([Problem("owner", "王芳", "owner has left")])
+
+    monkeypatch.setattr(filled, "add", wrong_owner)
+    fill_form(register)
+    assert register.save() is False
+    assert register.form.errors() == {"owner": "owner has left"}
+
+
+# --- parsing ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("120000", 120_000.0),
+        ("120,000", 120_000.0),
+        (" 1 234.5 ", 1234.5),
+        ("12万", 120_000.0),
+        ("1.5亿", 150_000_000.0),
+        ("80k", 80_000.0),
+        ("1.5M", 1_500_000.0),
+        ("¥3,000", 3000.0),
+        ("$250", 250.0),
+        ("", None),
+        ("  ", None),
+    ],
+)
+def test_amounts_people_type(text, value):
+    assert parse_amount(text) == value
+
+
+@pytest.mark.parametrize("text", ["abc", "12万元", "1,2.3.4", "k", "--5"])
+def test_not_amounts(text):
+    with pytest.raises(InvalidRecord) as err:
+        parse_amount(text)
+    assert err.value.problems[0].field == "cost_impact"
+
+
+def test_days_and_amount_formatting():
+    assert parse_days("14") == 14 and parse_days("") is None and parse_days(" 3 ") == 3
+    with pytest.raises(InvalidRecord):
+        parse_days("two weeks")
+    assert format_amount(120_000.0) == "120,000"
+    assert format_amount(1234.5) == "1,234.5"
+    assert format_amount(None) == ""
+    assert parse_amount(format_amount(12_500.5)) == 12_500.5
+
+
+# --- other widgets of the same store ----------------------------------------------------
+
+
+def test_two_registers_of_one_store_stay_in_step(filled):
+    one = RiskRegister(filled, P, today=TODAY)
+    two = RiskRegister(filled, P, today=TODAY)
+    fill_form(one, title="新风险")
+    assert one.save()
+    assert "新风险" in two.table.value
+    assert any("新风险" in str(label) for label, _ in two.chooser.options)
+
+
+def test_a_new_milestone_reaches_the_dropdown(filled):
+    register = RiskRegister(filled, P, today=TODAY)
+    p = filled.project(P)
+    m = filled.add(
+        Milestone(
+            project_id=p.id,
+            name="上线",
+            baseline_due=date(2026, 6, 1),
+            current_due=date(2026, 6, 1),
+        )
+    )
+    changed(filled, "milestones", p.id)
+    assert ("上线 (2026-06-01)", m.id) in register.milestone_input.options
