@@ -51,8 +51,9 @@ class Field(w.VBox):
     ``name`` is the model field it edits; problems about that field show under it.
     ``parse`` turns the widget's value into the model's (default: as it is); ``default``
     (a value, or a function for a fresh one such as "now") is what ``reset()`` puts back.
-    A ``required`` field whose value is empty is left out of ``Form.values()``, so the
-    model reports it as missing. ``label=""`` leaves the label out (cells of a table).
+    A ``required`` field is marked as such; its value is always passed on, so an empty one
+    is reported by the model ("must not be empty"), on an edit as on a new record.
+    ``label=""`` leaves the label out (cells of a table).
     """
 
     def __init__(
@@ -203,8 +204,8 @@ class Form:
         return iter(self.fields.values())
 
     def values(self) -> dict[str, Any]:
-        """The model's values by field name (empty required fields left out)."""
-        return {name: f.value for name, f in self.fields.items() if not (f.required and f.empty)}
+        """The model's values by field name."""
+        return {name: f.value for name, f in self.fields.items()}
 
     def set_values(self, values: Mapping[str, Any]) -> None:
         for name, value in values.items():

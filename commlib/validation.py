@@ -34,6 +34,8 @@ def problems(err: pydantic.ValidationError, where: str = "", data: Any = None) -
         elif not loc and kind == "date_order":
             loc = [str(item["ctx"]["field"])]
         field = ".".join(loc) if loc else "-"
+        if item.get("input") is None and kind.endswith("_type"):
+            kind = "missing"  # an empty required field, e.g. a cleared date picker
         key = f"error.validation.{kind}"
         ctx = {k: v for k, v in (item.get("ctx") or {}).items() if k != "error"}
         if has(key):

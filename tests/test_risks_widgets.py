@@ -368,3 +368,17 @@ def test_a_new_milestone_reaches_the_dropdown(filled):
     )
     changed(filled, "milestones", p.id)
     assert ("上线 (2026-06-01)", m.id) in register.milestone_input.options
+
+
+def test_emptying_a_required_field_on_edit_is_reported_not_ignored(store):
+    from commlib import Project, Risk
+    from commlib.risks import RiskRegister
+
+    p = store.add(Project(name="P", client="C", start=__import__("datetime").date(2026, 1, 5)))
+    risk = store.add(Risk(project_id=p.id, title="Key user leaves"))
+    register = RiskRegister(store, p.id, lang="en")
+    register.edit(risk.id)
+    register.form["title"].input.value = ""
+    assert register.save() is False
+    assert register.form.errors()["title"] == "must not be empty"
+    assert store.get("risks", risk.id).title == "Key user leaves"
