@@ -68,3 +68,52 @@ def test_contacts_api():
     )
     for name in contacts.__all__:
         assert hasattr(contacts, name), name
+
+
+def test_risks_and_schedule_api():
+    import commlib.risks as risks
+    import commlib.schedule as schedule
+
+    assert sorted(risks.__all__) == sorted(
+        [
+            "DEFAULT_MATRIX",
+            "LEVELS",
+            "PROBABILITY_BANDS",
+            "PROBABILITY_PERCENT",
+            "RiskMatrix",
+            "RiskRegister",
+            "expected_value",
+            "exposure",
+            "exposure_chart",
+            "level",
+            "matrix_cells",
+            "overdue_reviews",
+            "risk_matrix_chart",
+            "score",
+            "score_history",
+            "score_history_chart",
+            "score_risks",
+            "top_movers",
+        ]
+    )
+    assert sorted(schedule.__all__) == sorted(
+        [
+            "DEFAULT_PROBABILITIES",
+            "ChangeDecision",
+            "Simulation",
+            "accept_milestone",
+            "confirm_scope",
+            "decide_change",
+            "forecast",
+            "forecast_chart",
+            "forecast_table",
+            "gantt_chart",
+            "milestone_table",
+            "open_changes",
+            "scope_summary",
+            "simulate",
+        ]
+    )
+    for module in (risks, schedule):
+        for name in module.__all__:
+            assert hasattr(module, name), name
