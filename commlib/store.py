@@ -45,6 +45,8 @@ def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
     value = os.fspath(db) if db is not None else os.environ.get("COMMLIB_DB") or DEFAULT_DB
     if "://" in value:
         return value
+    if value == ":memory:":
+        return "sqlite://"  # an in-memory store, gone when closed
     path = Path(value).expanduser().resolve()
     if path.is_dir():
         raise StoreError(t("error.store.is_dir", path=path))
