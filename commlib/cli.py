@@ -146,6 +146,8 @@ def import_csv(ctx: click.Context, folder: str) -> None:
 @click.option("--project", required=True, help=t("importers.cli.project"))
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help=t("importers.cli.since"))
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help=t("importers.cli.until"))
+@click.option("--survey", default=None, metavar="NAME", help=t("surveys.import.cli.survey"))
+@click.option("--wave", default=None, metavar="WAVE", help=t("surveys.import.cli.wave"))
 @click.option("--json", "as_json", is_flag=True, help=t("cli.help.json"))
 @click.pass_context
 def import_(
@@ -154,6 +156,8 @@ def import_(
     project: str,
     since: object,
     until: object,
+    survey: str | None,
+    wave: str | None,
     as_json: bool,
 ) -> None:
     from .importers import import_files, render, summary
@@ -164,6 +168,8 @@ def import_(
         project,
         since=since.date() if since else None,  # type: ignore[attr-defined]
         until=until.date() if until else None,  # type: ignore[attr-defined]
+        survey=survey,
+        wave=wave,
     )
     if as_json:
         click.echo(json.dumps(summary(reports), ensure_ascii=False, indent=2))

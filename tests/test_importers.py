@@ -227,7 +227,7 @@ def test_reports_speak_chinese(crm, src):
 
 def test_the_registry_is_open_to_new_importers():
     names = [i.name for i in IMPORTERS]
-    assert names == ["ics", "mbox", "eml", "contact_csv"]
+    assert names[:4] == ["ics", "mbox", "eml", "contact_csv"]  # surveys come after these
     for importer in IMPORTERS:
         assert importer.label() and importer.describe()
 

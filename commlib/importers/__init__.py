@@ -61,6 +61,8 @@ class ImportReport:
     ``--since`` and ``--until``. ``unknown_addresses``: people who wrote or were written
     to who are neither stakeholders nor team, for the user to review (they are not
     turned into stakeholders). ``refused``: why nothing of the file was imported.
+    ``details``: what a kind of file adds to its report (a survey export: the survey's
+    name, wave and questions).
     """
 
     file: str
@@ -73,6 +75,7 @@ class ImportReport:
     unknown_addresses: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     refused: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -160,6 +163,14 @@ def _render_one(report: ImportReport) -> list[str]:
     ]
     if report.outside_window:
         lines.append("  " + t("importers.report.outside_window", n=report.outside_window))
+    if "survey" in report.details:
+        details = report.details
+        wave = details.get("wave") or "-"
+        questions = details.get("questions", 0)
+        lines.append(
+            "  "
+            + t("surveys.import.report", survey=details["survey"], wave=wave, questions=questions)
+        )
     for item in report.skipped[:SHOWN]:
         lines.append("  " + t("importers.report.skipped", item=item.item, reason=item.reason))
     lines += ["  " + t("importers.report.warning", text=w) for w in report.warnings[:SHOWN]]
@@ -226,17 +237,21 @@ def import_files(
     since: date | None = None,
     until: date | None = None,
     lang: str | None = None,
+    survey: str | None = None,
+    wave: str | None = None,
 ) -> list[ImportReport]:
-    """Import files and folders into a project's contact log; one report per file.
+    """Import files and folders into a project's contact log or surveys; one report per file.
 
     ``since``/``until`` bound the expansion of recurring calendar events (default: the
-    project's start to its end, or today + 90 days). ``lang`` is the language of the
-    messages in the reports (default: the current one). An unknown project raises
-    ``NotFound``; a file that cannot be imported is refused in its report instead.
+    project's start to its end, or today + 90 days). ``survey``/``wave`` name the survey
+    a survey export goes into (default: a name from the file, no wave). ``lang`` is the
+    language of the messages in the reports (default: the current one). An unknown project
+    raises ``NotFound``; a file that cannot be imported is refused in its report instead.
     """
+    options = {"since": since, "until": until, "survey": survey, "wave": wave}
     with language(lang):
         target = store.project(project)
-        return [import_file(store, path, target, since=since, until=until) for path in files(paths)]
+        return [import_file(store, path, target, **options) for path in files(paths)]
 
 
 def files(paths: str | Path | Iterable[str | Path]) -> list[Path]:
@@ -443,6 +458,9 @@ from . import calendar, contact_csv, mail  # noqa: E402
 
 for _importer in (calendar.IMPORTER, mail.MBOX, mail.EML, contact_csv.IMPORTER):
     register(_importer)
+
+# Survey exports register themselves after the contact importers (they need the above).
+from ..surveys import formats as _survey_formats  # noqa: E402, F401
 
 __all__ = [
     "IMPORTERS",

@@ -1,0 +1,909 @@
+"""Survey data as analysts use it: one wide frame of responses, a codebook, bulk writes.
+
+    >>> frame = responses_frame(store, project="华辰 ERP 升级", name="项目满意度")  # every wave
+    >>> book = codebook(store, project="华辰 ERP 升级", name="项目满意度")
+    >>> save_survey(store, "华辰 ERP 升级", {"name": "客户满意度", "wave": "W1"}, questions, frame)
+
+``responses_frame`` has one row per response: ``response_id, survey_id, survey, wave,
+respondent, submitted_at, duration_s, source``, then one column per answerable question code
+in codebook order (matrix parents have none). likert/nps/rating/numeric are float64 (NaN
+missing); single is a Categorical whose categories are the options in order; text is str;
+multi and rank hold lists (NaN when skipped). ``codebook`` has ``code, text, type, options,
+parent, position``: one row per code, in the first wave's wording.
+
+``save_responses`` writes many responses at once: a DataFrame or a list of dicts, either with
+an ``answers`` column of dicts or with one column per question code (the wide form of
+``responses_frame``, whose own extra columns are ignored). Values are checked column by
+column against the codebook, then inserted in chunks (answers as JSON) in one transaction;
+respondents already stored for the survey are skipped and counted as duplicates. A million
+responses of twenty questions fit in well under 2 GB: nothing is built per row but the
+inserted row itself.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from .. import schema
+from ..errors import InvalidRecord, NotFound, Problem
+from ..i18n import t
+from ..models import Project, Question, Survey
+from ..store import Store
+
+#: the columns of ``responses_frame`` before the questions
+FRAME_COLUMNS = [
+    "response_id",
+    "survey_id",
+    "survey",
+    "wave",
+    "respondent",
+    "submitted_at",
+    "duration_s",
+    "source",
+]
+#: the columns of ``codebook``
+CODEBOOK_COLUMNS = ["code", "text", "type", "options", "parent", "position"]
+#: what a response carries besides its answers
+RESPONSE_FIELDS = ("respondent", "submitted_at", "duration_s", "source")
+NUMBER_TYPES = frozenset({"likert", "nps", "rating", "numeric"})
+LIST_TYPES = frozenset({"multi", "rank"})
+CHOICE_TYPES = frozenset({"single", "multi", "rank"})
+#: rows written (and read) per chunk
+CHUNK_ROWS = 20_000
+#: problems collected before giving up on a write
+MAX_PROBLEMS = 50
+
+_BREAK = re.compile(r"[\n\r\t\x85\u2028\u2029]")
+_PLACEHOLDER_TEXT = re.compile(r"^(?:第\s*\d+\s*题|Q?\d+)?$")
+
+SurveyRef = Survey | int
+Surveys = SurveyRef | Sequence[SurveyRef] | None
+
+
+@dataclass
+class SavedSurvey:
+    """What ``save_survey`` did: the survey (new or found), its questions, the responses."""
+
+    survey: Survey
+    created: bool
+    questions: int
+    questions_added: int
+    added: int
+    duplicates: int
+
+
+# --- finding surveys ----------------------------------------------------------------------
+
+
+def find_survey(
+    store: Store, project: str | int | Project, name: str, wave: str = ""
+) -> Survey | None:
+    """The survey of a project with this name and wave, or None."""
+    target = store.project(project)
+    table = schema.TABLES["surveys"]
+    query = (
+        sa.select(table)
+        .where(
+            table.c.project_id == target.id,
+            table.c.name == name.strip(),
+            table.c.wave == (wave or "").strip(),
+        )
+        .order_by(table.c.id)
+    )
+    with store._read() as conn:
+        row = conn.execute(query).mappings().first()
+    return Survey.model_validate(dict(row)) if row else None
+
+
+def resolve(
+    store: Store,
+    surveys: Surveys = None,
+    *,
+    project: str | int | Project | None = None,
+    name: str | None = None,
+) -> list[Survey]:
+    """Surveys given as records, ids, a list of them, or ``project=`` + ``name=`` (every wave,
+    earliest first: by opening date, else closing date, then the order they were made)."""
+    if surveys is None:
+        if project is None or name is None:
+            raise InvalidRecord([Problem("surveys", None, t("surveys.import.data.which_surveys"))])
+        target = store.project(project)
+        found = [s for s in store.records("surveys", target) if s.name == name]  # type: ignore[attr-defined]
+        if not found:
+            raise NotFound(t("surveys.import.data.no_survey", name=name, project=target.name))
+        return sorted(found, key=lambda s: (s.opened_on or s.closed_on or date.max, s.id))  # type: ignore[attr-defined]
+    refs = [surveys] if isinstance(surveys, Survey | int) else list(surveys)
+    result: list[Survey] = []
+    for ref in refs:
+        if isinstance(ref, Survey) and ref.id is not None:
+            result.append(ref)
+        elif isinstance(ref, int) and not isinstance(ref, bool):
+            result.append(store.get("surveys", ref))  # type: ignore[arg-type]
+        else:
+            raise InvalidRecord([Problem("surveys", ref, t("surveys.import.data.bad_survey"))])
+    return result
+
+
+def questions_of(store: Store, surveys: Sequence[Survey]) -> list[Question]:
+    """The questions of these surveys, survey by survey, in position order."""
+    ids = [s.id for s in surveys]
+    table = schema.TABLES["questions"]
+    query = sa.select(table).where(table.c.survey_id.in_(ids))
+    with store._read() as conn:
+        rows = [Question.model_validate(dict(r)) for r in conn.execute(query).mappings()]
+    order = {survey_id: n for n, survey_id in enumerate(ids)}
+    return sorted(rows, key=lambda q: (order[q.survey_id], q.position, q.id))
+
+
+# --- the codebook -------------------------------------------------------------------------
+
+
+def codebook(
+    store: Store,
+    surveys: Surveys = None,
+    *,
+    project: str | int | Project | None = None,
+    name: str | None = None,
+) -> pd.DataFrame:
+    """One row per question code: ``code, text, type, options, parent, position``.
+
+    Over several waves, the first wave's wording and type; options new in a later wave are
+    added after the first wave's. ``position`` counts 1, 2, ... in this order.
+    """
+    return _codebook(questions_of(store, resolve(store, surveys, project=project, name=name)))
+
+
+def _codebook(questions: Iterable[Question]) -> pd.DataFrame:
+    rows: dict[str, dict[str, Any]] = {}
+    for q in questions:
+        row = rows.get(q.code)
+        if row is None:
+            rows[q.code] = {
+                "code": q.code,
+                "text": q.text,
+                "type": q.type,
+                "options": list(q.options),
+                "parent": q.parent,
+            }
+        elif row["type"] in CHOICE_TYPES:
+            row["options"] += [o for o in q.options if o not in row["options"]]
+    frame = pd.DataFrame(list(rows.values()), columns=CODEBOOK_COLUMNS[:-1])
+    frame["position"] = np.arange(1, len(frame) + 1, dtype="int64")
+    frame["options"] = frame["options"].astype(object)
+    for column in ("code", "text", "type", "parent"):
+        frame[column] = frame[column].astype("str")
+    return frame
+
+
+# --- the wide frame -----------------------------------------------------------------------
+
+
+def responses_frame(
+    store: Store,
+    surveys: Surveys = None,
+    *,
+    project: str | int | Project | None = None,
+    name: str | None = None,
+) -> pd.DataFrame:
+    """One row per response of these surveys (see the module's documentation)."""
+    found = resolve(store, surveys, project=project, name=name)
+    book = _codebook(questions_of(store, found))
+    book = book[book["type"] != "matrix"]
+    columns = book["code"].tolist()
+    types = dict(zip(book["code"], book["type"], strict=True))
+    options = {c: list(o) for c, o in zip(book["code"], book["options"], strict=True)}
+    categories = {c: list(options[c]) for c in columns if types[c] == "single"}
+    order = {s.id: n for n, s in enumerate(found)}
+    table = schema.TABLES["responses"]
+    query = (
+        sa.select(
+            table.c.id,
+            table.c.survey_id,
+            table.c.respondent,
+            table.c.submitted_at,
+            table.c.duration_s,
+            table.c.source,
+            sa.type_coerce(table.c.answers, sa.Text()).label("answers"),
+        )
+        .where(table.c.survey_id.in_(list(order)))
+        .order_by(table.c.id)
+    )
+    parts = []
+    with store._read() as conn:
+        result = conn.execute(query.execution_options(yield_per=CHUNK_ROWS))
+        for chunk in result.partitions(CHUNK_ROWS):
+            parts.append(_frame_chunk(chunk, columns, types, options, categories))
+    frame = _join_parts(parts, columns, types, categories)
+    names = {s.id: s.name for s in found}
+    waves = {s.id: s.wave for s in found}
+    frame.insert(2, "survey", frame["survey_id"].map(names).astype("str"))
+    frame.insert(3, "wave", frame["survey_id"].map(waves).astype("str"))
+    if len(found) > 1 and len(frame):
+        frame["_order"] = frame["survey_id"].map(order)
+        frame = frame.sort_values(["_order", "response_id"], kind="stable")
+        frame = frame.drop(columns="_order").reset_index(drop=True)
+    return frame
+
+
+def _frame_chunk(
+    rows: Sequence[Any],
+    columns: list[str],
+    types: dict[str, str],
+    options: dict[str, list[str]],
+    categories: dict[str, list[str]],
+) -> pd.DataFrame:
+    ids, survey_ids, respondents, submitted, durations, sources, answers = zip(*rows, strict=True)
+    meta = pd.DataFrame(
+        {
+            "response_id": np.asarray(ids, dtype="int64"),
+            "survey_id": np.asarray(survey_ids, dtype="int64"),
+            "respondent": pd.Series(respondents, dtype="str"),
+            "submitted_at": pd.to_datetime(pd.Series(submitted, dtype=object), utc=True).astype(
+                "datetime64[us, UTC]"
+            ),
+            "duration_s": pd.to_numeric(pd.Series(durations, dtype=object)).astype("float64"),
+            "source": pd.Series(sources, dtype="str"),
+        }
+    )
+    parsed = [_loads(a) for a in answers]
+    wide = pd.DataFrame.from_records(parsed, columns=columns) if columns else None
+    out = {}
+    for code in columns:
+        out[code] = _as_frame_column(wide[code], types[code], options[code], categories.get(code))
+    return pd.concat([meta, pd.DataFrame(out, index=meta.index)], axis=1)
+
+
+def _loads(value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    if not value:
+        return {}
+    loaded = json.loads(value)
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _as_frame_column(
+    values: pd.Series, kind: str, options: list[str], categories: list[str] | None
+) -> pd.Series:
+    """One question's answers as read from JSON, in the frame's dtype for its type."""
+    values = values.reset_index(drop=True)
+    if kind in LIST_TYPES:
+        return values.map(lambda v: v if isinstance(v, list) else np.nan).astype(object)
+    if kind in NUMBER_TYPES:
+        position = {o: i + 1 for i, o in enumerate(options)} if kind == "likert" else {}
+
+        def number(v: Any) -> Any:
+            if isinstance(v, str):
+                return position.get(v, np.nan)
+            return v if _is_number(v) else np.nan
+
+        return pd.Series(_per_value(values, number), dtype="float64")
+    texts = _per_value(values, _text_of)
+    if kind == "single" and categories is not None:
+        known = set(categories)
+        categories += sorted({v for v in pd.unique(texts) if isinstance(v, str)} - known)
+        return pd.Series(pd.Categorical(texts, categories=categories))
+    return pd.Series(texts, dtype="str")
+
+
+def _per_value(values: pd.Series, func: Any) -> np.ndarray:
+    """``func`` over the distinct values of a column (lists are left out: NaN)."""
+    try:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:  # lists where a single value belongs
+        codes, uniques = pd.factorize(values.map(_hashable), use_na_sentinel=True)
+    table = np.empty(len(uniques) + 1, dtype=object)
+    table[:-1] = [np.nan if isinstance(u, tuple) else func(u) for u in uniques]
+    table[-1] = np.nan
+    return table[np.where(codes < 0, len(uniques), codes)]
+
+
+def _text_of(value: Any) -> Any:
+    if _missing(value):
+        return np.nan
+    if isinstance(value, str):
+        return value if value != "" else np.nan
+    if _is_number(value) and math.isfinite(value):
+        return str(int(value)) if float(value).is_integer() else repr(float(value))
+    return np.nan
+
+
+def _join_parts(
+    parts: list[pd.DataFrame],
+    columns: list[str],
+    types: dict[str, str],
+    categories: dict[str, list[str]],
+) -> pd.DataFrame:
+    if not parts:
+        empty: dict[str, Any] = {
+            "response_id": pd.Series(dtype="int64"),
+            "survey_id": pd.Series(dtype="int64"),
+            "respondent": pd.Series(dtype="str"),
+            "submitted_at": pd.Series(dtype="datetime64[us, UTC]"),
+            "duration_s": pd.Series(dtype="float64"),
+            "source": pd.Series(dtype="str"),
+        }
+        for code in columns:
+            kind = types[code]
+            if kind in NUMBER_TYPES:
+                empty[code] = pd.Series(dtype="float64")
+            elif kind == "single":
+                empty[code] = pd.Series(pd.Categorical([], categories=categories[code]))
+            elif kind in LIST_TYPES:
+                empty[code] = pd.Series(dtype=object)
+            else:
+                empty[code] = pd.Series(dtype="str")
+        return pd.DataFrame(empty)
+    for part in parts:
+        for code, cats in categories.items():
+            part[code] = part[code].cat.set_categories(cats)
+    return pd.concat(parts, ignore_index=True)
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def save_survey(
+    store: Store,
+    project: str | int | Project,
+    survey: Survey | Mapping[str, Any] | str,
+    questions: Iterable[Question | Mapping[str, Any]] | pd.DataFrame,
+    responses: pd.DataFrame | Iterable[Mapping[str, Any]] | None = None,
+) -> SavedSurvey:
+    """Create or find a survey (same project, name and wave: the same survey), store its
+    questions (new codes are added; new options join the stored ones) and its responses.
+
+    ``survey``: a ``Survey``, a dict of its fields, or a name. ``questions``: dicts with
+    ``code, text, type, options, parent, position`` (``position`` optional), ``Question``
+    records or a codebook frame. Everything is written in one transaction.
+    """
+    target = store.project(project)
+    spec = _survey_fields(survey)
+    with store.transaction():
+        found = find_survey(store, target, spec["name"], spec.get("wave", ""))
+        created = found is None
+        if found is None:
+            found = store.add(Survey(project_id=target.id, **spec))
+        elif spec.get("platform") and not found.platform:
+            found = store.update("surveys", found.id, platform=spec["platform"])  # type: ignore[assignment]
+        added_questions = _merge_questions(store, found, questions)
+        added, duplicates = (0, 0)
+        if responses is not None:
+            added, duplicates = save_responses(store, found, responses)
+        count = len(questions_of(store, [found]))
+    return SavedSurvey(found, created, count, added_questions, added, duplicates)
+
+
+def _survey_fields(survey: Survey | Mapping[str, Any] | str) -> dict[str, Any]:
+    if isinstance(survey, str):
+        return {"name": survey.strip(), "wave": ""}
+    if isinstance(survey, Survey):
+        data = survey.model_dump(exclude={"id", "project_id", "created_at", "updated_at"})
+    else:
+        data = dict(survey)
+    data.setdefault("wave", "")
+    data["name"] = str(data.get("name") or "").strip()
+    data["wave"] = str(data["wave"] or "").strip()
+    return data
+
+
+def _question_dicts(
+    questions: Iterable[Question | Mapping[str, Any]] | pd.DataFrame,
+) -> list[dict[str, Any]]:
+    if isinstance(questions, pd.DataFrame):
+        items: Iterable[Any] = questions.to_dict("records")
+    else:
+        items = questions
+    fields = ("code", "text", "type", "options", "parent", "position", "visibility", "notes")
+    result = []
+    for item in items:
+        data = item.model_dump() if isinstance(item, Question) else dict(item)
+        kept = {k: data[k] for k in fields if k in data and not _missing(data[k])}
+        kept["options"] = [str(o) for o in (kept.get("options") or [])]
+        if "position" in kept:
+            kept["position"] = int(kept["position"])
+        result.append(kept)
+    return result
+
+
+def _merge_questions(
+    store: Store, survey: Survey, questions: Iterable[Question | Mapping[str, Any]] | pd.DataFrame
+) -> int:
+    stored = {q.code: q for q in questions_of(store, [survey])}
+    top = max((q.position for q in stored.values()), default=0)
+    fresh: list[Question] = []
+    given = _question_dicts(questions)
+    numbered = any(q.get("position") for q in given)
+    for n, data in enumerate(given, start=1):
+        old = stored.get(str(data.get("code", "")).strip())
+        if old is None:
+            position = int(data.get("position") or n) if numbered else n
+            data["position"] = top + position if stored else position
+            fresh.append(
+                Question(project_id=survey.project_id, survey_id=survey.id, **data)  # type: ignore[arg-type]
+            )
+            continue
+        changes: dict[str, Any] = {}
+        if old.type in CHOICE_TYPES and data.get("options"):
+            more = [o for o in data["options"] if o not in old.options]
+            if more:
+                changes["options"] = [*old.options, *more]
+        text = str(data.get("text") or "")
+        if text and _PLACEHOLDER_TEXT.match(old.text.strip()) and not _PLACEHOLDER_TEXT.match(text):
+            changes["text"] = text
+        if changes:
+            store.update("questions", old.id, **changes)
+    if fresh:
+        store.add_all(fresh)
+    return len(fresh)
+
+
+def save_responses(
+    store: Store,
+    survey: Survey | int,
+    responses: pd.DataFrame | Iterable[Mapping[str, Any]],
+) -> tuple[int, int]:
+    """Write responses to a survey in one transaction; returns (added, duplicates).
+
+    Any invalid value refuses the whole write with every problem found (respondent, code,
+    value, what is allowed).
+    """
+    (target,) = resolve(store, survey)
+    book = {q.code: q for q in questions_of(store, [target])}
+    frame = responses if isinstance(responses, pd.DataFrame) else pd.DataFrame(list(responses))
+    if "respondent" not in frame.columns:
+        raise InvalidRecord([Problem("respondent", None, t("surveys.import.data.no_respondent"))])
+    codes = _answer_columns(frame, book)
+    problems: list[Problem] = []
+    for code in codes or []:
+        if code not in book:
+            known = ", ".join(list(book)[:30]) or t("word.none")
+            problems.append(Problem(code, None, t("surveys.import.data.unknown_code", known=known)))
+    if problems:
+        raise InvalidRecord(problems, t("surveys.import.data.fix_hint"))
+    respondents = _respondents(frame["respondent"].reset_index(drop=True), problems)
+    if problems:
+        raise InvalidRecord(problems, t("surveys.import.data.fix_hint"))
+    added = duplicates = 0
+    now = datetime.now(UTC)
+    with store.transaction() as conn:
+        stored = _stored_respondents(conn, target.id)  # type: ignore[arg-type]
+        seen = (respondents.duplicated() | respondents.isin(stored)).to_numpy()
+        duplicates = int(seen.sum())
+        fresh = np.flatnonzero(~seen)
+        writer = _Writer(conn)
+        for start in range(0, len(fresh), CHUNK_ROWS):
+            rows = fresh[start : start + CHUNK_ROWS]
+            chunk = frame.iloc[rows]
+            found: list[Problem] = []
+            values = _prepare(
+                chunk, respondents.iloc[rows], codes, book, target, now, writer, found
+            )
+            problems += found
+            if problems:
+                if len(problems) >= MAX_PROBLEMS:
+                    break
+                continue
+            writer.write(values)
+            added += len(values)
+        if problems:
+            raise InvalidRecord(problems[:MAX_PROBLEMS], t("surveys.import.data.fix_hint"))
+    return added, duplicates
+
+
+def _answer_columns(frame: pd.DataFrame, book: Mapping[str, Question]) -> list[str] | None:
+    """The question columns of a wide frame, or None when answers come as dicts."""
+    if "answers" in frame.columns and "answers" not in book:
+        return None
+    ignored = {*FRAME_COLUMNS, *RESPONSE_FIELDS}
+    return [str(c) for c in frame.columns if c not in ignored]
+
+
+def _stored_respondents(conn: sa.Connection, survey_id: int) -> set[str]:
+    table = schema.TABLES["responses"]
+    query = sa.select(table.c.respondent).where(table.c.survey_id == survey_id)
+    return set(conn.execute(query).scalars())
+
+
+class _Writer:
+    """Inserts rows into ``responses`` with one executemany per chunk.
+
+    Values go to the driver as they are (answers already JSON text, moments already in
+    the store's form), skipping SQLAlchemy's per-row processing, which would cost more
+    than the insert itself on a million rows.
+    """
+
+    columns = (
+        "project_id",
+        "visibility",
+        "notes",
+        "created_at",
+        "updated_at",
+        "survey_id",
+        "respondent",
+        "submitted_at",
+        "duration_s",
+        "source",
+        "answers",
+    )
+
+    def __init__(self, conn: sa.Connection) -> None:
+        self.conn = conn
+        self.sqlite = conn.dialect.name == "sqlite"
+        quote = conn.dialect.identifier_preparer.quote
+        style = conn.dialect.paramstyle
+        mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(style)
+        self.raw = mark is not None
+        names = ", ".join(quote(c) for c in self.columns)
+        marks = ", ".join([mark or ""] * len(self.columns))
+        self.sql = f"INSERT INTO {quote('responses')} ({names}) VALUES ({marks})"
+
+    def moment(self, moment: datetime) -> Any:
+        naive = moment.astimezone(UTC).replace(tzinfo=None)
+        return naive.strftime(_SQLITE_MOMENT) if self.sqlite else naive
+
+    def moments(self, values: pd.Series) -> list[Any]:
+        naive = values.dt.tz_convert("UTC").dt.tz_localize(None)
+        if self.sqlite:
+            texts = naive.dt.strftime(_SQLITE_MOMENT)
+            return texts.astype(object).where(texts.notna(), None).tolist()
+        return [None if pd.isna(v) else v.to_pydatetime() for v in naive]
+
+    def write(self, rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        if self.raw:
+            self.conn.exec_driver_sql(self.sql, rows)
+            return
+        lite = sa.table("responses", *(sa.column(c, sa.types.NullType()) for c in self.columns))
+        self.conn.execute(lite.insert(), [dict(zip(self.columns, r, strict=True)) for r in rows])
+
+
+#: how SQLAlchemy stores a moment in SQLite (what ``UTCDateTime`` reads back)
+_SQLITE_MOMENT = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def _prepare(
+    chunk: pd.DataFrame,
+    respondents: pd.Series,
+    codes: list[str] | None,
+    book: Mapping[str, Question],
+    survey: Survey,
+    now: datetime,
+    writer: _Writer,
+    problems: list[Problem],
+) -> list[tuple[Any, ...]]:
+    """The rows to insert from one chunk of new responses; what is wrong goes to
+    ``problems`` (and then nothing is returned)."""
+    where = respondents.tolist()
+    if codes is None:
+        wide, codes = _expand(chunk["answers"], where, problems)
+    else:
+        wide = chunk[codes]
+    fragments = []
+    for code in codes:
+        question = book.get(code)
+        if question is None:
+            known = ", ".join(list(book)[:30]) or t("word.none")
+            problems.append(Problem(code, None, t("surveys.import.data.unknown_code", known=known)))
+            continue
+        fragments.append(_encode(wide[code], question, where, problems))
+    submitted = _moments(chunk, where, problems, writer)
+    durations = _durations(chunk, where, problems)
+    sources = _sources(chunk, where, problems)
+    if problems:
+        return []
+    stamp = writer.moment(now)
+    head = (survey.project_id, "internal", "", stamp, stamp, survey.id)
+    return [
+        (*head, *row)
+        for row in zip(
+            where, submitted, durations, sources, _objects(fragments, len(chunk)), strict=True
+        )
+    ]
+
+
+def _objects(fragments: list[np.ndarray], rows: int) -> list[str]:
+    """Each row's answers as one JSON object, from the columns' ``"code":value`` pieces."""
+    if not fragments:
+        return ["{}"] * rows
+    return [
+        "{" + ",".join([f for f in row if f is not None]) + "}"
+        for row in zip(*fragments, strict=True)
+    ]
+
+
+def _respondents(values: pd.Series, problems: list[Problem]) -> pd.Series:
+    """Respondent ids as trimmed text (whole numbers without ``.0``), checked."""
+    if pd.api.types.is_integer_dtype(values.dtype):
+        texts = values.astype("int64").astype(str).astype(object)
+    elif (
+        isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.dtype == "str"
+    ) or (pd.api.types.is_string_dtype(values.dtype) and values.dtype != object):
+        stripped = values.astype(object).str.strip()
+        texts = stripped.where(stripped.notna() & (stripped != ""), np.nan).astype(object)
+    else:
+        texts = values.map(_respondent_text).astype(object)
+    bad = texts.isna().to_numpy()
+    lengths = texts.str.len().fillna(0).to_numpy()
+    broken = texts.str.contains(_BREAK.pattern, regex=True).fillna(False).to_numpy(dtype=bool)
+    for n in np.flatnonzero(bad | (lengths > 200) | broken)[:5]:
+        problems.append(
+            Problem("respondent", values.iloc[n], t("surveys.import.data.bad_respondent"))
+        )
+    return texts
+
+
+def _respondent_text(value: Any) -> str | None:
+    if _missing(value) or isinstance(value, bool):
+        return None
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return text or None
+
+
+def _expand(
+    answers: pd.Series, where: list[str], problems: list[Problem]
+) -> tuple[pd.DataFrame, list[str]]:
+    dicts = []
+    for n, value in enumerate(answers):
+        if isinstance(value, Mapping):
+            dicts.append(value)
+        else:
+            if not _missing(value):
+                problems.append(
+                    Problem("answers", value, t("surveys.import.data.not_a_dict"), where[n])
+                )
+            dicts.append({})
+    wide = pd.DataFrame.from_records(dicts)
+    return wide, [str(c) for c in wide.columns]
+
+
+def _moments(
+    chunk: pd.DataFrame, where: list[str], problems: list[Problem], writer: _Writer
+) -> list[Any]:
+    if "submitted_at" not in chunk.columns:
+        return [None] * len(chunk)
+    raw = chunk["submitted_at"]
+    if isinstance(raw.dtype, pd.DatetimeTZDtype):
+        parsed = raw
+    else:
+        try:
+            parsed = pd.to_datetime(raw, utc=True, errors="coerce", format="mixed")
+        except (TypeError, ValueError):
+            parsed = pd.Series(
+                [pd.to_datetime(v, utc=True, errors="coerce") for v in raw], index=raw.index
+            )
+        bad = (parsed.isna() & raw.notna()).to_numpy()
+        for n in np.flatnonzero(bad)[:5]:
+            problems.append(
+                Problem("submitted_at", raw.iloc[n], t("surveys.import.data.bad_moment"), where[n])
+            )
+    return writer.moments(parsed)
+
+
+def _durations(chunk: pd.DataFrame, where: list[str], problems: list[Problem]) -> list[Any]:
+    if "duration_s" not in chunk.columns:
+        return [None] * len(chunk)
+    raw = chunk["duration_s"]
+    if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+        numbers = raw.astype("float64")
+    else:
+        numbers = pd.to_numeric(raw.map(lambda v: v if _is_number(v) else np.nan))
+        numbers = numbers.astype("float64")
+    bad = (numbers.isna() & raw.notna()) | (numbers < 0) | np.isinf(numbers)
+    for n in np.flatnonzero(bad.to_numpy())[:5]:
+        problems.append(
+            Problem("duration_s", raw.iloc[n], t("surveys.import.data.bad_duration"), where[n])
+        )
+    return numbers.astype(object).where(numbers.notna(), None).tolist()
+
+
+def _sources(chunk: pd.DataFrame, where: list[str], problems: list[Problem]) -> list[str]:
+    if "source" not in chunk.columns:
+        return [""] * len(chunk)
+    raw = chunk["source"]
+    if pd.api.types.is_string_dtype(raw.dtype) or isinstance(raw.dtype, pd.CategoricalDtype):
+        texts = raw.astype(object).where(raw.notna(), "").astype(str).str.strip()
+    else:
+        texts = raw.map(lambda v: "" if _missing(v) else str(v).strip())
+    lengths = texts.str.len().to_numpy()
+    broken = texts.str.contains(_BREAK.pattern, regex=True).to_numpy(dtype=bool)
+    for n in np.flatnonzero((lengths > 200) | broken)[:5]:
+        problems.append(
+            Problem("source", texts.iloc[n], t("surveys.import.data.bad_source"), where[n])
+        )
+    return texts.tolist()
+
+
+# --- encoding answers, one column at a time ----------------------------------------------
+
+
+def _encode(
+    values: pd.Series, question: Question, where: list[str], problems: list[Problem]
+) -> np.ndarray:
+    """Each row's ``"code":value`` JSON text (None when unanswered), checked against the
+    question; each distinct value is checked and encoded once."""
+    prefix = json.dumps(question.code, ensure_ascii=False) + ":"
+    if question.type in LIST_TYPES:
+        return _encode_lists(values, question, prefix, where, problems)
+    try:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:  # unhashable values (lists) where a single value belongs
+        codes, uniques = pd.factorize(values.map(_hashable), use_na_sentinel=True)
+    table = np.empty(len(uniques) + 1, dtype=object)
+    table[-1] = None
+    fast = _numbers_at_once(uniques, question)
+    for k, value in enumerate(uniques):
+        if fast is not None and fast[k] is not None:
+            table[k] = prefix + fast[k]
+            continue
+        encoded, message = _encode_value(value, question)
+        table[k] = None if encoded is None else prefix + encoded
+        if message:
+            for n in np.flatnonzero(codes == k)[:3]:
+                problems.append(Problem(question.code, value, message, where[n]))
+    codes = np.where(codes < 0, len(uniques), codes)
+    return table[codes]
+
+
+def _numbers_at_once(uniques: Any, question: Question) -> list[str | None] | None:
+    """The JSON text of many distinct numbers at once (None where a check must look)."""
+    if question.type not in ("numeric", "rating", "nps", "likert"):
+        return None
+    if not (pd.api.types.is_numeric_dtype(uniques.dtype) and uniques.dtype != bool):
+        return None
+    numbers = np.asarray(uniques, dtype="float64")
+    whole = np.isfinite(numbers) & (numbers == np.round(numbers)) & (np.abs(numbers) < 1e15)
+    ok = np.isfinite(numbers)
+    if question.type == "likert":
+        ok &= whole & (numbers >= 1) & (numbers <= len(question.options))
+    elif question.type == "nps":
+        ok &= whole & (numbers >= 0) & (numbers <= 10)
+    elif question.type == "rating" and (bounds := _bounds(question.options)):
+        ok &= (numbers >= bounds[0]) & (numbers <= bounds[1])
+    ints = np.where(whole, numbers, 0).astype(np.int64).astype(str)
+    return [
+        (i if w else repr(float(n))) if good else None
+        for n, i, w, good in zip(numbers.tolist(), ints.tolist(), whole, ok, strict=True)
+    ]
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _encode_lists(
+    values: pd.Series, question: Question, prefix: str, where: list[str], problems: list[Problem]
+) -> np.ndarray:
+    options = {o: i for i, o in enumerate(question.options)}
+    cache: dict[Any, tuple[str | None, str]] = {}
+    out = np.empty(len(values), dtype=object)
+    for n, value in enumerate(values.tolist()):
+        key = tuple(value) if isinstance(value, list | tuple) else value
+        try:
+            found = cache.get(key)
+        except TypeError:
+            found, key = None, None
+        if found is None:
+            found = _encode_list(value, question, options)
+            if key is not None:
+                cache[key] = found
+        encoded, message = found
+        out[n] = None if encoded is None else prefix + encoded
+        if message and len(problems) < MAX_PROBLEMS:
+            problems.append(Problem(question.code, value, message, where[n]))
+    return out
+
+
+def _encode_list(value: Any, question: Question, options: dict[str, int]) -> tuple[str | None, str]:
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if not isinstance(value, list | tuple):
+        if _missing(value) or value == "":
+            return None, ""
+        return None, t("surveys.import.data.need_list")
+    items = list(value)
+    if not all(isinstance(v, str) for v in items):
+        return None, t("surveys.import.data.need_list")
+    unknown = [v for v in items if v not in options]
+    if unknown:
+        return None, t("surveys.import.data.not_an_option", options=_shown(question.options))
+    if len(set(items)) != len(items):
+        return None, t("surveys.import.data.repeated")
+    if question.type == "multi":
+        items = sorted(items, key=lambda v: options[v])
+    return json.dumps(items, ensure_ascii=False), ""
+
+
+def _encode_value(value: Any, question: Question) -> tuple[str | None, str]:
+    """The JSON text of one answer, or a message saying why it does not fit."""
+    if _missing(value) or (isinstance(value, str) and value == ""):
+        return None, ""
+    kind = question.type
+    if isinstance(value, tuple):
+        return None, t("surveys.import.data.not_a_list_type")
+    if kind == "matrix":
+        return None, t("surveys.import.data.matrix_parent")
+    if kind == "single":
+        text = value if isinstance(value, str) else _text_of(value)
+        if isinstance(text, str) and text in question.options:
+            return json.dumps(text, ensure_ascii=False), ""
+        return None, t("surveys.import.data.not_an_option", options=_shown(question.options))
+    if kind == "text":
+        text = value if isinstance(value, str) else _text_of(value)
+        if isinstance(text, str):
+            return json.dumps(text, ensure_ascii=False), ""
+        return None, t("surveys.import.data.need_text")
+    if kind == "likert" and isinstance(value, str) and value in question.options:
+        return str(question.options.index(value) + 1), ""
+    if not _is_number(value):
+        return None, t("surveys.import.data.need_number")
+    number = float(value)
+    if not math.isfinite(number):
+        return None, t("surveys.import.data.need_number")
+    if kind == "likert":
+        if number.is_integer() and 1 <= number <= len(question.options):
+            return str(int(number)), ""
+        return None, t("surveys.import.data.likert_range", k=len(question.options))
+    if kind == "nps":
+        if number.is_integer() and 0 <= number <= 10:
+            return str(int(number)), ""
+        return None, t("surveys.import.data.nps_range")
+    if kind == "rating":
+        bounds = _bounds(question.options)
+        if bounds and not bounds[0] <= number <= bounds[1]:
+            return None, t("surveys.import.data.rating_range", low=bounds[0], high=bounds[1])
+    return (str(int(number)) if number.is_integer() else repr(number)), ""
+
+
+def _bounds(options: list[str]) -> tuple[float, float] | None:
+    if len(options) != 2:
+        return None
+    try:
+        low, high = float(options[0]), float(options[1])
+    except ValueError:
+        return None
+    return (low, high) if low <= high else None
+
+
+def _shown(options: list[str]) -> str:
+    text = ", ".join(options[:12])
+    return text + (", ..." if len(options) > 12 else "") if options else t("word.none")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
+        value, bool | np.bool_
+    )
+
+
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float | np.floating) and value != value
+
+
+__all__ = [
+    "CODEBOOK_COLUMNS",
+    "FRAME_COLUMNS",
+    "SavedSurvey",
+    "codebook",
+    "find_survey",
+    "questions_of",
+    "resolve",
+    "responses_frame",
+    "save_responses",
+    "save_survey",
+]

@@ -1,0 +1,148 @@
+"""Survey exports into the store: Wenjuanxing (问卷星), Qualtrics, SurveyMonkey, Google Forms,
+LimeSurvey, and any table with one header row.
+
+    commlib import Original.xls Readable.xls --project ERP --survey 满意度 --wave W1
+
+Each platform is an importer of ``commlib.importers`` (after the contact importers), chosen by
+the file's structure — its header rows and metadata columns — never by its name. The plain
+table importer comes last and takes a file only when ``--survey`` names the survey: without
+it, a table no platform recognises is refused, saying which layouts are known.
+
+Every import creates or finds the survey (same project, name and wave: the same survey; the
+name defaults to the export's title, else the file name less words such as ``Readable`` /
+``Original`` / ``按文本``, so both files of a pair agree), adds new questions, and adds the
+responses not stored yet (by the platform's respondent id), so importing a file again adds
+nothing. A coded export and its readable twin join into one survey (see ``_join``).
+Times without a zone are this machine's local time unless the file names a zone (Qualtrics
+does); ``import_file(..., tz="Asia/Shanghai")`` names another zone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from ...errors import BadFile
+from ...i18n import t
+from ...importers import HEAD_BYTES, IMPORTERS, Importer, ImportReport, register
+from ...models import Project
+from ...store import Store
+from .. import data
+from . import generic, google_forms, limesurvey, qualtrics, surveymonkey, wenjuanxing
+from ._base import Parsed, survey_name
+from ._join import reconcile
+from ._read import Table, peek, zone_named
+
+#: the platforms, most specific first; the plain table last
+PLATFORMS: tuple[ModuleType, ...] = (
+    wenjuanxing,
+    qualtrics,
+    surveymonkey,
+    limesurvey,
+    google_forms,
+    generic,
+)
+
+
+def table_of(path: Path) -> Table:
+    """The file as a table (or ``BadFile``)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(HEAD_BYTES)
+    except OSError as err:
+        raise BadFile(t("importers.refused.unreadable", reason=err.strerror or err)) from err
+    found = peek(path, head)
+    if found is None:
+        raise BadFile(t("surveys.import.not_a_table"))
+    return found
+
+
+def save(
+    store: Store,
+    project: Project,
+    path: Path,
+    kind: str,
+    parsed: Parsed,
+    *,
+    survey: str | None = None,
+    wave: str | None = None,
+) -> ImportReport:
+    """Store a parsed export as a survey (or into the stored one); the file's report."""
+    name = (survey or "").strip() or survey_name(path, parsed.title) or parsed.platform
+    name = name or path.stem[:200]
+    label = (wave or "").strip()
+    report = ImportReport(str(path), kind)
+    if not len(parsed.meta):
+        raise BadFile(t("surveys.import.no_responses"))
+    with store.transaction():
+        existing = data.find_survey(store, project, name, label)
+        joined = reconcile(store, existing, parsed) if existing is not None else []
+        saved = data.save_survey(
+            store,
+            project,
+            {"name": name, "wave": label, "platform": parsed.platform},
+            parsed.questions,
+            parsed.frame(),
+        )
+    report.added = saved.added
+    report.duplicates = saved.duplicates
+    if parsed.dropped:
+        report.warn(t("surveys.import.no_respondent_rows", n=parsed.dropped))
+    if joined:
+        report.warn(t("surveys.import.joined", n=len(joined), codes=_shown(joined)))
+    left = sorted(parsed.coded - set(joined))
+    if left:
+        report.warn(t("surveys.import.coded_only", n=len(left), codes=_shown(left)))
+    for warning in parsed.warnings:
+        report.warn(warning)
+    report.details = {
+        "survey": saved.survey.name,
+        "wave": saved.survey.wave,
+        "survey_id": saved.survey.id,
+        "platform": parsed.platform,
+        "created": saved.created,
+        "questions": saved.questions,
+        "questions_added": saved.questions_added,
+        "responses_in_file": len(parsed.meta),
+        "joined": joined,
+        **parsed.details,
+    }
+    return report
+
+
+def _shown(codes: list[str]) -> str:
+    return ", ".join(codes[:10]) + (", ..." if len(codes) > 10 else "")
+
+
+def _importer(module: ModuleType) -> Importer:
+    def sniff(path: Path, head: bytes) -> bool:
+        found = peek(path, head)
+        return found is not None and bool(module.sniff(found))
+
+    def run(
+        store: Store,
+        project: Project,
+        path: Path,
+        *,
+        survey: str | None = None,
+        wave: str | None = None,
+        tz: str | None = None,
+        **_options: Any,
+    ) -> ImportReport:
+        table = table_of(path)
+        if getattr(module, "NEEDS_SURVEY", False) and not (survey or "").strip():
+            expected = "; ".join(i.describe() for i in IMPORTERS)
+            raise BadFile(t("surveys.import.unknown_layout", expected=expected))
+        parsed = module.parse(table, zone_named(tz))
+        return save(store, project, path, module.NAME, parsed, survey=survey, wave=wave)
+
+    label: Callable[[], str] = module.label
+    describe: Callable[[], str] = module.describe
+    return Importer(module.NAME, sniff, run, label, describe)
+
+
+IMPORTERS_OF_SURVEYS = [register(_importer(m)) for m in PLATFORMS]
+
+__all__ = ["IMPORTERS_OF_SURVEYS", "PLATFORMS", "Parsed", "save", "table_of"]

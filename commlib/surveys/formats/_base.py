@@ -1,0 +1,160 @@
+"""What every platform reader produces: a ``Parsed`` survey (codebook, answers, metadata)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._infer import Guess
+from ._read import map_categories
+
+#: texts that mean "no answer" in Wenjuanxing exports (skipped, not shown, empty)
+SKIPPED = {"-2", "-3", "(跳过)", "(空)", "（跳过）", "（空）"}
+
+#: parts of a file name that say which of a pair of exports it is (not the survey's name)
+_EXPORT_WORDS = re.compile(
+    r"按选项文本|按选项序号|按文本|按序号|选项文本|选项序号|答卷数据|"
+    r"(?<![A-Za-z])(?:all[_ ]?data[_ ]?(?:readable|original)|readable|original|"
+    r"choice[_ ]?text|numeric[_ ]?values?|numeric|values|labels|text|codes?|coded)(?![A-Za-z])",
+    re.I,
+)
+
+
+@dataclass
+class Parsed:
+    """One export read into the data contract's shape, before it is stored.
+
+    ``coded``: codes of questions whose answers are choice numbers with unknown texts (a
+    coded export). ``ordered``: codes whose option order comes from the platform itself (not
+    from the order answers first appear), so it may reorder the stored options.
+    """
+
+    platform: str
+    title: str = ""
+    questions: list[dict[str, Any]] = field(default_factory=list)
+    answers: dict[str, pd.Series] = field(default_factory=dict)
+    meta: pd.DataFrame = field(default_factory=pd.DataFrame)
+    coded: set[str] = field(default_factory=set)
+    ordered: set[str] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)
+    dropped: int = 0
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def add(
+        self,
+        code: str,
+        text: str,
+        kind: str,
+        options: list[str] | None = None,
+        answers: pd.Series | None = None,
+        parent: str = "",
+        *,
+        coded: bool = False,
+        ordered: bool = False,
+    ) -> str:
+        code = self._free(code)
+        options = [o.strip() for o in (options or []) if o and o.strip()]
+        self.questions.append(
+            {
+                "code": code,
+                "text": _clean(text),
+                "type": kind,
+                "options": list(dict.fromkeys(options)),
+                "parent": parent,
+                "position": len(self.questions) + 1,
+            }
+        )
+        if answers is not None and kind != "matrix":
+            self.answers[code] = answers.reset_index(drop=True)
+        if coded:
+            self.coded.add(code)
+        if ordered:
+            self.ordered.add(code)
+        return code
+
+    def guess(self, code: str, text: str, guess: Guess, parent: str = "", **flags: bool) -> str:
+        return self.add(code, text, guess.type, guess.options, guess.answers, parent, **flags)
+
+    def _free(self, code: str) -> str:
+        code = _clean(code)[:150] or "Q"
+        taken = {q["code"] for q in self.questions} | set(META_COLUMNS)
+        if code not in taken:
+            return code
+        n = 2
+        while f"{code}_{n}" in taken:
+            n += 1
+        return f"{code}_{n}"
+
+    def frame(self) -> pd.DataFrame:
+        """Metadata and answers, one row per response (the wide form ``save_responses`` takes)."""
+        parts = {c: self.meta[c].reset_index(drop=True) for c in META_COLUMNS if c in self.meta}
+        parts.update(self.answers)
+        return pd.DataFrame(parts)
+
+    def keep_rows(self, mask: np.ndarray) -> None:
+        """Keep only these rows (e.g. those with a respondent id)."""
+        if mask.all():
+            return
+        self.dropped += int((~mask).sum())
+        self.meta = self.meta.loc[mask].reset_index(drop=True)
+        for code, series in self.answers.items():
+            self.answers[code] = series.loc[mask].reset_index(drop=True)
+
+
+META_COLUMNS = ("respondent", "submitted_at", "duration_s", "source")
+
+
+def _clean(text: Any) -> str:
+    return " ".join(str(text or "").split())
+
+
+def texts(column: pd.Series) -> pd.Series:
+    """A column's text, trimmed (a Categorical, missing when empty)."""
+    return map_categories(column, lambda c: c.strip() or None)
+
+
+def meta(
+    rows: int,
+    respondent: pd.Series | None = None,
+    submitted_at: pd.Series | None = None,
+    duration_s: pd.Series | None = None,
+    source: pd.Series | None = None,
+) -> pd.DataFrame:
+    """The metadata columns of ``rows`` responses; respondents default to row numbers."""
+    if respondent is None:
+        respondent = pd.Series([str(n) for n in range(1, rows + 1)], dtype=object)
+    return pd.DataFrame(
+        {
+            "respondent": respondent.reset_index(drop=True),
+            "submitted_at": (
+                submitted_at.reset_index(drop=True)
+                if submitted_at is not None
+                else pd.Series(pd.NaT, index=range(rows), dtype="datetime64[us, UTC]")
+            ),
+            "duration_s": (
+                duration_s.reset_index(drop=True)
+                if duration_s is not None
+                else pd.Series(np.nan, index=range(rows), dtype="float64")
+            ),
+            "source": (
+                source.reset_index(drop=True)
+                if source is not None
+                else pd.Series("", index=range(rows), dtype=object)
+            ),
+        }
+    )
+
+
+def survey_name(path: Path, title: str = "") -> str:
+    """The survey's name from its title, else from the file name without the words that
+    say which export of a pair it is (so both files of a pair name the same survey)."""
+    name = _clean(title)
+    if not name:
+        stem = _EXPORT_WORDS.sub(" ", path.stem)
+        name = _clean(re.sub(r"[_\-.]+", " ", stem))
+    return name[:200]

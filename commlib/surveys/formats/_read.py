@@ -1,0 +1,558 @@
+"""Reading survey exports: text encodings, CSV/TSV, old ``.xls`` and ``.xlsx``; times, durations.
+
+Every file becomes a ``Table``: its first rows as text (for recognising the layout) and, once
+read in full, a body where each column is a pandas ``Categorical`` of the cells' text (empty
+cells are missing). Categoricals keep a million rows of repeated answers small, and let every
+conversion work on the distinct values only (``per_value``), not on each row.
+
+Encodings: UTF-8 with or without BOM, UTF-16 (with BOM, or without when the NULs show it),
+else GB18030 (a superset of GBK, as Excel and Wenjuanxing save Chinese text).
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import io
+import os
+import re
+import warnings
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import union_categoricals
+
+from ...errors import BadFile
+from ...i18n import t
+
+XLSX_MAGIC = b"PK\x03\x04"
+XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: rows kept for recognising a layout
+PEEK_ROWS = 12
+
+
+@dataclass
+class Table:
+    """A tabular file: its kind, how to read it, and its first rows as text."""
+
+    path: Path
+    kind: str  # csv | xls | xlsx
+    rows: list[list[str]]
+    encoding: str = ""
+    delimiter: str = ","
+    sheet: str = ""
+    complete: bool = False  # the rows are the whole file
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def header(self) -> list[str]:
+        return [c.strip() for c in self.rows[0]] if self.rows else []
+
+    def row(self, n: int) -> list[str]:
+        cells = self.rows[n] if n < len(self.rows) else []
+        width = len(self.header)
+        return [c.strip() for c in cells] + [""] * (width - len(cells))
+
+
+# --- recognising --------------------------------------------------------------------------
+
+
+def peek(path: Path, head: bytes) -> Table | None:
+    """The file as a table (first rows only), or None when it is not one."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return _peek(path, stat.st_mtime_ns, stat.st_size, head)
+
+
+@lru_cache(maxsize=32)
+def _peek(path: Path, _mtime: int, size: int, head: bytes) -> Table | None:
+    if head.startswith(XLSX_MAGIC) or head.startswith(XLS_MAGIC):
+        try:
+            name, rows = _excel_rows(path, PEEK_ROWS)
+        except (BadFile, OSError):
+            return None
+        kind = "xlsx" if head.startswith(XLSX_MAGIC) else "xls"
+        return Table(path, kind, _texts(rows), sheet=name) if rows else None
+    encoding = detect_encoding(head)
+    if encoding is None:
+        return None
+    text = _decode_head(head, encoding)
+    if text is None:
+        return None
+    complete = size <= len(head)
+    lines = text.splitlines(keepends=True)
+    if not complete and len(lines) > 1:
+        lines = lines[:-1]  # the last line may be cut
+    first = lines[0] if lines else ""
+    delimiter = _delimiter(first)
+    if delimiter is None:
+        return None
+    try:
+        rows = list(csv.reader(io.StringIO("".join(lines), newline=""), delimiter=delimiter))
+    except csv.Error:
+        return None
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows or len(rows[0]) < 2:
+        return None
+    return Table(path, "csv", rows[: PEEK_ROWS * 20], encoding, delimiter, complete=complete)
+
+
+def detect_encoding(head: bytes) -> str | None:
+    """The text encoding of a file's beginning, or None for binary data."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    sample = head[:4096]
+    if b"\x00" in sample:
+        odd = sample[1::2].count(0)
+        even = sample[0::2].count(0)
+        half = len(sample) // 2
+        if half and odd > 0.3 * half and even < 0.05 * half:
+            return "utf-16-le"
+        if half and even > 0.3 * half and odd < 0.05 * half:
+            return "utf-16-be"
+        return None
+    for encoding in ("utf-8", "gb18030"):
+        if _decode_head(head, encoding) is not None:
+            return encoding
+    return None
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _decode_head(head: bytes, encoding: str) -> str | None:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        text = decoder.decode(head, final=False)
+    except UnicodeDecodeError:
+        return None
+    if len(_CONTROL.findall(text[:4096])) > 2:
+        return None
+    return text
+
+
+def _delimiter(first: str) -> str | None:
+    counts = {d: first.count(d) for d in ("\t", ",", ";")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else None
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def read(table: Table, header_rows: int) -> tuple[list[list[str]], pd.DataFrame]:
+    """The header rows (text, padded to the width) and the body: one Categorical per column."""
+    try:
+        if table.kind == "csv":
+            header, body = _read_csv(table, header_rows)
+        else:
+            header, body = _split(_read_excel(table), header_rows)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, ValueError) as err:
+        raise BadFile(t("surveys.import.unreadable", reason=_first_line(err))) from err
+    except UnicodeError as err:
+        raise BadFile(t("surveys.import.encoding")) from err
+    width = max([body.shape[1], *(len(h) for h in header)])
+    header = [h + [""] * (width - len(h)) for h in header]
+    while len(header) < header_rows:
+        header.append([""] * width)
+    for n in range(body.shape[1], width):
+        body[n] = pd.Categorical([np.nan] * len(body), categories=pd.Index([], dtype="str"))
+    return header, body
+
+
+def _split(frame: pd.DataFrame, header_rows: int) -> tuple[list[list[str]], pd.DataFrame]:
+    header = []
+    for n in range(min(header_rows, len(frame))):
+        cells = frame.iloc[n].tolist()
+        header.append(["" if _missing(c) else str(c).strip() for c in cells])
+    body = frame.iloc[header_rows:].reset_index(drop=True)
+    for column in body.columns:
+        body[column] = body[column].cat.remove_unused_categories()
+    return header, body
+
+
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+
+def _read_csv(table: Table, header_rows: int) -> tuple[list[list[str]], pd.DataFrame]:
+    """Header rows as text; the body with pandas' C parser. Columns that hold numbers in
+    the first rows are parsed as numbers (fast), the others straight into categories."""
+    options: dict[str, Any] = {
+        "sep": table.delimiter,
+        "encoding": table.encoding,
+        "header": None,
+        "keep_default_na": False,
+        "na_values": [""],
+        "skip_blank_lines": True,
+    }
+    top = pd.read_csv(table.path, nrows=header_rows, dtype=str, **options)
+    header = [["" if _missing(c) else str(c).strip() for c in row] for row in top.values.tolist()]
+    sample = table.rows[header_rows:]
+    width = max([len(h) for h in header] + [len(r) for r in sample[: PEEK_ROWS * 20]] + [1])
+    kinds: dict[int, str] = {}
+    for n in range(width):
+        cells = [r[n] for r in sample if n < len(r) and r[n] != ""]
+        if not cells or not all(_NUMBER.fullmatch(c) for c in cells):
+            kinds[n] = "category"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+        body = pd.read_csv(
+            table.path, skiprows=header_rows, names=list(range(width)), dtype=kinds, **options
+        )
+    for column in body.columns:
+        dtype = body[column].dtype
+        if not isinstance(dtype, pd.CategoricalDtype) or dtype.categories.dtype != "str":
+            body[column] = as_category(body[column])
+    return header, body
+
+
+def as_category(values: pd.Series) -> pd.Series:
+    """A column of numbers (or of mixed values) as a Categorical of their text."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    texts = pd.Index([_value_text(u) for u in uniques], dtype=object)
+    merged, categories = pd.factorize(texts)
+    mapped = np.append(merged, -1)[np.where(codes < 0, len(merged), codes)]
+    return pd.Series(
+        pd.Categorical.from_codes(mapped, categories=pd.Index(categories, dtype="str")),
+        index=values.index,
+    )
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+#: spreadsheet rows turned into Python values at a time
+EXCEL_CHUNK = 50_000
+
+
+def _read_excel(table: Table) -> pd.DataFrame:
+    """The first sheet, a chunk of rows at a time (a million rows never become a million
+    lists at once), each column a Categorical of the cells' text."""
+    parts: list[pd.DataFrame] = []
+    chunk: list[list[str | None]] = []
+    with _excel(table.path) as (_name, rows):
+        for row in rows:
+            chunk.append([_cell(c) for c in row])
+            if len(chunk) >= EXCEL_CHUNK:
+                parts.append(_chunk_frame(chunk))
+                chunk = []
+    if chunk:
+        parts.append(_chunk_frame(chunk))
+    if not parts:
+        raise BadFile(t("importers.refused.empty"))
+    width = max(p.shape[1] for p in parts)
+    columns = {}
+    for n in range(width):
+        pieces = [p[n] if n in p.columns else _empty(len(p)) for p in parts]
+        columns[n] = pd.Series(union_categoricals(pieces, ignore_order=True))
+    frame = pd.DataFrame(columns)
+    filled = frame.notna().any(axis=1).to_numpy()
+    last = int(np.flatnonzero(filled)[-1]) + 1 if filled.any() else 0
+    return frame.iloc[:last]
+
+
+def _chunk_frame(rows: list[list[str | None]]) -> pd.DataFrame:
+    width = max(len(r) for r in rows)
+    return pd.DataFrame(
+        {
+            n: pd.Categorical(pd.Series([r[n] if n < len(r) else None for r in rows], dtype="str"))
+            for n in range(width)
+        }
+    )
+
+
+def _empty(rows: int) -> pd.Categorical:
+    return pd.Categorical([np.nan] * rows, categories=pd.Index([], dtype="str"))
+
+
+@contextlib.contextmanager
+def _excel(path: Path) -> Iterator[tuple[str, Iterator[list[Any]]]]:
+    """The first sheet's name and rows; calamine's errors become ``BadFile``."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        with CalamineWorkbook.from_path(str(path)) as book:
+            names = book.sheet_names
+            if not names:
+                yield "", iter(())
+                return
+            yield names[0], book.get_sheet_by_index(0).iter_rows()
+    except BadFile:
+        raise
+    except (zipfile.BadZipFile, ValueError, OSError) as err:
+        raise BadFile(t("surveys.import.unreadable", reason=_first_line(err))) from err
+    except Exception as err:  # calamine's own exception types are not all exported
+        if "calamine" in type(err).__module__.lower() or "Calamine" in type(err).__name__:
+            raise BadFile(t("surveys.import.unreadable", reason=_first_line(err))) from err
+        raise
+
+
+def _excel_rows(path: Path, limit: int) -> tuple[str, list[list[Any]]]:
+    """The sheet's name and its first ``limit`` rows, cells as text (None when empty)."""
+    found = []
+    with _excel(path) as (name, rows):
+        for row in rows:
+            found.append([_cell(c) for c in row])
+            if len(found) >= limit:
+                break
+    while found and not any(c for c in found[-1]):
+        found.pop()
+    return name, found
+
+
+def _texts(rows: list[list[Any]]) -> list[list[str]]:
+    return [["" if c is None else str(c) for c in r] for r in rows]
+
+
+def _cell(value: Any) -> str | None:
+    """A spreadsheet cell as the text a CSV export would hold."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value.total_seconds())
+    return str(value)
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip() or type(err).__name__
+    return text.splitlines()[0][:300]
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or value is pd.NA
+
+
+# --- working on the distinct values of a column -----------------------------------------
+
+
+def values(column: pd.Series) -> pd.Index:
+    """The distinct texts a column holds (its used categories)."""
+    return column.cat.categories
+
+
+def per_value(column: pd.Series, func: Callable[[str], Any], missing: Any = None) -> np.ndarray:
+    """``func`` applied to each distinct value, spread over the rows (an object array)."""
+    cats = column.cat.categories
+    mapped = np.empty(len(cats) + 1, dtype=object)
+    mapped[:-1] = [func(c) for c in cats]
+    mapped[-1] = missing
+    return mapped[column.cat.codes.to_numpy()]
+
+
+def map_categories(column: pd.Series, func: Callable[[str], str | None]) -> pd.Series:
+    """A Categorical with ``func`` applied to each category (None: missing; equal results
+    merge), without touching the rows one by one."""
+    mapped = pd.Index([func(c) for c in column.cat.categories], dtype=object)
+    merged, categories = pd.factorize(mapped, use_na_sentinel=True)
+    table = np.append(merged, -1)
+    codes = column.cat.codes.to_numpy().astype(np.int64)
+    codes[codes < 0] = len(merged)
+    return pd.Series(
+        pd.Categorical.from_codes(table[codes], categories=pd.Index(categories, dtype="str"))
+    )
+
+
+def counts(column: pd.Series) -> np.ndarray:
+    """How many rows hold each category."""
+    codes = column.cat.codes.to_numpy()
+    return np.bincount(codes[codes >= 0], minlength=len(column.cat.categories))
+
+
+def first_seen(column: pd.Series) -> list[str]:
+    """The distinct values in the order they first appear in the rows."""
+    codes = column.cat.codes.to_numpy()
+    order = pd.unique(codes[codes >= 0])
+    cats = column.cat.categories
+    return [cats[i] for i in order]
+
+
+def blank(column: pd.Series, texts: set[str]) -> pd.Series:
+    """The column with the given values made missing (skipped, not shown...)."""
+    cats = column.cat.categories
+    drop = [c for c in cats if c.strip() in texts]
+    return column.cat.remove_categories(drop) if drop else column
+
+
+# --- times and durations ------------------------------------------------------------------
+
+
+def local_zone() -> tzinfo:
+    """This machine's time zone (``$TZ``, else the system's), as an IANA zone when known."""
+    names = [os.environ.get("TZ", "").lstrip(":")]
+    with contextlib.suppress(OSError):
+        names.append(Path("/etc/timezone").read_text().strip())
+    try:
+        target = str(Path("/etc/localtime").resolve())
+        if "zoneinfo/" in target:
+            names.append(target.split("zoneinfo/", 1)[1])
+    except OSError:
+        pass
+    for name in names:
+        if name:
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return datetime.now().astimezone().tzinfo or ZoneInfo("UTC")
+
+
+def zone_named(name: str | None) -> tzinfo | None:
+    if not name:
+        return None
+    if name.strip().upper() in ("Z", "UTC", "GMT"):
+        return ZoneInfo("UTC")
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+_NAIVE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y/%m/%d %I:%M:%S %p",
+    "%Y/%m/%d %I:%M %p",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%m/%d/%Y",
+)
+_DAY_FIRST = {f: f.replace("%m/%d/", "%d/%m/") for f in _NAIVE_FORMATS if f.startswith("%m/%d")}
+_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2}|(?:GMT|UTC)\s*[+-]\d{1,2}(?::?\d{2})?)$", re.I)
+_GMT = re.compile(r"\s*(?:GMT|UTC)\s*([+-])(\d{1,2})(?::?(\d{2}))?$", re.I)
+
+
+def _normalise_time(text: str) -> str:
+    text = text.strip()
+    text = text.replace("年", "-").replace("月", "-").replace("日", " ").replace("  ", " ")
+    for word, mark in (("上午", "AM"), ("下午", "PM"), ("晚上", "PM"), ("凌晨", "AM")):
+        if word in text:
+            text = text.replace(word, " ").strip() + " " + mark
+    text = re.sub(r"\s+", " ", text)
+    found = _GMT.search(text)
+    if found:
+        sign, hours, minutes = found.groups()
+        text = text[: found.start()] + f"{sign}{int(hours):02d}:{minutes or '00'}"
+    return text.strip()
+
+
+def parse_times(column: pd.Series, zone: tzinfo | None) -> pd.Series:
+    """Moments in UTC from text; times without an offset are in ``zone`` (default: local)."""
+    zone = zone or local_zone()
+    cats = column.cat.categories
+    utc = np.full(len(cats) + 1, np.datetime64("NaT"), dtype="datetime64[us]")
+    if len(cats):
+        texts = pd.Index([_normalise_time(c) for c in cats], dtype=object)
+        aware = np.asarray(texts.str.contains(_OFFSET), dtype=bool)
+        if aware.any():
+            parsed = pd.to_datetime(texts[aware], utc=True, errors="coerce", format="ISO8601")
+            utc[np.flatnonzero(aware)] = _utc_naive(parsed)
+        naive_at = np.flatnonzero(~aware)
+        if len(naive_at):
+            naive = pd.DatetimeIndex(_naive(texts[naive_at]))
+            local = naive.tz_localize(zone, ambiguous="NaT", nonexistent="shift_forward")
+            utc[naive_at] = _utc_naive(local)
+    codes = column.cat.codes.to_numpy().astype(np.int64)
+    codes[codes < 0] = len(cats)
+    return pd.Series(utc[codes]).dt.tz_localize("UTC")
+
+
+def _utc_naive(moments: pd.DatetimeIndex) -> np.ndarray:
+    return moments.tz_convert("UTC").tz_localize(None).as_unit("us").to_numpy()
+
+
+def _naive(texts: pd.Index) -> np.ndarray:
+    best = np.full(len(texts), np.datetime64("NaT"), dtype="datetime64[us]")
+    left = np.ones(len(texts), dtype=bool)
+    day_first = _day_first(texts)
+    for fmt in _NAIVE_FORMATS:
+        if not left.any():
+            break
+        fmt = _DAY_FIRST.get(fmt, fmt) if day_first else fmt
+        where = np.flatnonzero(left)
+        parsed = pd.to_datetime(texts[where], format=fmt, errors="coerce").as_unit("us")
+        ok = ~np.asarray(parsed.isna())
+        best[where[ok]] = parsed.to_numpy()[ok]
+        left[where[ok]] = False
+    return best
+
+
+def _day_first(texts: pd.Index) -> bool:
+    """Slash dates whose first number goes above 12 are day/month/year."""
+    found = texts.str.extract(r"^(\d{1,2})/(\d{1,2})/\d{4}")
+    if found.empty or found[0].isna().all():
+        return False
+    first = pd.to_numeric(found[0], errors="coerce")
+    second = pd.to_numeric(found[1], errors="coerce")
+    return bool((first > 12).any() and not (second > 12).any())
+
+
+_DURATION = re.compile(
+    r"^\s*(?:(?P<h>\d+(?:\.\d+)?)\s*(?:小时|时|h|hours?|hrs?)\s*)?"
+    r"(?:(?P<m>\d+(?:\.\d+)?)\s*(?:分钟|分|m|mins?|minutes?)\s*)?"
+    r"(?:(?P<s>\d+(?:\.\d+)?)\s*(?:秒钟|秒|s|secs?|seconds?)?\s*)?$",
+    re.I,
+)
+_CLOCK = re.compile(r"^\s*(?:(\d+):)?(\d{1,2}):(\d{2}(?:\.\d+)?)\s*$")
+
+
+def duration_seconds(text: str) -> float | None:
+    """``125秒``, ``2分5秒``, ``1小时2分``, ``125``, ``00:02:05``, ``125 seconds`` -> seconds."""
+    text = str(text).strip()
+    if not text:
+        return None
+    clock = _CLOCK.match(text)
+    if clock:
+        h, m, s = clock.groups()
+        return int(h or 0) * 3600 + int(m) * 60 + float(s)
+    found = _DURATION.match(text)
+    if not found or not any(found.groupdict().values()):
+        return None
+    h, m, s = (float(found.group(k) or 0) for k in ("h", "m", "s"))
+    return h * 3600 + m * 60 + s
+
+
+def durations(column: pd.Series) -> pd.Series:
+    """Durations in seconds (float, NaN when missing or unreadable)."""
+    mapped = per_value(column, duration_seconds)
+    return pd.Series(pd.to_numeric(pd.Series(mapped, dtype=object), errors="coerce"), dtype=float)
+
+
+def seconds_between(start: pd.Series, end: pd.Series) -> pd.Series:
+    delta = (end - start).dt.total_seconds()
+    return delta.where(delta >= 0)

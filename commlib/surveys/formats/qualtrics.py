@@ -1,0 +1,256 @@
+"""Qualtrics exports: current (three header rows) and legacy (two header rows).
+
+Current: column ids (``StartDate, EndDate, Status, ..., ResponseId, ..., Q1, Q2_1``), the
+question texts, and an ImportId row (``{"ImportId":"QID2_1"}``; date columns also carry
+their ``timeZone``). Legacy: ``V1..V10`` or ``ResponseID, ResponseSet, ...`` ids, then texts.
+Answers are choice texts or numeric recodes (the numeric export: ``Finished`` is ``1``/``0``
+instead of ``True``/``False``); a multi-select is one cell joined with ``,``; matrix rows are
+``Q4_1``, ``Q4_2`` (text ``question - row``); ``_TEXT`` columns hold "other" text.
+CSV files start with a UTF-8 BOM; TSV exports are UTF-16 — both are read.
+
+Codes are the Qualtrics column ids; matrix parents take the id before ``_N``. The respondent
+is ``ResponseId``; the duration ``Duration (in seconds)`` (legacy: end - start); the source
+``DistributionChannel``. The survey name comes from the file name, without Qualtrics'
+``_March 5, 2026_14.30`` suffix.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import tzinfo
+
+import pandas as pd
+
+from ...i18n import t
+from ._base import Parsed, meta, texts
+from ._groups import is_binary, is_rank, matrix_rows, multi_from_columns, rank_from_columns, used
+from ._infer import (
+    MAX_OPTIONS,
+    Guess,
+    all_numbers,
+    infer,
+    looks_joined,
+    order_lists,
+    split_lists,
+    text_answers,
+)
+from ._read import Table, durations, parse_times, read, seconds_between, zone_named
+
+NAME = "qualtrics"
+PLATFORM = "qualtrics"
+META = {
+    "StartDate",
+    "EndDate",
+    "Status",
+    "IPAddress",
+    "Progress",
+    "Duration (in seconds)",
+    "Finished",
+    "RecordedDate",
+    "ResponseId",
+    "ResponseID",
+    "ResponseSet",
+    "Name",
+    "ExternalDataReference",
+    "ExternalReference",
+    "EmailAddress",
+    "RecipientLastName",
+    "RecipientFirstName",
+    "RecipientEmail",
+    "LocationLatitude",
+    "LocationLongitude",
+    "LocationAccuracy",
+    "DistributionChannel",
+    "UserLanguage",
+}
+#: legacy ids: V1..V10 with their names in the second row
+LEGACY = re.compile(r"^V\d+$")
+_MATRIX = re.compile(r"^(.+?)_(\d+)$")
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_SUFFIX = re.compile(rf"_(?:{_MONTHS}) \d{{1,2}}, \d{{4}}_\d{{1,2}}\.\d{{2}}$")
+
+
+def label() -> str:
+    return t("surveys.import.kind.qualtrics")
+
+
+def describe() -> str:
+    return t("surveys.import.describe.qualtrics")
+
+
+def _import_ids(table: Table) -> bool:
+    third = table.row(2)
+    return sum(c.startswith('{"ImportId"') or c.startswith("{'ImportId'") for c in third) >= 2
+
+
+def sniff(table: Table) -> bool:
+    first, second = set(table.header), set(table.row(1))
+    current = {"StartDate", "EndDate"} <= first and bool({"ResponseId", "ResponseID"} & first)
+    if current and (_import_ids(table) or "Start Date" in second or "Response ID" in second):
+        return True
+    legacy = {"ResponseID", "ResponseSet"}
+    return legacy <= first or (legacy <= second and any(LEGACY.match(c) for c in first))
+
+
+def parse(table: Table, zone: tzinfo | None = None) -> Parsed:
+    three = _import_ids(table)
+    header_rows, body = read(table, 3 if three else 2)
+    ids, questions = header_rows[0], header_rows[1]
+    imports = header_rows[2] if three else [""] * len(ids)
+    if any(LEGACY.match(c) for c in ids) and "ResponseID" in questions:
+        ids = [q if LEGACY.match(i) else i for i, q in zip(ids, questions, strict=True)]
+    position = {name: n for n, name in enumerate(ids)}
+    parsed = Parsed(PLATFORM, title=_title(table))
+    rows = len(body)
+
+    def column(*names: str) -> pd.Series | None:
+        for name in names:
+            if name in position:
+                return body[position[name]]
+        return None
+
+    def moment(name: str) -> pd.Series | None:
+        found = column(name)
+        if found is None:
+            return None
+        return parse_times(found, _zone(imports[position[name]]) or zone)
+
+    respondent = column("ResponseId", "ResponseID")
+    start, finish = moment("StartDate"), moment("EndDate")
+    recorded = moment("RecordedDate")
+    seconds = column("Duration (in seconds)")
+    if seconds is not None:
+        duration = durations(seconds)
+    elif start is not None and finish is not None:
+        duration = seconds_between(start, finish)
+    else:
+        duration = None
+    channel = column("DistributionChannel")
+    parsed.meta = meta(
+        rows,
+        texts(respondent) if respondent is not None else None,
+        recorded if recorded is not None else finish,
+        duration,
+        texts(channel) if channel is not None else None,
+    )
+    coded = three and _numeric_export(body, position)  # legacy exports always say 1/0
+    parsed.details["export"] = "numeric" if coded else "text"
+    _questions(parsed, body, ids, questions, coded)
+    parsed.keep_rows(parsed.meta["respondent"].notna().to_numpy())
+    return parsed
+
+
+def _title(table: Table) -> str:
+    stem = table.path.stem
+    found = _SUFFIX.search(stem)
+    return stem[: found.start()] if found else ""
+
+
+def _zone(cell: str) -> tzinfo | None:
+    try:
+        data = json.loads(cell)
+    except (ValueError, TypeError):
+        return None
+    return zone_named(data.get("timeZone")) if isinstance(data, dict) else None
+
+
+def _numeric_export(body: pd.DataFrame, position: dict[str, int]) -> bool:
+    """Numeric recodes, not choice texts: ``Finished`` holds 1/0 rather than True/False."""
+    finished = position.get("Finished")
+    if finished is not None:
+        values = {v.strip().lower() for v in used(body[finished])}
+        if values & {"true", "false"}:
+            return False
+        if values and values <= {"1", "0"}:
+            return True
+    return False
+
+
+def _questions(
+    parsed: Parsed, body: pd.DataFrame, ids: list[str], texts_: list[str], coded: bool
+) -> None:
+    n = 0
+    columns = [
+        (i, c) for i, c in enumerate(ids) if c and c not in META and not c.endswith("_NPS_GROUP")
+    ]
+    while n < len(columns):
+        index, code = columns[n]
+        base = _MATRIX.match(code)
+        if base and not code.upper().endswith("_TEXT"):
+            group = [(index, code)]
+            while n + len(group) < len(columns):
+                nxt = _MATRIX.match(columns[n + len(group)][1])
+                if not nxt or nxt.group(1) != base.group(1):
+                    break
+                group.append(columns[n + len(group)])
+            if len(group) > 1:
+                _group(parsed, body, base.group(1), group, texts_, coded)
+                n += len(group)
+                continue
+        _single(parsed, body[index], code, texts_[index], coded)
+        n += 1
+
+
+def _single(parsed: Parsed, column: pd.Series, code: str, text: str, coded: bool) -> None:
+    if code.upper().endswith("_TEXT"):
+        parsed.add(code, text, "text", answers=text_answers(column))
+        return
+    values = used(column)
+    if coded and any(re.fullmatch(r"\d+(?:,\d+)+", v) for v in values):
+        options, lists = split_lists(column, ",")
+        options.sort(key=lambda o: int(o) if o.isdigit() else 10**9)
+        parsed.add(code, text, "multi", options, order_lists(lists, options), coded=True)
+        return
+    if not coded and looks_joined(column, ","):
+        options, lists = split_lists(column, ",")
+        if len(options) <= MAX_OPTIONS:
+            parsed.add(code, text, "multi", options, order_lists(lists, options))
+            return
+    guess = infer(column, text, codes_only=coded)
+    parsed.guess(code, text, guess, coded=coded and guess.type == "single" and all_numbers(column))
+
+
+def _group(
+    parsed: Parsed,
+    body: pd.DataFrame,
+    parent: str,
+    group: list[tuple[int, str]],
+    texts_: list[str],
+    coded: bool,
+) -> None:
+    columns = [body[i] for i, _ in group]
+    stem, labels = _split_texts([texts_[i] for i, _ in group])
+    if is_binary(columns, labels):
+        parsed.add(parent, stem, "multi", labels, multi_from_columns(columns, labels), ordered=True)
+        return
+    if is_rank(columns) and (_rank_words(stem) or len(body) >= 3):
+        parsed.add(parent, stem, "rank", labels, rank_from_columns(columns, labels), ordered=True)
+        return
+    parsed.add(parent, stem, "matrix")
+    guesses: list[Guess] = matrix_rows(columns, labels, codes_only=coded)
+    for (_, code), column, guess, item in zip(group, columns, guesses, labels, strict=True):
+        is_code = coded and guess.type == "single" and all_numbers(column)
+        parsed.guess(code, item, guess, parent=parent, coded=is_code)
+
+
+def _rank_words(text: str) -> bool:
+    return bool(re.search(r"rank|order|排序|排列|优先", text, re.I))
+
+
+def _split_texts(cells: list[str]) -> tuple[str, list[str]]:
+    """``Question - Row`` texts -> the question and each row's label."""
+    parts = [c.rsplit(" - ", 1) if " - " in c else [c, c] for c in cells]
+    stems = {p[0].strip() for p in parts}
+    if len(stems) == 1:
+        return stems.pop(), [p[1].strip() for p in parts]
+    prefix = _common_prefix(cells)
+    return prefix.rstrip(" -:：") or cells[0], [c[len(prefix) :].strip() or c for c in cells]
+
+
+def _common_prefix(cells: list[str]) -> str:
+    first, last = min(cells), max(cells)
+    n = 0
+    while n < min(len(first), len(last)) and first[n] == last[n]:
+        n += 1
+    return first[:n]
