@@ -117,3 +117,40 @@ def test_risks_and_schedule_api():
     for module in (risks, schedule):
         for name in module.__all__:
             assert hasattr(module, name), name
+
+
+def test_surveys_api():
+    import commlib.surveys as surveys
+
+    assert sorted(surveys.__all__) == sorted(
+        [
+            "TEMPLATES",
+            "SurveyForm",
+            "analyse",
+            "codebook",
+            "create_survey",
+            "crosstab",
+            "crosstab_chart",
+            "csat",
+            "drivers",
+            "keywords",
+            "likert",
+            "likert_chart",
+            "means",
+            "multi_chart",
+            "multi_select",
+            "next_wave",
+            "nps",
+            "nps_chart",
+            "response_rate",
+            "responses_frame",
+            "save_responses",
+            "save_survey",
+            "template_questions",
+            "trend_chart",
+            "wave_change",
+            "waves",
+        ]
+    )
+    for name in surveys.__all__:
+        assert hasattr(surveys, name), name
