@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # One store for the demo, the CLI and JupyterLab (notebooks run from notebooks/).
 export COMMLIB_DB ?= $(CURDIR)/data/workbench.db
 
-.PHONY: demo test lab lint format clean
+.PHONY: demo test lab bench lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ test: $(VENV)/.installed ## lint, then the whole test suite
 
 lab: $(VENV)/.installed ## JupyterLab on notebooks/, against the same store
 	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+bench: $(VENV)/.installed ## benchmarks: ratios against baselines, into benchmarks/results.*
+	$(BIN)/python benchmarks/run.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

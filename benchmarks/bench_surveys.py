@@ -1,0 +1,145 @@
+"""Surveys at scale: 1,000,000 responses to a 20-question survey.
+
+Measured next to plain pandas on the same file in the same run:
+- import (``commlib import`` of a generic CSV into a SQLite store) vs ``pandas.read_csv``;
+- the full analysis (``commlib.surveys.analysis.analyse``: NPS, CSAT, Likert distributions,
+  multi-select, crosstab, waves, drivers, keywords) vs a plain ``groupby``/``value_counts`` over
+  every question column (target: within 2x);
+- peak memory of the process (target: within 2 GB).
+
+Run: ``python benchmarks/bench_surveys.py [--rows N]`` (``make bench`` runs every benchmark).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _harness import compare, row
+
+from commlib import Project, Store
+from commlib.importers import import_files
+from commlib.surveys.analysis import analyse
+from commlib.surveys.data import codebook, responses_frame
+
+LIKERT = ["Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"]
+TEAMS = ["Finance", "Operations", "IT", "Sales", "Logistics"]
+WORDS = ["response time", "documentation", "training", "communication", "quality", "schedule"]
+
+
+def generate(path: Path, rows: int, seed: int = 1) -> None:
+    """A generic one-header CSV: an NPS item, 15 Likert items, a department, an overall
+    score, a multi-select as text and an open comment (20 questions)."""
+    rng = np.random.default_rng(seed)
+    data: dict[str, object] = {
+        "respondent": np.arange(1, rows + 1),
+        "submitted": pd.Timestamp("2026-03-01")
+        + pd.to_timedelta(rng.integers(0, 30 * 86400, rows), unit="s"),
+        "Q1 How likely are you to recommend us to a colleague?": rng.integers(0, 11, rows),
+    }
+    for i in range(2, 17):
+        data[f"Q{i} Satisfaction with item {i}"] = np.array(LIKERT)[
+            rng.choice(5, rows, p=[0.05, 0.1, 0.25, 0.4, 0.2])
+        ]
+    data["Q17 Department"] = np.array(TEAMS)[rng.integers(0, len(TEAMS), rows)]
+    data["Q18 Overall satisfaction"] = np.array(LIKERT)[
+        rng.choice(5, rows, p=[0.05, 0.1, 0.2, 0.45, 0.2])
+    ]
+    data["Q19 Preferred channel"] = np.array(["E-mail", "Phone", "Meeting", "IM"])[
+        rng.integers(0, 4, rows)
+    ]
+    data["Q20 Comments"] = np.array(WORDS)[rng.integers(0, len(WORDS), rows)]
+    pd.DataFrame(data).to_csv(path, index=False)
+
+
+def peak_memory_gib() -> float:
+    """This process's peak resident memory (VmHWM). Not ``ru_maxrss``: Linux carries that over
+    ``exec`` from the parent, so a child would report the parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024**2  # kB -> GiB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+
+
+def analysis(db: str) -> list[dict]:
+    """Load the survey from the store, then time the analysis against plain pandas."""
+    store = Store(db)
+    start = time.perf_counter()
+    frame = responses_frame(store, project="Bench", name="Pulse")
+    book = codebook(store, project="Bench", name="Pulse")
+    load = time.perf_counter() - start
+    rows = len(frame)
+    results = [row(f"survey load as a DataFrame, {rows:,} responses", load, "s", None, None, True)]
+    columns = list(book["code"])
+
+    def plain() -> None:
+        for column in columns:
+            frame[column].value_counts()
+            frame.groupby("Q17", observed=True)[column].value_counts()
+
+    def ours() -> None:
+        analyse(frame, book, overall="Q18", segment="Q17")
+
+    results.append(compare(f"survey analysis, {rows:,} responses", ours, plain, target=2.0))
+    peak = peak_memory_gib()
+    results.append(
+        row(f"peak memory of the {rows:,}-response analysis", peak, "GiB", None, 2.0, peak <= 2.0)
+    )
+    return results
+
+
+def main() -> list[dict]:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--analyse", metavar="DB", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.analyse:
+        return analysis(args.analyse)
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "survey.csv"
+        generate(path, args.rows)
+
+        start = time.perf_counter()
+        pd.read_csv(path)
+        baseline = time.perf_counter() - start
+        store = Store(Path(folder) / "bench.db")
+        project = store.add(Project(name="Bench", client="C", start=date(2026, 1, 1)))
+        start = time.perf_counter()
+        [report] = import_files(store, [path], project, survey="Pulse", wave="W1")
+        value = time.perf_counter() - start
+        assert report.ok and report.added == args.rows, report.to_dict()
+        results.append(
+            row(f"survey import, {args.rows:,} responses", value, "s", baseline, None, True)
+        )
+
+        store.close()
+        # The analysis runs in a fresh process, so its peak memory is its own.
+        child = subprocess.run(
+            [sys.executable, __file__, "--analyse", str(Path(folder) / "bench.db")],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        results += json.loads(child.stdout)
+    return results
+
+
+if __name__ == "__main__":
+    rows = main()
+    if "--analyse" in sys.argv:
+        print(json.dumps(rows))
+    else:
+        for r in rows:
+            print(r)
