@@ -30,8 +30,9 @@ from typing import Any
 import ipywidgets as w
 
 from .errors import CommlibError, InvalidRecord, Problem
+from .i18n import enum_label, language, normalise, t
 from .i18n import label as field_label
-from .i18n import language, t
+from .models import ENUMS
 
 log = logging.getLogger(__name__)
 
@@ -319,3 +320,49 @@ def changed(store: Any, kind: str, project_id: int, *, source: object = None) ->
                 log.debug("a commlib change listener failed", exc_info=True)
     if store in _LISTENERS:
         _LISTENERS[store] = alive
+
+
+# --- shared by the widgets of every area -------------------------------------------------
+
+
+def enum_options(name: str) -> list[tuple[str, str]]:
+    """``(label, value)`` pairs of an enumeration, labels in the current language."""
+    return [(enum_label(name, v), v) for v in ENUMS[name]]
+
+
+def heading(text: str) -> w.HTML:
+    return w.HTML(f"<h4 style='margin:4px 0'>{escape(text)}</h4>")
+
+
+def toggles(choices: list[tuple[str, Any]], value: Any, width: str = "") -> w.ToggleButtons:
+    toggles = w.ToggleButtons(options=choices, value=value)
+    if width:
+        toggles.style.button_width = width
+    return toggles
+
+
+class ProjectWidget(w.VBox):
+    """What every widget here shares: the store, the project, the language, a status line."""
+
+    def __init__(self, store: Any, project: Any, lang: str | None) -> None:
+        super().__init__()
+        self.store = store
+        self.project = store.project(project)
+        self.lang = normalise(lang) if lang else self.project.language
+        self.status = StatusLine()
+        self.add_class("commlib-widget")
+
+    @property
+    def project_id(self) -> int:
+        return self.project.id
+
+    def _announce(self, kind: str) -> None:
+        changed(self.store, kind, self.project_id, source=self)
+
+    def _on_change(self, _kind: str, project_id: int) -> None:
+        """Another widget of this store changed records this one shows."""
+        if project_id == self.project_id:
+            self.form.run(self.refresh, keep=True)
+
+    def refresh(self) -> None:  # pragma: no cover - every widget defines its own
+        raise NotImplementedError

@@ -22,8 +22,20 @@ from typing import Any
 import ipywidgets as w
 
 from ..errors import InvalidRecord, Problem
-from ..forms import Checker, Field, Form, FormInvalid, StatusLine, changed, escape, on_change
-from ..i18n import enum_label, label, language, normalise, t
+from ..forms import (
+    Checker,
+    Field,
+    Form,
+    FormInvalid,
+    ProjectWidget,
+    StatusLine,
+    enum_options,
+    escape,
+    heading,
+    on_change,
+    toggles,
+)
+from ..i18n import enum_label, label, language, t
 from ..models import (
     ENUMS,
     QUADRANT_DEFAULTS,
@@ -101,10 +113,6 @@ def _newest(contacts: Iterable[Contact]) -> list[Contact]:
     return sorted(contacts, key=lambda c: (c.when, c.id or 0), reverse=True)[:LATEST]
 
 
-def _enum(name: str) -> list[tuple[str, str]]:
-    return [(enum_label(name, v), v) for v in ENUMS[name]]
-
-
 def _none_if_empty(value: Any) -> Any:
     return None if value == "" else value
 
@@ -124,44 +132,6 @@ def _close(widget: w.Widget) -> None:
     for child in getattr(widget, "children", ()):
         _close(child)
     widget.close()
-
-
-def _title(text: str) -> w.HTML:
-    return w.HTML(f"<h4 style='margin:4px 0'>{escape(text)}</h4>")
-
-
-def _toggles(choices: list[tuple[str, Any]], value: Any, width: str = "") -> w.ToggleButtons:
-    toggles = w.ToggleButtons(options=choices, value=value)
-    if width:
-        toggles.style.button_width = width
-    return toggles
-
-
-class _ProjectWidget(w.VBox):
-    """What every widget here shares: the store, the project, the language, a status line."""
-
-    def __init__(self, store: Any, project: Any, lang: str | None) -> None:
-        super().__init__()
-        self.store = store
-        self.project = store.project(project)
-        self.lang = normalise(lang) if lang else self.project.language
-        self.status = StatusLine()
-        self.add_class("commlib-widget")
-
-    @property
-    def project_id(self) -> int:
-        return self.project.id
-
-    def _announce(self, kind: str) -> None:
-        changed(self.store, kind, self.project_id, source=self)
-
-    def _on_change(self, _kind: str, project_id: int) -> None:
-        """Another widget of this store changed records this one shows."""
-        if project_id == self.project_id:
-            self.form.run(self.refresh, keep=True)
-
-    def refresh(self) -> None:  # pragma: no cover - every widget defines its own
-        raise NotImplementedError
 
 
 # --- the contact log --------------------------------------------------------------------
@@ -201,7 +171,7 @@ class _FollowUpRow(w.HBox):
         )
 
 
-class ContactLogger(_ProjectWidget):
+class ContactLogger(ProjectWidget):
     """Log a contact with a project's stakeholders, and the follow-ups it brought.
 
     Save checks everything first, then writes the contact and its follow-ups in one
@@ -230,7 +200,7 @@ class ContactLogger(_ProjectWidget):
             t("widgets.sentiment.positive"),
             t("widgets.sentiment.very_positive"),
         ]
-        sentiment = _toggles(sentiments, "", "4em")
+        sentiment = toggles(sentiments, "", "4em")
         sentiment.tooltips = tips
         self.form = Form(
             [
@@ -251,8 +221,8 @@ class ContactLogger(_ProjectWidget):
                     parse=_to_utc,
                     required=True,
                 ),
-                Field("channel", w.Dropdown(options=_enum("channel"), value="meeting")),
-                Field("direction", _toggles(_enum("direction"), "outbound")),
+                Field("channel", w.Dropdown(options=enum_options("channel"), value="meeting")),
+                Field("direction", toggles(enum_options("direction"), "outbound")),
                 Field(
                     "subject",
                     w.Text(placeholder=t("widgets.contact.subject_placeholder")),
@@ -260,7 +230,7 @@ class ContactLogger(_ProjectWidget):
                 ),
                 Field("summary", w.Textarea(rows=4), width="100%"),
                 Field("sentiment", sentiment, parse=_none_if_empty),
-                Field("visibility", _toggles(_enum("visibility"), "internal")),
+                Field("visibility", toggles(enum_options("visibility"), "internal")),
             ],
             status=self.status,
             lang=self.lang,
@@ -277,13 +247,13 @@ class ContactLogger(_ProjectWidget):
         self.save_button.on_click(self.save)
         self.latest = w.HTML()
         self.children = [
-            _title(t("widgets.contact.title")),
+            heading(t("widgets.contact.title")),
             *self.form,
             w.HTML(f"<b>{escape(label('follow_ups'))}</b>"),
             self.follow_up_box,
             self.add_follow_up_button,
             w.HBox([self.save_button, self.status]),
-            _title(t("widgets.contact.latest")),
+            heading(t("widgets.contact.latest")),
             self.latest,
         ]
 
@@ -408,7 +378,7 @@ class ContactLogger(_ProjectWidget):
 # --- the stakeholder register -----------------------------------------------------------
 
 
-class StakeholderRegister(_ProjectWidget):
+class StakeholderRegister(ProjectWidget):
     """The project's stakeholders as a table, and a form to add one or edit one.
 
     Edits go through ``store.update``, so changes of power, interest and engagement are
@@ -428,7 +398,7 @@ class StakeholderRegister(_ProjectWidget):
 
     def _build(self) -> None:
         scale = [(str(n), n) for n in range(1, 6)]
-        languages = [(t("widgets.stakeholder.project_language"), ""), *_enum("language")]
+        languages = [(t("widgets.stakeholder.project_language"), ""), *enum_options("language")]
         self.table = w.HTML()
         self.chooser = w.Dropdown(description=t("widgets.stakeholder.edit"))
         self.chooser.style.description_width = "initial"
@@ -440,7 +410,9 @@ class StakeholderRegister(_ProjectWidget):
                 Field("role", w.Text()),
                 Field("email", w.Text(placeholder="name@example.com")),
                 Field("phone", w.Text()),
-                Field("preferred_channel", w.Dropdown(options=_enum("channel"), value="email")),
+                Field(
+                    "preferred_channel", w.Dropdown(options=enum_options("channel"), value="email")
+                ),
                 Field(
                     "timezone",
                     w.Combobox(
@@ -450,17 +422,17 @@ class StakeholderRegister(_ProjectWidget):
                     ),
                 ),
                 Field("language", w.Dropdown(options=languages, value=""), parse=_none_if_empty),
-                Field("power", _toggles(scale, 3, "3em")),
-                Field("interest", _toggles(scale, 3, "3em")),
+                Field("power", toggles(scale, 3, "3em")),
+                Field("interest", toggles(scale, 3, "3em")),
                 Field(
                     "engagement_current",
-                    w.Dropdown(options=_enum("engagement"), value="neutral"),
+                    w.Dropdown(options=enum_options("engagement"), value="neutral"),
                 ),
                 Field(
                     "engagement_desired",
-                    w.Dropdown(options=_enum("engagement"), value="supportive"),
+                    w.Dropdown(options=enum_options("engagement"), value="supportive"),
                 ),
-                Field("visibility", _toggles(_enum("visibility"), "internal")),
+                Field("visibility", toggles(enum_options("visibility"), "internal")),
                 Field("notes", w.Textarea(rows=2), width="100%"),
             ],
             status=self.status,
@@ -471,7 +443,7 @@ class StakeholderRegister(_ProjectWidget):
         )
         self.save_button.on_click(self.save)
         self.children = [
-            _title(label("stakeholders")),
+            heading(label("stakeholders")),
             self.table,
             self.chooser,
             *self.form,
@@ -610,7 +582,7 @@ class _PlanRow(w.HBox):
     ) -> None:
         self.item = item
         self.snapshot: dict[str, Any] | None = None
-        channels = w.Dropdown(options=_enum("channel"), value="email")
+        channels = w.Dropdown(options=enum_options("channel"), value="email")
         self.form = Form(
             [
                 Field("audience", w.Dropdown(options=audiences, value=""), label="", width="22%"),
@@ -683,7 +655,7 @@ class _PlanRow(w.HBox):
         )
 
 
-class CommunicationPlan(_ProjectWidget):
+class CommunicationPlan(ProjectWidget):
     """The communication plan: what goes to whom (a stakeholder or a quadrant), how, how often.
 
     "Propose defaults" adds a row for every quadrant that has stakeholders and no row yet.
@@ -714,7 +686,7 @@ class CommunicationPlan(_ProjectWidget):
         heads = [t("widgets.plan.audience")]
         heads += [label(f) for f in ("what", "channel", "cadence_days", "owner")]
         self.children = [
-            _title(label("communication_plan")),
+            heading(label("communication_plan")),
             w.HBox(
                 [
                     w.HTML(f"<b>{escape(h)}</b>", layout=w.Layout(width=wd))
@@ -883,7 +855,7 @@ class _BoardRow(w.HBox):
             self.add_class("commlib-overdue")
 
 
-class FollowUpBoard(_ProjectWidget):
+class FollowUpBoard(ProjectWidget):
     """Open follow-ups, overdue ones first (marked with how many days), with "mark done".
 
     ``today`` fixes the day (for tests and reports); by default it is the day it is.
@@ -902,7 +874,7 @@ class FollowUpBoard(_ProjectWidget):
             self.rows_box = w.VBox([])
             heads = ["", label("owner"), label("due"), label("title"), label("contact_id")]
             self.children = [
-                _title(t("widgets.board.title")),
+                heading(t("widgets.board.title")),
                 w.HBox(
                     [
                         w.HTML(f"<b>{escape(h)}</b>", layout=w.Layout(width=wd))

@@ -20,9 +20,9 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..contacts.widgets import _enum, _ProjectWidget, _title, _toggles, local_time
+from ..contacts.widgets import local_time
 from ..errors import InvalidRecord, Problem
-from ..forms import Field, Form, escape, on_change
+from ..forms import Field, Form, ProjectWidget, enum_options, escape, heading, on_change, toggles
 from ..i18n import enum_label, label, language, t
 from ..models import Milestone, Risk
 from .charts import LEVEL_COLOURS
@@ -132,7 +132,7 @@ def _zero_is_none(value: Any) -> Any:
 # --- the register -----------------------------------------------------------------------
 
 
-class RiskRegister(_ProjectWidget):
+class RiskRegister(ProjectWidget):
     """A project's risk register: the table, and a form to add a risk or edit one.
 
     ``matrix`` decides each risk's level (default: <=4 low, 5–9 medium, 10–16 high,
@@ -177,9 +177,9 @@ class RiskRegister(_ProjectWidget):
         self.chooser = w.Dropdown(description=t("risks.form.edit"))
         self.chooser.style.description_width = "initial"
         self.chooser.observe(self._chosen, names="value")
-        probability = _toggles(self._scale(), 3, "6.5em")
+        probability = toggles(self._scale(), 3, "6.5em")
         probability.tooltips = [f"{scale_label(n)}: {PROBABILITY_BANDS[n]}" for n in SCALE]
-        impact = _toggles(self._scale(), 3, "6.5em")
+        impact = toggles(self._scale(), 3, "6.5em")
         impact.tooltips = [scale_label(n) for n in SCALE]
         self.milestone_input = w.Dropdown(options=[("—", 0)], value=0)
         self.form = Form(
@@ -204,7 +204,7 @@ class RiskRegister(_ProjectWidget):
                 Field("trigger", w.Textarea(rows=2), width="100%"),
                 Field("mitigation", w.Textarea(rows=2), width="100%"),
                 Field("contingency", w.Textarea(rows=2), width="100%"),
-                Field("status", w.Dropdown(options=_enum("risk_status"), value="open")),
+                Field("status", w.Dropdown(options=enum_options("risk_status"), value="open")),
                 Field(
                     "review_due",
                     w.DatePicker(value=self._review_default()),
@@ -221,7 +221,7 @@ class RiskRegister(_ProjectWidget):
                     parse=parse_days,
                 ),
                 Field("milestone_id", self.milestone_input, parse=_zero_is_none),
-                Field("visibility", _toggles(_enum("visibility"), "internal")),
+                Field("visibility", toggles(enum_options("visibility"), "internal")),
                 Field("notes", w.Textarea(rows=2), width="100%"),
             ],
             status=self.status,
@@ -241,7 +241,7 @@ class RiskRegister(_ProjectWidget):
         self.save_button.on_click(self.save)
         self.history = w.HTML()
         self.children = [
-            _title(label("risks")),
+            heading(label("risks")),
             self.table,
             self.chooser,
             *self.form,
