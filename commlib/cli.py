@@ -178,6 +178,59 @@ def import_(
     ctx.exit(0 if all(r.ok for r in reports) else 1)
 
 
+@cli.command(help=t("report.cli.help"))
+@click.argument("name", required=False)
+@click.option("--all", "every", is_flag=True, help=t("report.cli.all"))
+@click.option("--project", required=True, help=t("report.cli.project"))
+@click.option(
+    "--audience",
+    type=click.Choice(["internal", "client"]),
+    default="internal",
+    show_default=True,
+    help=t("report.cli.audience"),
+)
+@click.option("--lang", "report_lang", type=click.Choice(LANGUAGES), help=t("report.cli.lang"))
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help=t("report.cli.since"))
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help=t("report.cli.until"))
+@click.option("-o", "--out", type=click.Path(), default=None, help=t("report.cli.out"))
+@click.pass_context
+def report(
+    ctx: click.Context,
+    name: str | None,
+    every: bool,
+    project: str,
+    audience: str,
+    report_lang: str | None,
+    since: object,
+    until: object,
+    out: str | None,
+) -> None:
+    from . import report as reports
+
+    if every == (name is not None):
+        raise click.UsageError(t("report.error.name_or_all"))
+    options = {
+        "audience": audience,
+        "lang": report_lang,
+        "since": since.date() if since else None,  # type: ignore[attr-defined]
+        "until": until.date() if until else None,  # type: ignore[attr-defined]
+    }
+    if not every:
+        path = reports.export_report(ctx.obj["db"], name, project, out=out, **options)
+        click.echo(t("report.cli.written", path=path))
+        return
+    if out is None:
+        raise click.UsageError(t("report.error.all_needs_dir"))
+    todo = reports.reportable(audience=audience)
+    with click.progressbar(
+        length=len(todo), label=t("report.cli.progress"), file=sys.stderr
+    ) as bar:
+        written = reports.export_all(
+            ctx.obj["db"], project, out, progress=lambda _path: bar.update(1), **options
+        )
+    click.echo(t("report.cli.written_all", count=len(written), dir=out))
+
+
 def main() -> None:
     cli(prog_name="commlib")
 

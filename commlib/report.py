@@ -1,0 +1,376 @@
+"""Self-contained HTML reports from the notebooks in ``notebooks/``.
+
+``export_report`` runs one notebook with nbclient, the papermill way (a cell of parameters after
+the ``parameters`` cell), with altair switched to an offline renderer, then exports HTML that
+needs no network: no code, no widgets, no CDN scripts, the Vega bundle inlined once::
+
+    from commlib.report import export_report
+    export_report("data/workbench.db", "contacts", "华辰 ERP 升级", audience="client")
+
+``audience="client"`` is passed to the notebook, which uses it for every frame; a notebook that
+does not declare ``audience`` cannot be exported for a client.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import CommlibError, NotFound
+from .i18n import get_language, language, normalise, t
+
+#: the folder of the nbconvert template (package data)
+TEMPLATE_DIR = Path(__file__).parent / "report_template"
+TEMPLATE_NAME = "commlib_report"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+#: cells with this tag are left out of a report (interactive, session-only cells)
+SESSION_TAG = "session"
+_HTML_LANG = {"zh": "zh-CN", "en": "en"}
+_SCRIPT_SAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028"}
+
+
+class ReportError(CommlibError):
+    """A notebook that cannot be run or exported."""
+
+
+# --- the offline altair renderer (runs inside the notebook's kernel) -------------------------
+
+
+def script_json(value: object) -> str:
+    """JSON safe to paste inside ``<script>``: no ``<``, ``>`` or ``&`` left, so user text can
+    never close the script or open a tag (``</`` becomes ``\\u003c/``)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return re.sub("[<>&\u2028]", lambda m: _SCRIPT_SAFE[m.group()], text).replace(
+        "\u2029", "\\u2029"
+    )
+
+
+def offline_renderer(spec: dict[str, Any], **_metadata: object) -> dict[str, str]:
+    """altair renderer: a ``<div>`` and a call to the ``vegaEmbed`` the report page inlines."""
+    element = f"commlib-chart-{uuid.uuid4().hex[:12]}"
+    html = (
+        f'<div id="{element}" class="commlib-chart"></div>'
+        f"<script type=\"text/javascript\">vegaEmbed('#{element}', {script_json(spec)}, "
+        "{actions: false});</script>"
+    )
+    return {"text/html": html}
+
+
+def enable_offline_renderer() -> None:
+    """Register altair's ``commlib`` renderer and switch to it (called in the report kernel)."""
+    import altair as alt
+
+    alt.renderers.register("commlib", offline_renderer)
+    alt.renderers.enable("commlib")
+
+
+# --- notebooks and parameters -----------------------------------------------------------------
+
+
+def notebooks_dir(notebooks: str | os.PathLike[str] | None = None) -> Path:
+    """``notebooks``, else ``$COMMLIB_NOTEBOOKS``, else ``notebooks/`` next to the package."""
+    found = notebooks or os.environ.get("COMMLIB_NOTEBOOKS")
+    folder = Path(found) if found else Path(__file__).resolve().parent.parent / "notebooks"
+    if not folder.is_dir():
+        raise NotFound(t("report.error.no_notebooks", path=folder))
+    return folder
+
+
+def _parameters_cell(nb: Any) -> int | None:
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+            return i
+    return None
+
+
+def declared(nb: Any) -> set[str]:
+    """The names a notebook's ``parameters`` cell assigns."""
+    at = _parameters_cell(nb)
+    if at is None:
+        return set()
+    names = re.findall(r"^([A-Za-z_]\w*)\s*=", nb.cells[at].source, re.M)
+    return set(names)
+
+
+def _read(path: Path) -> Any:
+    import nbformat
+
+    return nbformat.read(path, as_version=4)
+
+
+def _notebook(folder: Path, name: str) -> Path:
+    path = folder / (name if name.endswith(".ipynb") else f"{name}.ipynb")
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in folder.glob("*.ipynb"))) or t("word.none")
+        raise NotFound(t("report.error.unknown_notebook", name=name, known=known))
+    return path
+
+
+def _inject(nb: Any, values: dict[str, object]) -> None:
+    """Insert the parameters the notebook declares, then the renderer setup, after
+    the ``parameters`` cell (or at the top when there is none)."""
+    import nbformat
+
+    names = declared(nb)
+    lines = [f"{k} = {v!r}" for k, v in values.items() if k in names]
+    at = _parameters_cell(nb)
+    at = -1 if at is None else at
+    setup = "import commlib.report\ncommlib.report.enable_offline_renderer()"
+    cells = [nbformat.v4.new_code_cell(setup, metadata={"tags": ["commlib-setup"]})]
+    if lines:
+        source = "import datetime\n" + "\n".join(lines)
+        cells.insert(0, nbformat.v4.new_code_cell(source, metadata={"tags": ["injected"]}))
+    nb.cells[at + 1 : at + 1] = cells
+
+
+# --- running and exporting --------------------------------------------------------------------
+
+
+def _execute(nb: Any, folder: Path, db: str | None) -> None:
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    env = dict(os.environ)
+    if db is not None:
+        env["COMMLIB_DB"] = db
+    client = NotebookClient(
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(folder)}},
+        store_widget_state=False,
+    )
+    try:
+        client.execute(env=env)
+    except CellExecutionError as err:
+        raise ReportError(_failed(nb, err)) from None
+
+
+def _failed(nb: Any, err: Any) -> str:
+    """One line: which cell failed (its number and first line) and the error."""
+    ours = {"injected", "commlib-setup"}
+    cells = [c for c in nb.cells if not ours & set(c.metadata.get("tags", []))]
+    for number, cell in enumerate(cells, 1):  # numbered as in the notebook file
+        if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            first = next((line for line in cell.source.splitlines() if line.strip()), "")
+            reason = f"{err.ename}: {err.evalue}".strip().replace("\n", " ")
+            return t("report.error.cell_failed", cell=number, source=first[:80], error=reason)
+    return t("report.error.run_failed", error=str(err).splitlines()[0] if str(err) else "")
+
+
+def _clean(nb: Any) -> None:
+    """Leave out session cells, widget outputs and saved widget state."""
+    nb.cells = [c for c in nb.cells if SESSION_TAG not in c.metadata.get("tags", [])]
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if WIDGET_VIEW not in o.get("data", {})]
+    nb.metadata.pop("widgets", None)
+
+
+_BUNDLE: dict[str, str] = {}
+
+
+def _vega_bundle() -> str:
+    """vega + vega-lite + vega-embed as one classic script (~0.9 MB), defining ``vegaEmbed``."""
+    import vl_convert
+
+    return vl_convert.javascript_bundle()
+
+
+_BUNDLE_SCRIPT = (
+    "import sys, vl_convert; sys.stdout.buffer.write(vl_convert.javascript_bundle().encode())"
+)
+
+
+@contextlib.contextmanager
+def _bundle_meanwhile() -> Iterator[Callable[[], str]]:
+    """The Vega bundle, built by another process while the kernel runs (it takes ~3 s and holds
+    the GIL); built here if that process fails. Kept for the next report of this process."""
+    if "js" in _BUNDLE:
+        yield lambda: _BUNDLE["js"]
+        return
+    child = subprocess.Popen(
+        [sys.executable, "-c", _BUNDLE_SCRIPT], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
+
+    def result() -> str:
+        out, _ = child.communicate()
+        js = out.decode("utf-8") if child.returncode == 0 and out else _vega_bundle()
+        return _BUNDLE.setdefault("js", js)
+
+    try:
+        yield result
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+
+
+def _facts(
+    project: Any, audience: str, since: date | None, until: date | None, now: datetime
+) -> list[tuple[str, str]]:
+    from . import __version__
+
+    audiences = {"internal": t("report.audience.internal"), "client": t("report.audience.client")}
+    start = since or project.start
+    end = until or project.end
+    period = f"{start or '…'} – {end or '…'}"
+    return [
+        (t("report.title.project"), project.name),
+        (t("report.title.client"), project.client or ""),
+        (t("report.title.period"), period),
+        (t("report.title.audience"), audiences[audience]),
+        (t("report.title.generated"), now.strftime("%Y-%m-%d %H:%M UTC")),
+        (t("report.title.version"), f"commlib {__version__}"),
+    ]
+
+
+def _to_html(nb: Any, title: str, facts: list[tuple[str, str]], lang: str, vega_js: str) -> str:
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        extra_template_basedirs=[str(TEMPLATE_DIR)],
+        template_name=TEMPLATE_NAME,
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    resources = {
+        "commlib_report": {
+            "html_lang": _HTML_LANG[lang],
+            "title": title,
+            "facts": facts,
+            "vega_js": vega_js,
+        }
+    }
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    return body
+
+
+def _store_url(store: object) -> str | None:
+    if store is None:
+        return None
+    url = getattr(store, "url", None)
+    return url if isinstance(url, str) else os.fspath(store)  # type: ignore[arg-type]
+
+
+def export_report(
+    store: object,
+    name: str,
+    project: str,
+    *,
+    audience: str = "internal",
+    lang: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    out: str | os.PathLike[str] | None = None,
+    notebooks: str | os.PathLike[str] | None = None,
+) -> Path:
+    """Run ``notebooks/<name>.ipynb`` for ``project`` and write a self-contained HTML report.
+
+    ``store`` is a path, a URL, a ``Store`` or ``None`` (``$COMMLIB_DB``). ``until`` is also
+    the notebook's ``today`` when it declares one. Returns the path written
+    (default: ``<name>.html`` in the working folder).
+    """
+    from .store import Store
+
+    if audience not in ("internal", "client"):
+        raise ReportError(t("error.audience"))
+    code = normalise(lang) if lang else get_language()
+    path = _notebook(notebooks_dir(notebooks), name)
+    db = _store_url(store)
+    opened = Store(db)
+    try:
+        record = opened.project(project)
+    finally:
+        opened.close()
+    nb = _read(path)
+    names = declared(nb)
+    if audience == "client" and "audience" not in names:
+        raise ReportError(t("report.error.no_audience", name=path.stem))
+    values: dict[str, object] = {"project": project, "lang": code, "audience": audience}
+    if since is not None:
+        values["since"] = since
+    if until is not None:
+        values["until"] = until
+        if "until" not in names:
+            values["today"] = until
+    _inject(nb, values)
+    with _bundle_meanwhile() as bundle:
+        _execute(nb, path.parent, db)
+        _clean(nb)
+        with language(code):
+            title = t("report.title.heading", project=record.name, notebook=_heading(nb, path))
+            facts = _facts(record, audience, since, until, datetime.now(UTC))
+        html = _to_html(nb, title, facts, code, bundle())
+    target = Path(out) if out is not None else Path(f"{path.stem}.html")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(html, encoding="utf-8")
+    return target
+
+
+def _heading(nb: Any, path: Path) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            found = re.search(r"^#\s+(.+)$", cell.source, re.M)
+            if found:
+                return found.group(1).strip()
+    return path.stem
+
+
+def reportable(
+    notebooks: str | os.PathLike[str] | None = None, audience: str = "internal"
+) -> list[Path]:
+    """Notebooks whose ``parameters`` cell declares ``project`` (and ``audience``, for clients)."""
+    found = []
+    for path in sorted(notebooks_dir(notebooks).glob("*.ipynb")):
+        names = declared(_read(path))
+        if "project" in names and (audience != "client" or "audience" in names):
+            found.append(path)
+    return found
+
+
+def export_all(
+    store: object,
+    project: str,
+    out_dir: str | os.PathLike[str],
+    *,
+    audience: str = "internal",
+    lang: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    notebooks: str | os.PathLike[str] | None = None,
+    progress: Callable[[Path], object] | None = None,
+) -> list[Path]:
+    """One report per notebook that declares ``project``, written to ``out_dir/<name>.html``.
+
+    ``progress`` is called with each report written. A client export skips notebooks
+    that do not declare ``audience`` (they could not keep internal records out).
+    """
+    folder = Path(out_dir)
+    written = []
+    for path in reportable(notebooks, audience):
+        target = export_report(
+            store,
+            path.stem,
+            project,
+            audience=audience,
+            lang=lang,
+            since=since,
+            until=until,
+            out=folder / f"{path.stem}.html",
+            notebooks=path.parent,
+        )
+        written.append(target)
+        if progress is not None:
+            progress(target)
+    return written

@@ -1,0 +1,222 @@
+"""HTML reports: offline (no external URL), no code, no widgets, client-safe, escaped."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+
+from commlib import CommlibError, Contact, Store
+from commlib.cli import cli
+from commlib.report import export_report, reportable, script_json
+
+from .conftest import fill
+
+ROOT = Path(__file__).parent.parent
+PROJECT = "华辰 ERP 升级"
+UNTIL = date(2026, 3, 31)
+XSS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
+EXTERNAL = re.compile(
+    r"""(?:\b(?:src|href)\s*=\s*["']?|@import\s*["']?|url\(\s*["']?)\s*(?:https?:)?//""", re.I
+)
+BUNDLE_MARK = "window.vegaEmbed="
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("report") / "report.db"
+    store = Store(path)
+    project = fill(store)
+    for i, subject in enumerate(XSS):
+        store.add(
+            Contact(
+                project_id=project.id,
+                when=datetime(2026, 3, 10 + i, 2, 0, tzinfo=UTC),
+                channel="email",
+                subject=subject,
+                visibility="client",
+            )
+        )
+    store.close()
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def exports(db: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    out = tmp_path_factory.mktemp("html")
+    runs = {
+        "overview": ("overview", "internal"),
+        "contacts": ("contacts", "internal"),
+        "contacts-client": ("contacts", "client"),
+    }
+    found = {}
+    for key, (name, audience) in runs.items():
+        path = export_report(
+            db, name, PROJECT, audience=audience, lang="zh", until=UNTIL, out=out / f"{key}.html"
+        )
+        found[key] = path.read_text(encoding="utf-8")
+    return found
+
+
+def _notebook(folder: Path, name: str, *cells: str, parameters: str = "") -> Path:
+    nb = nbformat.v4.new_notebook()
+    if parameters:
+        nb.cells.append(nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]}))
+    nb.cells += [nbformat.v4.new_code_cell(source) for source in cells]
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{name}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.parametrize("key", ["overview", "contacts", "contacts-client"])
+def test_offline_and_without_code_or_widgets(exports, key):
+    html = exports[key]
+    assert EXTERNAL.findall(html) == []
+    assert html.count(BUNDLE_MARK) == 1
+    assert 'lang="zh-CN"' in html.split("<head>")[0]
+    assert "application/vnd.jupyter.widget" not in html
+    assert "require.min.js" not in html and "MathJax" not in html
+    for code in ["from commlib import", "Store()", "ContactLogger(", "enable_offline_renderer"]:
+        assert code not in html
+    assert 'class="commlib-title"' in html
+    for text in ["项目", PROJECT, "期间", "2026-03-31", "生成时间", "commlib 0.1.0"]:
+        assert text in html
+
+
+def test_charts_are_embedded_offline(exports):
+    html = exports["contacts"]
+    assert html.count("vegaEmbed('#commlib-chart-") >= 3
+    assert re.search(r'<div [^>]*id="commlib-chart-', html)
+
+
+def test_client_report_leaves_internal_records_out(exports):
+    assert "INTERNAL-SENTINEL" not in exports["contacts-client"]
+    assert "客户" in exports["contacts-client"]  # the audience in the title block
+
+
+def test_user_text_is_escaped(exports):
+    html = exports["contacts-client"]
+    assert "\\u003cscript\\u003ealert(1)" in html  # the subject is there, escaped
+    for raw in ["<script>alert", "<img src=x onerror"]:
+        assert raw not in html
+
+
+def test_script_json_cannot_close_the_script():
+    text = script_json({"subject": "</script><script>alert(1)</script>", "n": "a & b"})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert "\\u003c/script\\u003e" in text
+
+
+def test_audience_reaches_the_notebook(db, tmp_path):
+    folder = tmp_path / "nbs"
+    _notebook(
+        folder,
+        "people",
+        'from commlib import Store\nStore().frame("stakeholders", project, audience=audience)',
+        parameters='project = None\naudience = "internal"',
+    )
+    internal = export_report(db, "people", PROJECT, notebooks=folder, out=tmp_path / "i.html")
+    client = export_report(
+        db, "people", PROJECT, audience="client", notebooks=folder, out=tmp_path / "c.html"
+    )
+    assert "INTERNAL-SENTINEL" in internal.read_text(encoding="utf-8")
+    assert "INTERNAL-SENTINEL" not in client.read_text(encoding="utf-8")
+    assert "张伟" in client.read_text(encoding="utf-8")
+
+
+def test_english_report(db, tmp_path):
+    folder = tmp_path / "nbs"
+    _notebook(folder, "hello", "print(project)", parameters="project = None")
+    html = export_report(db, "hello", PROJECT, lang="en", notebooks=folder, out=tmp_path / "e.html")
+    text = html.read_text(encoding="utf-8")
+    assert '<html lang="en">' in text
+    assert "Period" in text and "Internal" in text
+    assert PROJECT in text
+
+
+def test_a_notebook_without_audience_is_not_exported_for_a_client(db, tmp_path):
+    with pytest.raises(CommlibError, match="overview"):
+        export_report(db, "overview", PROJECT, audience="client", out=tmp_path / "x.html")
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_errors_are_one_line(db, tmp_path):
+    folder = tmp_path / "nbs"
+    _notebook(folder, "broken", "x = 1", "1 / 0", parameters="project = None")
+    runner = CliRunner()
+    cases = [
+        (["report", "nope", "--project", PROJECT], "nope"),
+        (["report", "overview", "--project", "没有这个项目"], "没有这个项目"),
+        (["report", "broken", "--project", PROJECT], "ZeroDivisionError"),
+    ]
+    for args, needle in cases:
+        result = runner.invoke(
+            cli,
+            ["--db", db, *args, "-o", str(tmp_path / "b.html")],
+            env={"COMMLIB_NOTEBOOKS": str(folder) if "broken" in args else ""},
+        )
+        assert result.exit_code == 1, result.output
+        assert needle in result.output
+        assert "Traceback" not in result.output
+        assert len(result.output.strip().splitlines()) == 1, result.output
+    assert "3 (1 / 0)" in result.output  # the failing cell is named, numbered as in the file
+
+
+def test_cli_writes_one_report_and_all(db, tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "one.html"
+    args = ["--db", db, "report", "overview", "--project", PROJECT, "--until", "2026-03-31"]
+    result = runner.invoke(cli, [*args, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.is_file() and str(out) in result.output
+    # --all over a folder of its own: two real notebooks and one without parameters (skipped)
+    notebooks = tmp_path / "nbs"
+    notebooks.mkdir()
+    for name in ["overview", "contacts"]:
+        shutil.copy(ROOT / "notebooks" / f"{name}.ipynb", notebooks)
+    _notebook(notebooks, "scratch", "1 + 1")
+    assert [p.stem for p in reportable(notebooks)] == ["contacts", "overview"]
+    folder = tmp_path / "all"
+    args = ["--db", db, "report", "--all", "--project", PROJECT, "--until", "2026-03-31"]
+    result = runner.invoke(
+        cli, [*args, "-o", str(folder)], env={"COMMLIB_NOTEBOOKS": str(notebooks)}
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in folder.iterdir()) == ["contacts.html", "overview.html"]
+    for path in folder.iterdir():
+        assert path.read_text(encoding="utf-8").count(BUNDLE_MARK) == 1
+
+
+def test_demo_report_is_small_and_timed(tmp_path):
+    from commlib.demo import build_demo
+
+    store = Store(tmp_path / "demo.db")
+    project = build_demo(store, lang="zh", seed=7, today=UNTIL)[0]
+    store.close()
+    started = time.perf_counter()
+    path = export_report(
+        tmp_path / "demo.db",
+        "contacts",
+        project.name,
+        lang="zh",
+        until=UNTIL,
+        out=tmp_path / "demo.html",
+    )
+    took = time.perf_counter() - started
+    folder = tmp_path / "nbs"
+    _notebook(folder, "empty")
+    started = time.perf_counter()
+    export_report(
+        tmp_path / "demo.db", "empty", project.name, notebooks=folder, out=tmp_path / "empty.html"
+    )
+    floor = time.perf_counter() - started
+    size = path.stat().st_size
+    print(f"demo contacts report: {size / 1e6:.2f} MB, {took:.1f} s; floor {floor:.1f} s")
+    assert size < 1.5e6
