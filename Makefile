@@ -15,8 +15,8 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
-demo: $(VENV)/.installed ## build the demo store and show what is in it
-	$(BIN)/commlib demo --replace
+demo: $(VENV)/.installed ## build the demo store, show what is in it, write its reports
+	$(BIN)/commlib demo --replace --reports reports
 	$(BIN)/commlib status
 
 test: $(VENV)/.installed ## lint, then the whole test suite

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
+from pathlib import Path
 
 import click
 
@@ -64,9 +65,21 @@ def init(ctx: click.Context) -> None:
 @click.option("--seed", type=int, default=7, show_default=True, help=t("cli.help.seed"))
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, hidden=True)
 @click.option("--replace", is_flag=True, help=t("cli.help.replace"))
+@click.option(
+    "--reports",
+    type=click.Path(file_okay=False),
+    default=None,
+    metavar="DIR",
+    help=t("cli.help.demo_reports"),
+)
 @click.pass_context
 def demo(
-    ctx: click.Context, demo_lang: str | None, seed: int, today: object, replace: bool
+    ctx: click.Context,
+    demo_lang: str | None,
+    seed: int,
+    today: object,
+    replace: bool,
+    reports: str | None,
 ) -> None:
     from .demo import build_demo
 
@@ -78,6 +91,25 @@ def demo(
         parts = ", ".join(f"{label(k)} {n}" for k, n in counts[project.name].items())
         click.echo(t("cli.demo_built", name=project.name, client=project.client, counts=parts))
     click.echo(_where(store))
+    if reports:
+        _demo_reports(store, projects, reports)
+
+
+def _demo_reports(store: Store, projects: list, folder: str) -> None:
+    """What the clients of the demo projects would receive: every report, in zh and en."""
+    from .report import export_all
+
+    for project in projects:
+        for lang in LANGUAGES:
+            written = export_all(
+                store,
+                project.name,
+                Path(folder) / project.name / f"{lang}-client",
+                audience="client",
+                lang=lang,
+            )
+            for path in written:
+                click.echo(path)
 
 
 @cli.command(help=t("cli.help.status"))
