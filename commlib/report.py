@@ -305,6 +305,8 @@ def export_report(
         if "until" not in names:
             values["today"] = until
     _inject(nb, values)
+    # Session cells (forms, and what creates records for them) are not run: a report reads.
+    nb.cells = [c for c in nb.cells if SESSION_TAG not in c.metadata.get("tags", [])]
     with _bundle_meanwhile() as bundle:
         _execute(nb, path.parent, db)
         _clean(nb)

@@ -220,3 +220,17 @@ def test_demo_report_is_small_and_timed(tmp_path):
     size = path.stat().st_size
     print(f"demo contacts report: {size / 1e6:.2f} MB, {took:.1f} s; floor {floor:.1f} s")
     assert size < 1.5e6
+
+
+def test_a_report_reads_the_store_and_writes_nothing(tmp_path):
+    from commlib import Store
+    from commlib.report import export_report
+
+    from .conftest import fill
+
+    db = tmp_path / "r.db"
+    store = Store(db)
+    fill(store)
+    before = store.counts()
+    export_report(str(db), "kickoff", "华辰 ERP 升级", lang="zh", out=tmp_path / "k.html")
+    assert Store(db).counts() == before  # the kickoff's session cells would add a survey
