@@ -14,15 +14,15 @@ in client reports), aggregates where that keeps the spec small, and labels every
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..frames import local_timezone
 from ..i18n import enum_label, label, language, t
 from ..models import ENUMS, HIGH, quadrant_of
 from .metrics import DEFAULT_TARGET_HOURS, _ids, _when
@@ -46,23 +46,6 @@ _HOUR_TICKS = (0, 1, 2, 4, 8, 24, 48, 168, 720, 2160)
 
 
 # --- helpers ----------------------------------------------------------------------------
-
-
-def local_timezone() -> tzinfo:
-    """The machine's time zone: ``$TZ``, else ``/etc/localtime``, else the current offset."""
-    names = [os.environ.get("TZ", "").lstrip(":")]
-    path = os.path.realpath("/etc/localtime")
-    if "zoneinfo/" in path:
-        names.append(path.split("zoneinfo/", 1)[1])
-    for name in names:
-        if name:
-            try:
-                return ZoneInfo(name)
-            except (ZoneInfoNotFoundError, ValueError):
-                continue
-    zone = datetime.now().astimezone().tzinfo
-    assert zone is not None
-    return zone
 
 
 def _zone(tz: str | tzinfo | None) -> tzinfo:

@@ -17,13 +17,13 @@ Calendar days (days since a contact, weeks and months) are counted in the time z
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from ..frames import typed_frame
 from ..models import ENUMS, quadrant_of
 
 #: the engagement scale as numbers: unaware=0 ... leading=4
@@ -92,22 +92,6 @@ GAP_COLUMNS: dict[str, str] = {
 
 
 # --- helpers ----------------------------------------------------------------------------
-
-
-def _frame(rows: Iterable[dict[str, Any]] | pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
-    """``rows`` as a frame with exactly ``columns``, in that order and of those types."""
-    df = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
-    df = df.reindex(columns=list(columns)).reset_index(drop=True)
-    for column, dtype in columns.items():
-        if dtype.startswith("datetime64") and "UTC" in dtype:
-            df[column] = pd.to_datetime(df[column], utc=True).astype(dtype)
-        elif dtype.startswith("datetime64"):
-            df[column] = pd.to_datetime(df[column]).astype(dtype)
-        elif dtype == "object":
-            df[column] = df[column].astype(object).where(df[column].notna(), None)
-        else:
-            df[column] = df[column].astype(dtype)
-    return df
 
 
 def _ids(value: Any) -> list[int]:
@@ -213,7 +197,7 @@ def contact_cadence(
     do not. One row per stakeholder, in the order of ``stakeholders``.
     """
     if stakeholders.empty:
-        return _frame([], CADENCE_COLUMNS)
+        return typed_frame([], CADENCE_COLUMNS)
     day = _day(today, tz)
     touches = _by_stakeholder(contacts)
     if not touches.empty:
@@ -253,7 +237,7 @@ def contact_cadence(
                 "days_overdue": late,
             }
         )
-    return _frame(rows, CADENCE_COLUMNS)
+    return typed_frame(rows, CADENCE_COLUMNS)
 
 
 def losing_touch(cadence: pd.DataFrame) -> pd.DataFrame:
@@ -263,7 +247,7 @@ def losing_touch(cadence: pd.DataFrame) -> pd.DataFrame:
     Same columns as :func:`contact_cadence`.
     """
     if cadence.empty:
-        return _frame([], CADENCE_COLUMNS)
+        return typed_frame([], CADENCE_COLUMNS)
     late = cadence[cadence["overdue"].astype(bool)].copy()
     late["_never"] = late["last_contact"].isna()
     late = late.sort_values(
@@ -272,7 +256,7 @@ def losing_touch(cadence: pd.DataFrame) -> pd.DataFrame:
         na_position="last",
         kind="stable",
     )
-    return _frame(late.drop(columns="_never"), CADENCE_COLUMNS)
+    return typed_frame(late.drop(columns="_never"), CADENCE_COLUMNS)
 
 
 # --- follow-ups -------------------------------------------------------------------------
@@ -285,7 +269,7 @@ def overdue_follow_ups(follow_ups: pd.DataFrame, *, today: date) -> pd.DataFrame
     ``due`` to ``today``), ``contact_id`` (NA if none).
     """
     if follow_ups.empty:
-        return _frame([], FOLLOW_UP_COLUMNS)
+        return typed_frame([], FOLLOW_UP_COLUMNS)
     day = _day(today, "UTC")
     due = pd.to_datetime(follow_ups["due"], errors="coerce")
     late = follow_ups.assign(_due=due)
@@ -295,7 +279,7 @@ def overdue_follow_ups(follow_ups: pd.DataFrame, *, today: date) -> pd.DataFrame
         days_overdue=(day - late["_due"]).dt.days.astype("int64"),
     )
     late = late.sort_values(["days_overdue", "id"], ascending=[False, True], kind="stable")
-    return _frame(late, FOLLOW_UP_COLUMNS)
+    return typed_frame(late, FOLLOW_UP_COLUMNS)
 
 
 # --- response times ---------------------------------------------------------------------
@@ -329,7 +313,7 @@ def response_times(
     """
     touches = _by_stakeholder(contacts)
     if touches.empty:
-        return _frame([], RESPONSE_COLUMNS)
+        return typed_frame([], RESPONSE_COLUMNS)
     stamp = _utc(now)
     touches = touches[touches["when"] <= stamp]
     # an outbound contact at the very moment of an inbound one is not its answer
@@ -359,14 +343,14 @@ def response_times(
         if wait is not None:
             rows.append({**wait, "reply_id": None, "replied_at": None, "pending": True})
     if not rows:
-        return _frame([], RESPONSE_COLUMNS)
+        return typed_frame([], RESPONSE_COLUMNS)
     df = pd.DataFrame(rows)
     df["inbound_at"] = pd.to_datetime(df["inbound_at"], utc=True)
     end = pd.to_datetime(df["replied_at"], utc=True).fillna(stamp)
     df["hours"] = (end - df["inbound_at"]).dt.total_seconds() / 3600
     df["breach"] = df["hours"] > target_hours
     df = df.sort_values(["inbound_at", "stakeholder_id"], kind="stable")
-    return _frame(df, RESPONSE_COLUMNS)
+    return typed_frame(df, RESPONSE_COLUMNS)
 
 
 def response_summary(
@@ -387,7 +371,7 @@ def response_summary(
     if by == "stakeholder_id":
         columns[by] = "int64"
     if times.empty:
-        return _frame([], columns)
+        return typed_frame([], columns)
     rows = []
     groups = [(None, times)] if by is None else times.groupby(by, sort=False)
     for key, group in groups:
@@ -409,7 +393,7 @@ def response_summary(
         df = df.sort_values(by, key=lambda s: s.map(order).fillna(len(order)), kind="stable")
     elif by is not None:
         df = df.sort_values(by, kind="stable")
-    return _frame(df, columns)
+    return typed_frame(df, columns)
 
 
 # --- channel mix ------------------------------------------------------------------------
@@ -431,7 +415,7 @@ def channel_mix(
     if period not in ("week", "month"):
         raise ValueError(f"period must be 'week' or 'month', not {period!r}")
     if contacts.empty:
-        return _frame([], MIX_COLUMNS)
+        return typed_frame([], MIX_COLUMNS)
     local = _when(contacts).dt.tz_convert(tz).dt.tz_localize(None)
     starts = local.dt.to_period("W-SUN" if period == "week" else "M").dt.start_time
     counts = (
@@ -444,7 +428,7 @@ def channel_mix(
     order += sorted(c for c in counts.columns if c not in order)
     df = counts[order].stack().rename("contacts").reset_index()
     df["share"] = df["contacts"] / df.groupby("period")["contacts"].transform("sum")
-    return _frame(df, MIX_COLUMNS)
+    return typed_frame(df, MIX_COLUMNS)
 
 
 # --- engagement -------------------------------------------------------------------------
@@ -458,7 +442,7 @@ def engagement_gap(stakeholders: pd.DataFrame) -> pd.DataFrame:
     current; negative when someone is more engaged than planned). Ties keep the input order.
     """
     if stakeholders.empty:
-        return _frame([], GAP_COLUMNS)
+        return typed_frame([], GAP_COLUMNS)
     df = pd.DataFrame(
         {
             "stakeholder_id": stakeholders["id"].to_numpy(),
@@ -471,4 +455,4 @@ def engagement_gap(stakeholders: pd.DataFrame) -> pd.DataFrame:
     df["desired_level"] = df["engagement_desired"].map(ENGAGEMENT_LEVELS).astype("Int64")
     df["gap"] = df["desired_level"] - df["current_level"]
     df = df.sort_values("gap", ascending=False, na_position="last", kind="stable")
-    return _frame(df, GAP_COLUMNS)
+    return typed_frame(df, GAP_COLUMNS)

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import altair as alt
 import pandas as pd
 
-from ..contacts.charts import local_timezone
+from ..frames import local_timezone
 from ..i18n import enum_label, label, language, t
 from .scoring import (
     DEFAULT_MATRIX,

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from ..frames import typed_frame
 from .scoring import DEFAULT_MATRIX, LIVE, RiskMatrix
 
 _UTC = "datetime64[us, UTC]"
@@ -75,21 +76,6 @@ MOVER_COLUMNS: dict[str, str] = {
 
 
 # --- helpers ----------------------------------------------------------------------------
-
-
-def _frame(rows: Iterable[dict[str, Any]], columns: dict[str, str]) -> pd.DataFrame:
-    """``rows`` as a frame with exactly ``columns``, in that order and of those types."""
-    df = pd.DataFrame(list(rows)).reindex(columns=list(columns)).reset_index(drop=True)
-    for column, dtype in columns.items():
-        if dtype == _UTC:
-            df[column] = pd.to_datetime(df[column], utc=True).astype(dtype)
-        elif dtype.startswith("datetime64"):
-            df[column] = pd.to_datetime(df[column]).astype(dtype)
-        elif dtype == "object":
-            df[column] = df[column].astype(object).where(df[column].notna(), None)
-        else:
-            df[column] = df[column].astype(dtype)
-    return df
 
 
 def _day(value: date | datetime, tz: str) -> date:
@@ -203,7 +189,7 @@ def overdue_reviews(
     the higher score. A review due today is not overdue.
     """
     if risks.empty:
-        return _frame([], OVERDUE_COLUMNS)
+        return typed_frame([], OVERDUE_COLUMNS)
     day = pd.Timestamp(_day(today, "UTC"))
     due = pd.to_datetime(risks["review_due"], errors="coerce")
     late = risks.assign(due_day=due)
@@ -222,7 +208,7 @@ def overdue_reviews(
         for r in late.itertuples(index=False)
     ]
     rows.sort(key=lambda r: (-r["days_overdue"], -r["score"], r["id"]))
-    return _frame(rows, OVERDUE_COLUMNS)
+    return typed_frame(rows, OVERDUE_COLUMNS)
 
 
 # --- score history ----------------------------------------------------------------------
@@ -271,7 +257,7 @@ def score_history(
                 }
             )
     rows.sort(key=lambda r: (r["risk_id"], r["at"]))
-    return _frame(rows, HISTORY_COLUMNS)
+    return typed_frame(rows, HISTORY_COLUMNS)
 
 
 # --- exposure over time -----------------------------------------------------------------
@@ -296,12 +282,12 @@ def exposure(
     """
     timelines = _timelines(risks, history)
     if not timelines:
-        return _frame([], EXPOSURE_COLUMNS)
+        return typed_frame([], EXPOSURE_COLUMNS)
     live = set(statuses)
     end_day = _day(today, tz)
     first_day = min(_day(states[0][0].to_pydatetime(), tz) for states in timelines.values())
     if first_day > end_day:
-        return _frame([], EXPOSURE_COLUMNS)
+        return typed_frame([], EXPOSURE_COLUMNS)
     monday = first_day - timedelta(days=first_day.weekday())
     rows = []
     while monday <= end_day:
@@ -321,7 +307,7 @@ def exposure(
             }
         )
         monday += timedelta(days=7)
-    return _frame(rows, EXPOSURE_COLUMNS)
+    return typed_frame(rows, EXPOSURE_COLUMNS)
 
 
 # --- top movers -------------------------------------------------------------------------
@@ -384,4 +370,4 @@ def top_movers(
     rows.sort(key=lambda r: (-abs(r["change"]), -r["change"], r["id"]))
     if n is not None:
         rows = rows[:n]
-    return _frame(rows, MOVER_COLUMNS)
+    return typed_frame(rows, MOVER_COLUMNS)

@@ -15,7 +15,6 @@ import codecs
 import contextlib
 import csv
 import io
-import os
 import re
 import warnings
 import zipfile
@@ -32,6 +31,7 @@ import pandas as pd
 from pandas.api.types import union_categoricals
 
 from ...errors import BadFile
+from ...frames import local_timezone
 from ...i18n import t
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -404,26 +404,6 @@ def blank(column: pd.Series, texts: set[str]) -> pd.Series:
 # --- times and durations ------------------------------------------------------------------
 
 
-def local_zone() -> tzinfo:
-    """This machine's time zone (``$TZ``, else the system's), as an IANA zone when known."""
-    names = [os.environ.get("TZ", "").lstrip(":")]
-    with contextlib.suppress(OSError):
-        names.append(Path("/etc/timezone").read_text().strip())
-    try:
-        target = str(Path("/etc/localtime").resolve())
-        if "zoneinfo/" in target:
-            names.append(target.split("zoneinfo/", 1)[1])
-    except OSError:
-        pass
-    for name in names:
-        if name:
-            try:
-                return ZoneInfo(name)
-            except (ZoneInfoNotFoundError, ValueError):
-                continue
-    return datetime.now().astimezone().tzinfo or ZoneInfo("UTC")
-
-
 def zone_named(name: str | None) -> tzinfo | None:
     if not name:
         return None
@@ -473,7 +453,7 @@ def _normalise_time(text: str) -> str:
 
 def parse_times(column: pd.Series, zone: tzinfo | None) -> pd.Series:
     """Moments in UTC from text; times without an offset are in ``zone`` (default: local)."""
-    zone = zone or local_zone()
+    zone = zone or local_timezone()
     cats = column.cat.categories
     utc = np.full(len(cats) + 1, np.datetime64("NaT"), dtype="datetime64[us]")
     if len(cats):

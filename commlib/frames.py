@@ -1,0 +1,50 @@
+"""Small helpers shared by the analysis modules: typed result frames and the local zone."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterable
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pandas as pd
+
+
+def typed_frame(
+    rows: Iterable[dict[str, Any]] | pd.DataFrame, columns: dict[str, str]
+) -> pd.DataFrame:
+    """``rows`` as a frame with exactly ``columns`` (name -> dtype), in that order and of those
+    types, also when there are no rows."""
+    df = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
+    df = df.reindex(columns=list(columns)).reset_index(drop=True)
+    for column, dtype in columns.items():
+        if dtype.startswith("datetime64") and "UTC" in dtype:
+            df[column] = pd.to_datetime(df[column], utc=True).astype(dtype)
+        elif dtype.startswith("datetime64"):
+            df[column] = pd.to_datetime(df[column]).astype(dtype)
+        elif dtype == "object":
+            df[column] = df[column].astype(object).where(df[column].notna(), None)
+        else:
+            df[column] = df[column].astype(dtype)
+    return df
+
+
+def local_timezone() -> tzinfo:
+    """This machine's time zone (``$TZ``, else the system's), as an IANA zone when known."""
+    names = [os.environ.get("TZ", "").lstrip(":")]
+    with contextlib.suppress(OSError):
+        names.append(Path("/etc/timezone").read_text().strip())
+    with contextlib.suppress(OSError):
+        target = str(Path("/etc/localtime").resolve())
+        if "zoneinfo/" in target:
+            names.append(target.split("zoneinfo/", 1)[1])
+    for name in names:
+        if name:
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return datetime.now().astimezone().tzinfo or ZoneInfo("UTC")
