@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # One store for the demo, the CLI and JupyterLab (notebooks run from notebooks/).
 export COMMLIB_DB ?= $(CURDIR)/data/workbench.db
 
-.PHONY: demo test lab bench lint format clean
+.PHONY: demo test system lab bench lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,10 +19,13 @@ demo: $(VENV)/.installed ## build the demo store, show what is in it, write its 
 	$(BIN)/commlib demo --replace --reports reports
 	$(BIN)/commlib status
 
-test: $(VENV)/.installed ## lint, then the whole test suite
+test: $(VENV)/.installed system ## lint, then the whole test suite (browser and PostgreSQL included)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+system: ## Debian packages the tests need (chromium, postgresql), installed when missing
+	.ci/system-packages
 
 lab: $(VENV)/.installed ## JupyterLab on notebooks/, against the same store
 	$(BIN)/jupyter lab --notebook-dir=notebooks

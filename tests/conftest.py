@@ -22,6 +22,8 @@ from commlib import (
     Survey,
 )
 
+from .postgres import postgres  # noqa: F401  (fixture)
+
 DATA = Path(__file__).parent / "data"
 
 #: text that must survive every path: Chinese, quotes, commas, new lines, formulas
@@ -43,9 +45,31 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("COMMLIB_LANG", "en")
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Modules that set ``BACKENDS = ("sqlite", "postgresql")`` run their store tests on both."""
+    backends = getattr(metafunc.module, "BACKENDS", None)
+    if metafunc.definition.get_closest_marker("sqlite_only"):
+        backends = ("sqlite",)
+    if backends and "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", backends, indirect=True)
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    s = Store(tmp_path / "workbench.db")
+def backend(request: pytest.FixtureRequest) -> str:
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def store_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """Where a test's store lives: a SQLite file, or a new database on the test PostgreSQL."""
+    if backend == "postgresql":
+        return request.getfixturevalue("postgres").new_database()
+    return str(tmp_path / "workbench.db")
+
+
+@pytest.fixture
+def store(store_url: str) -> Store:
+    s = Store(store_url)
     yield s
     s.close()
 

@@ -11,6 +11,9 @@ from commlib.csvio import columns, export_csv, import_csv, neutralise, restore
 
 from .conftest import TRICKY, fill
 
+#: the store tests run on SQLite and on a real PostgreSQL server
+BACKENDS = ("sqlite", "postgresql")
+
 
 def roundtrip(store: Store, tmp_path: Path) -> tuple[Path, Path, Store]:
     first, second = tmp_path / "first", tmp_path / "second"

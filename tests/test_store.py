@@ -22,6 +22,9 @@ from commlib.store import resolve_url
 
 from .conftest import DATA, fill
 
+#: the store tests run on SQLite and on a real PostgreSQL server
+BACKENDS = ("sqlite", "postgresql")
+
 
 def test_default_store_comes_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("COMMLIB_DB", str(tmp_path / "x.db"))
@@ -33,6 +36,7 @@ def test_default_store_comes_from_the_environment(monkeypatch, tmp_path):
     )
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(store):
     with store._read() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

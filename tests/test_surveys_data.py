@@ -20,6 +20,9 @@ from commlib.surveys.data import (
     save_survey,
 )
 
+#: the store tests run on SQLite and on a real PostgreSQL server
+BACKENDS = ("sqlite", "postgresql")
+
 SCALE = ["非常不满意", "不满意", "一般", "满意", "非常满意"]
 QUESTIONS = [
     {"code": "Q1", "text": "推荐意愿", "type": "nps", "options": [str(i) for i in range(11)]},
