@@ -7,7 +7,16 @@ The public API, all importable from ``commlib``::
     store.frame("contacts", project="ERP")
 """
 
-from .errors import BadFile, CommlibError, Conflict, InvalidRecord, NotFound, Problem, StoreError
+from .errors import (
+    BadFile,
+    CommlibError,
+    Conflict,
+    InvalidRecord,
+    NotFound,
+    NothingToShow,
+    Problem,
+    StoreError,
+)
 from .i18n import get_language, language, set_language, t
 from .models import (
     KINDS,
@@ -45,6 +54,7 @@ __all__ = [
     "Lesson",
     "Milestone",
     "NotFound",
+    "NothingToShow",
     "PlanItem",
     "Problem",
     "Project",

@@ -254,12 +254,22 @@ def report(
     if out is None:
         raise click.UsageError(t("report.error.all_needs_dir"))
     todo = reports.reportable(audience=audience)
+    left_out: list[str] = []
     with click.progressbar(
         length=len(todo), label=t("report.cli.progress"), file=sys.stderr
     ) as bar:
         written = reports.export_all(
-            ctx.obj["db"], project, out, progress=lambda _path: bar.update(1), **options
+            ctx.obj["db"],
+            project,
+            out,
+            progress=lambda _path: bar.update(1),
+            skipped=lambda path, err: left_out.append(
+                t("report.cli.skipped", name=path.stem, reason=err)
+            ),
+            **options,
         )
+    for line in left_out:
+        click.echo(line)
     click.echo(t("report.cli.written_all", count=len(written), dir=out))
 
 

@@ -58,6 +58,10 @@ class NotFound(CommlibError, LookupError):
     """A project, record or file that does not exist."""
 
 
+class NothingToShow(NotFound):
+    """Nothing of the kind is there for this audience, e.g. no survey shared with the client."""
+
+
 class Conflict(CommlibError):
     """The write clashes with what is already stored."""
 

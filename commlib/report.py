@@ -9,11 +9,23 @@ needs no network: no code, no widgets, no CDN scripts, the Vega bundle inlined o
 
 ``audience="client"`` is passed to the notebook, which uses it for every frame; a notebook that
 does not declare ``audience`` cannot be exported for a client.
+
+A report speaks to its reader in one language (``lang``):
+
+- tables: the kernel shows every DataFrame through :func:`commlib.display.to_html` (labelled
+  headers and values, dates as dates, blanks for missing values, no row numbers or ids);
+- charts: vega-embed gets the language's d3 number and time locale (``d3_locales.json`` in
+  the template folder; English is d3's default), so time axes read 十一月, not Nov;
+- markdown: a heading written ``## 中文 · English`` keeps the side of the report's language
+  (Chinese before the first `` · ``); cells tagged ``lang-zh`` or ``lang-en`` appear only in
+  reports of that language; cells tagged ``help`` (notes for the notebook user) and
+  ``session`` (live forms) never appear. The first ``# heading`` becomes the title block.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -26,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CommlibError, NotFound
-from .i18n import get_language, language, normalise, t
+from .i18n import LANGUAGES, get_language, language, normalise, set_language, t
 
 #: the folder of the nbconvert template (package data)
 TEMPLATE_DIR = Path(__file__).parent / "report_template"
@@ -34,12 +46,21 @@ TEMPLATE_NAME = "commlib_report"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 #: cells with this tag are left out of a report (interactive, session-only cells)
 SESSION_TAG = "session"
+#: cells with this tag are notes for the notebook user, left out of a report
+HELP_TAG = "help"
+#: cells tagged ``lang-zh`` / ``lang-en`` appear only in reports of that language
+LANG_TAG = "lang-{lang}"
 _HTML_LANG = {"zh": "zh-CN", "en": "en"}
 _SCRIPT_SAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028"}
 
 
 class ReportError(CommlibError):
     """A notebook that cannot be run or exported."""
+
+
+class NothingToReport(ReportError):
+    """The notebook has nothing for this audience (it raised ``NothingToShow``), e.g. no
+    survey shared with the client: ``export_all`` leaves it out instead of failing."""
 
 
 # --- the offline altair renderer (runs inside the notebook's kernel) -------------------------
@@ -54,23 +75,52 @@ def script_json(value: object) -> str:
     )
 
 
-def offline_renderer(spec: dict[str, Any], **_metadata: object) -> dict[str, str]:
-    """altair renderer: a ``<div>`` and a call to the ``vegaEmbed`` the report page inlines."""
+@functools.cache
+def _d3_locales() -> dict[str, dict[str, Any]]:
+    """``lang -> {"formatLocale", "timeFormatLocale"}`` for the languages d3 does not speak."""
+    with (TEMPLATE_DIR / TEMPLATE_NAME / "d3_locales.json").open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def embed_options(lang: str | None = None) -> dict[str, Any]:
+    """vega-embed options for ``lang``: no action menu, and the language's d3 number and
+    time locale (month and day names on time axes) where it is not d3's English."""
+    code = normalise(lang) if lang else get_language()
+    return {"actions": False, **_d3_locales().get(code, {})}
+
+
+def offline_renderer(
+    spec: dict[str, Any], lang: str | None = None, **_metadata: object
+) -> dict[str, str]:
+    """altair renderer: a ``<div>`` and a call to the ``vegaEmbed`` the report page inlines,
+    with the embed options of ``lang``."""
     element = f"commlib-chart-{uuid.uuid4().hex[:12]}"
     html = (
         f'<div id="{element}" class="commlib-chart"></div>'
         f"<script type=\"text/javascript\">vegaEmbed('#{element}', {script_json(spec)}, "
-        "{actions: false});</script>"
+        f"{script_json(embed_options(lang))});</script>"
     )
     return {"text/html": html}
 
 
-def enable_offline_renderer() -> None:
-    """Register altair's ``commlib`` renderer and switch to it (called in the report kernel)."""
+def enable_offline_renderer(lang: str | None = None) -> None:
+    """Register altair's ``commlib`` renderer and switch to it, for charts in ``lang``
+    (default: the current language). Called in the report kernel."""
     import altair as alt
 
     alt.renderers.register("commlib", offline_renderer)
-    alt.renderers.enable("commlib")
+    alt.renderers.enable("commlib", lang=normalise(lang) if lang else get_language())
+
+
+def setup_kernel(lang: str | None = None, audience: str = "internal") -> None:
+    """Everything a report's kernel shows, in ``lang``: the commlib language, charts through
+    the offline renderer, tables through :mod:`commlib.display` (for ``audience``)."""
+    from . import display
+
+    code = normalise(lang) if lang else get_language()
+    set_language(code)
+    enable_offline_renderer(code)
+    display.enable(code, audience=audience)
 
 
 # --- notebooks and parameters -----------------------------------------------------------------
@@ -116,7 +166,7 @@ def _notebook(folder: Path, name: str) -> Path:
 
 
 def _inject(nb: Any, values: dict[str, object]) -> None:
-    """Insert the parameters the notebook declares, then the renderer setup, after
+    """Insert the parameters the notebook declares, then the kernel setup, after
     the ``parameters`` cell (or at the top when there is none)."""
     import nbformat
 
@@ -124,7 +174,8 @@ def _inject(nb: Any, values: dict[str, object]) -> None:
     lines = [f"{k} = {v!r}" for k, v in values.items() if k in names]
     at = _parameters_cell(nb)
     at = -1 if at is None else at
-    setup = "import commlib.report\ncommlib.report.enable_offline_renderer()"
+    lang, audience = values.get("lang"), values.get("audience", "internal")
+    setup = f"import commlib.report\ncommlib.report.setup_kernel({lang!r}, {audience!r})"
     cells = [nbformat.v4.new_code_cell(setup, metadata={"tags": ["commlib-setup"]})]
     if lines:
         source = "import datetime\n" + "\n".join(lines)
@@ -152,6 +203,8 @@ def _execute(nb: Any, folder: Path, db: str | None) -> None:
     try:
         client.execute(env=env)
     except CellExecutionError as err:
+        if err.ename == "NothingToShow":
+            raise NothingToReport(t("report.error.nothing", reason=err.evalue)) from None
         raise ReportError(_failed(nb, err)) from None
 
 
@@ -168,12 +221,38 @@ def _failed(nb: Any, err: Any) -> str:
 
 
 def _clean(nb: Any) -> None:
-    """Leave out session cells, widget outputs and saved widget state."""
+    """Leave out session cells, widget outputs, saved widget state, and code cells that show
+    nothing (each would leave a blank gap in the page)."""
     nb.cells = [c for c in nb.cells if SESSION_TAG not in c.metadata.get("tags", [])]
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.outputs if WIDGET_VIEW not in o.get("data", {})]
+    nb.cells = [c for c in nb.cells if c.cell_type != "code" or c.outputs]
     nb.metadata.pop("widgets", None)
+
+
+_BILINGUAL = re.compile(r"^(#{1,6}[ \t]+)(.+?)[ \t]+·[ \t]+(.+?)[ \t]*$", re.M)
+_TITLE = re.compile(r"^#[ \t]+(.+?)[ \t]*$\n?", re.M)
+
+
+def localise(nb: Any, lang: str) -> str | None:
+    """Make ``nb`` speak ``lang`` only, for a reader: drop ``help`` cells and the cells tagged
+    for the other language, keep one side of ``中文 · English`` headings, and take the first
+    ``# heading`` out of the text. Returns that heading (``None`` when there is none)."""
+    others = {LANG_TAG.format(lang=code) for code in LANGUAGES if code != lang}
+    nb.cells = [c for c in nb.cells if not ({HELP_TAG, *others} & set(c.metadata.get("tags", [])))]
+    side = 2 if lang == "zh" else 3
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = _BILINGUAL.sub(lambda m: m.group(1) + m.group(side), cell.source)
+    for cell in nb.cells:
+        found = _TITLE.search(cell.source) if cell.cell_type == "markdown" else None
+        if found:
+            cell.source = (cell.source[: found.start()] + cell.source[found.end() :]).strip()
+            if not cell.source:
+                nb.cells.remove(cell)
+            return found.group(1)
+    return None
 
 
 _BUNDLE: dict[str, str] = {}
@@ -310,23 +389,15 @@ def export_report(
     with _bundle_meanwhile() as bundle:
         _execute(nb, path.parent, db)
         _clean(nb)
+        heading = localise(nb, code) or path.stem
         with language(code):
-            title = t("report.title.heading", project=record.name, notebook=_heading(nb, path))
+            title = t("report.title.heading", project=record.name, notebook=heading)
             facts = _facts(record, audience, since, until, datetime.now(UTC))
         html = _to_html(nb, title, facts, code, bundle())
     target = Path(out) if out is not None else Path(f"{path.stem}.html")
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html, encoding="utf-8")
     return target
-
-
-def _heading(nb: Any, path: Path) -> str:
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            found = re.search(r"^#\s+(.+)$", cell.source, re.M)
-            if found:
-                return found.group(1).strip()
-    return path.stem
 
 
 def reportable(
@@ -352,27 +423,34 @@ def export_all(
     until: date | None = None,
     notebooks: str | os.PathLike[str] | None = None,
     progress: Callable[[Path], object] | None = None,
+    skipped: Callable[[Path, NothingToReport], object] | None = None,
 ) -> list[Path]:
     """One report per notebook that declares ``project``, written to ``out_dir/<name>.html``.
 
-    ``progress`` is called with each report written. A client export skips notebooks
-    that do not declare ``audience`` (they could not keep internal records out).
+    ``progress`` is called with each notebook done. A client export skips notebooks
+    that do not declare ``audience`` (they could not keep internal records out); a notebook
+    with nothing for the audience is left out and passed to ``skipped`` with the reason.
     """
     folder = Path(out_dir)
     written = []
     for path in reportable(notebooks, audience):
-        target = export_report(
-            store,
-            path.stem,
-            project,
-            audience=audience,
-            lang=lang,
-            since=since,
-            until=until,
-            out=folder / f"{path.stem}.html",
-            notebooks=path.parent,
-        )
-        written.append(target)
+        try:
+            target = export_report(
+                store,
+                path.stem,
+                project,
+                audience=audience,
+                lang=lang,
+                since=since,
+                until=until,
+                out=folder / f"{path.stem}.html",
+                notebooks=path.parent,
+            )
+        except NothingToReport as err:
+            if skipped is not None:
+                skipped(path, err)
+        else:
+            written.append(target)
         if progress is not None:
-            progress(target)
+            progress(path)
     return written

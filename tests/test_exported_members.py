@@ -17,6 +17,7 @@ def test_public_api():
             "Lesson",
             "Milestone",
             "NotFound",
+            "NothingToShow",
             "PlanItem",
             "Problem",
             "Project",
@@ -40,7 +41,7 @@ def test_public_api():
 
 
 def test_one_base_exception():
-    for name in ["BadFile", "Conflict", "InvalidRecord", "NotFound", "StoreError"]:
+    for name in ["BadFile", "Conflict", "InvalidRecord", "NotFound", "NothingToShow", "StoreError"]:
         assert issubclass(getattr(commlib, name), commlib.CommlibError)
 
 
@@ -127,6 +128,7 @@ def test_surveys_api():
             "TEMPLATES",
             "SurveyForm",
             "analyse",
+            "choose_survey",
             "codebook",
             "create_survey",
             "crosstab",

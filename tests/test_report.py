@@ -12,9 +12,18 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 
-from commlib import CommlibError, Contact, Store
+from commlib import CommlibError, Contact, Milestone, Store
 from commlib.cli import cli
-from commlib.report import export_report, reportable, script_json
+from commlib.report import (
+    NothingToReport,
+    embed_options,
+    enable_offline_renderer,
+    export_report,
+    localise,
+    offline_renderer,
+    reportable,
+    script_json,
+)
 
 from .conftest import fill
 
@@ -26,6 +35,8 @@ EXTERNAL = re.compile(
     r"""(?:\b(?:src|href)\s*=\s*["']?|@import\s*["']?|url\(\s*["']?)\s*(?:https?:)?//""", re.I
 )
 BUNDLE_MARK = "window.vegaEmbed="
+CJK = re.compile(r"[\u4e00-\u9fff]")
+ZH_TIME_LOCALE = '"timeFormatLocale":{"dateTime":"%x %A %X","date":"%Y/%-m/%-d"'
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +54,15 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
                 visibility="client",
             )
         )
+    store.add(  # a client milestone, slipped, whose name is markup
+        Milestone(
+            project_id=project.id,
+            name=XSS[0],
+            baseline_due=date(2026, 4, 20),
+            current_due=date(2026, 4, 27),
+            visibility="client",
+        )
+    )
     store.close()
     return str(path)
 
@@ -54,11 +74,19 @@ def exports(db: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]
         "overview": ("overview", "internal"),
         "contacts": ("contacts", "internal"),
         "contacts-client": ("contacts", "client"),
+        "status-en": ("status_review", "client", "en"),
+        "status-zh": ("status_review", "client", "zh"),
     }
     found = {}
-    for key, (name, audience) in runs.items():
+    for key, (name, audience, *lang) in runs.items():
         path = export_report(
-            db, name, PROJECT, audience=audience, lang="zh", until=UNTIL, out=out / f"{key}.html"
+            db,
+            name,
+            PROJECT,
+            audience=audience,
+            lang=lang[0] if lang else "zh",
+            until=UNTIL,
+            out=out / f"{key}.html",
         )
         found[key] = path.read_text(encoding="utf-8")
     return found
@@ -234,3 +262,148 @@ def test_a_report_reads_the_store_and_writes_nothing(tmp_path):
     before = store.counts()
     export_report(str(db), "kickoff", "华辰 ERP 升级", lang="zh", out=tmp_path / "k.html")
     assert Store(db).counts() == before  # the kickoff's session cells would add a survey
+
+
+# --- the report speaks one language: tables, markdown, charts ---------------------------------
+
+
+def _soup(html: str):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(html, "html.parser")
+
+
+def _tables(html: str) -> list[tuple[list[str], list[list[str]]]]:
+    """(headers, rows) of every table the kernel presented."""
+    found = []
+    for table in _soup(html).select("table.commlib-table"):
+        assert not table.select("tbody th"), "a row-number column"
+        headers = [th.get_text() for th in table.select("thead th")]
+        rows = [[td.get_text() for td in tr.select("td")] for tr in table.select("tbody tr")]
+        found.append((headers, rows))
+    return found
+
+
+def _markdown(html: str) -> str:
+    return "\n".join(cell.get_text(" ") for cell in _soup(html).select(".jp-MarkdownCell"))
+
+
+@pytest.mark.parametrize(
+    ("key", "labels", "values"),
+    [
+        ("status-en", ["Baseline due", "Slip (days)", "Past due"], ["Milestone", "Planned"]),
+        ("status-zh", ["基线日期", "延期（天）", "已逾期"], ["里程碑", "计划中"]),
+    ],
+)
+def test_tables_read_in_the_report_language(exports, key, labels, values):
+    tables = _tables(exports[key])
+    assert len(tables) >= 3
+    headers = [h for found, _ in tables for h in found]
+    assert set(labels) <= set(headers)
+    assert [h for h in headers if re.fullmatch(r"[a-z][a-z0-9_]*", h)] == []  # no field codes
+    assert "" not in headers  # no index column
+    milestone = next(r for _, rows in tables for r in rows if XSS[0] in r)
+    assert set(values) <= set(milestone)
+    assert "2026-04-20" in milestone and "2026-04-27" in milestone and "7" in milestone
+    cells = [c for _, rows in tables for r in rows for c in r]
+    assert not [c for c in cells if c in {"None", "NaT", "nan", "<NA>"} or "00:00:00" in c]
+
+
+def test_markup_in_a_table_stays_text(exports):
+    html = exports["status-en"]
+    assert "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>" in html
+    assert "<script>alert" not in html
+
+
+def test_markdown_speaks_the_report_language_only(exports):
+    en, zh = _markdown(exports["status-en"]), _markdown(exports["status-zh"])
+    assert "Contacts in the period" in en and "The period's contacts" in en
+    assert not CJK.search(en)
+    assert "本期沟通" in zh and "上次评审以来的变化" in zh
+    assert not re.search(r"[A-Za-z]{4,}", zh)
+    for html in (exports["status-en"], exports["status-zh"]):
+        # help cells (notes for the notebook user) are left out
+        assert "14 days before" not in html and "shows the milestones of this audience" not in html
+        assert not _soup(html).select(".jp-MarkdownCell h1")  # the title went to the title block
+        # code cells that show nothing (assignments) leave no blank gaps
+        assert all(c.select(".jp-OutputArea-output") for c in _soup(html).select(".jp-CodeCell"))
+    assert _soup(exports["status-en"]).select_one(".commlib-title h1").get_text() == (
+        f"Status review — {PROJECT}"
+    )
+    assert _soup(exports["status-zh"]).select_one(".commlib-title h1").get_text() == (
+        f"状态评审 — {PROJECT}"
+    )
+
+
+def test_charts_get_the_report_language_locale(exports):
+    zh, en = exports["status-zh"], exports["status-en"]
+    charts = zh.count("vegaEmbed('#commlib-chart-")
+    assert charts >= 2
+    assert zh.count(ZH_TIME_LOCALE) == charts
+    assert '"months":["一月","二月","三月"' in zh and '"days":["星期日","星期一"' in zh
+    assert '"periods":["上午","下午"]' in zh and '"time":"%H:%M:%S"' in zh
+    assert ZH_TIME_LOCALE not in en  # English: d3's default locale
+    assert en.count('{"actions":false});</script>') == en.count("vegaEmbed('#commlib-chart-") >= 2
+
+
+def test_offline_renderer_in_a_language():
+    import altair as alt
+
+    zh = offline_renderer({"mark": "point"}, lang="zh")["text/html"]
+    assert ZH_TIME_LOCALE in zh and '"formatLocale":{"decimal":"."' in zh
+    assert "timeFormatLocale" not in offline_renderer({"mark": "point"}, lang="en")["text/html"]
+    assert embed_options("en") == {"actions": False}
+    try:
+        enable_offline_renderer("zh")
+        chart = alt.Chart(alt.Data(values=[{"x": 1}])).mark_point().encode(x="x:Q")
+        assert ZH_TIME_LOCALE in chart._repr_mimebundle_()["text/html"]
+    finally:
+        alt.renderers.enable("default")
+
+
+def test_localise_keeps_one_language_and_leaves_help_out():
+    def nb():
+        book = nbformat.v4.new_notebook()
+        md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+        book.cells = [
+            md("# 状态评审 · Status review"),
+            md("本期概要。", metadata={"tags": ["lang-zh"]}),
+            md("The period in brief.", metadata={"tags": ["lang-en"]}),
+            md("Set `since` below.", metadata={"tags": ["help"]}),
+            code("store", metadata={"tags": ["help"]}),
+            md("## 风险 · Risks\n\nA · B in text stays.\n### 细节 · Details"),
+        ]
+        return book
+
+    en, zh = nb(), nb()
+    assert localise(en, "en") == "Status review"
+    assert [c.source for c in en.cells] == [
+        "The period in brief.",
+        "## Risks\n\nA · B in text stays.\n### Details",
+    ]
+    assert localise(zh, "zh") == "状态评审"
+    assert [c.source for c in zh.cells] == [
+        "本期概要。",
+        "## 风险\n\nA · B in text stays.\n### 细节",
+    ]
+    plain = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## 无标题")])
+    assert localise(plain, "zh") is None and plain.cells[0].source == "## 无标题"
+
+
+def test_a_notebook_with_nothing_for_the_client_is_left_out(db, tmp_path):
+    """No survey of the project is shared: the client's survey report is left out, saying why."""
+    with pytest.raises(NothingToReport, match="shared with the client"):
+        export_report(db, "survey_analysis", PROJECT, audience="client", out=tmp_path / "s.html")
+    assert not (tmp_path / "s.html").exists()
+    notebooks = tmp_path / "nbs"
+    notebooks.mkdir()
+    for name in ["survey_analysis", "risk_review"]:
+        shutil.copy(ROOT / "notebooks" / f"{name}.ipynb", notebooks)
+    folder = tmp_path / "all"
+    args = ["--db", db, "report", "--all", "--project", PROJECT, "--audience", "client"]
+    result = CliRunner().invoke(
+        cli, [*args, "-o", str(folder)], env={"COMMLIB_NOTEBOOKS": str(notebooks)}
+    )
+    assert result.exit_code == 0, result.output
+    assert "Left out survey_analysis: Nothing to report: No survey of project" in result.output
+    assert sorted(p.name for p in folder.iterdir()) == ["risk_review.html"]

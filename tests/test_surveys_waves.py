@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
-from commlib import Milestone, Project, Response, Survey
+from commlib import Milestone, NothingToShow, Project, Response, Survey
 from commlib.surveys.templates import create_survey
-from commlib.surveys.waves import COLUMNS, next_wave, waves
+from commlib.surveys.waves import COLUMNS, choose_survey, next_wave, waves
 
 P = "华辰 ERP 升级"
 NAME = "项目满意度"
@@ -130,3 +130,29 @@ def test_create_survey_with_next_wave(filled):
         create_survey(filled, P, "project_satisfaction", wave=wave)
     assert waves(filled, P, NAME)["wave"].tolist()[-2:] == ["W2", "W3"]
     assert next_wave(filled, P, "Kickoff expectations") == "W1"
+
+
+def test_client_sees_only_shared_waves_and_milestones(filled):
+    project = filled.project("华辰 ERP 升级")
+    first = filled.records("surveys", project.id)[0]
+    with pytest.raises(NothingToShow, match="shared with the client"):
+        choose_survey(filled, project.name, audience="client")
+    assert waves(filled, project.name, audience="client").empty
+    filled.update("surveys", first.id, visibility="client")
+    second = filled.add(
+        Survey(project_id=project.id, name=first.name, wave="W2", milestone_id=first.milestone_id)
+    )
+    assert choose_survey(filled, project.name) == (first.name, [first.id, second.id])
+    assert choose_survey(filled, project.name, audience="client") == (first.name, [first.id])
+    shown = waves(filled, project.name, audience="client")
+    assert shown["wave"].tolist() == [first.wave]
+    assert shown["milestone"].isna().all()  # the fixture's milestone is internal
+    assert waves(filled, project.name)["milestone"].notna().all()
+    with pytest.raises(NothingToShow, match=r"no survey called “Other”.*项目满意度"):
+        choose_survey(filled, project.name, "Other")
+
+
+def test_a_project_without_surveys_says_how_to_get_one(store):
+    store.add(Project(name="Empty", client="C", start=date(2026, 1, 1)))
+    with pytest.raises(NothingToShow, match="commlib import"):
+        choose_survey(store, "Empty")

@@ -24,13 +24,14 @@ from .analysis import (
 from .charts import crosstab_chart, likert_chart, multi_chart, nps_chart, trend_chart
 from .data import codebook, responses_frame, save_responses, save_survey
 from .templates import TEMPLATES, create_survey, template_questions
-from .waves import next_wave, waves
+from .waves import choose_survey, next_wave, waves
 from .widgets import SurveyForm
 
 __all__ = [
     "TEMPLATES",
     "SurveyForm",
     "analyse",
+    "choose_survey",
     "codebook",
     "create_survey",
     "crosstab",

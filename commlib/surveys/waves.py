@@ -1,6 +1,7 @@
 """Waves: the same questionnaire run several times, tied to dates, milestones or both.
 
     >>> waves(store, "华辰 ERP 升级", "项目满意度")       # one row per wave, with response rates
+    >>> choose_survey(store, "华辰 ERP 升级", audience="client")  # (name, ids of shared waves)
     >>> create_survey(store, p, "project_satisfaction", wave=next_wave(store, p, "项目满意度"))
 
 Each wave is a ``Survey`` record; the waves of one questionnaire share its ``name``.
@@ -15,6 +16,8 @@ import pandas as pd
 import sqlalchemy as sa
 
 from .. import schema
+from ..errors import NothingToShow
+from ..i18n import t
 
 COLUMNS = [
     "survey_id",
@@ -34,8 +37,35 @@ COLUMNS = [
 _NUMBERED = re.compile(r"^(.*?)(\d+)(\D*)$")
 
 
-def waves(store: Any, project: Any, name: str | None = None) -> pd.DataFrame:
-    """One row per survey wave of the project (of the survey ``name``, when given).
+def _shown(record: Any, audience: str) -> bool:
+    return audience == "internal" or getattr(record, "visibility", "internal") == "client"
+
+
+def choose_survey(
+    store: Any, project: Any, name: str | None = None, *, audience: str = "internal"
+) -> tuple[str, list[int]]:
+    """The survey ``name`` (default: the project's first) and the ids of its waves that
+    ``audience`` may see. Raises ``NothingToShow`` when there is none for that audience."""
+    found = store.project(project)
+    shown = [s for s in store.records("surveys", found.id) if _shown(s, audience)]
+    names = list(dict.fromkeys(s.name for s in shown))
+    if not names:
+        key = "surveys.error.none_shared" if audience == "client" else "surveys.error.none"
+        raise NothingToShow(t(key, project=found.name))
+    if name is not None and name not in names:
+        known = ", ".join(names)
+        raise NothingToShow(
+            t("surveys.error.unknown", project=found.name, survey=name, known=known)
+        )
+    chosen = name if name is not None else names[0]
+    return chosen, [s.id for s in shown if s.name == chosen]
+
+
+def waves(
+    store: Any, project: Any, name: str | None = None, *, audience: str = "internal"
+) -> pd.DataFrame:
+    """One row per survey wave of the project (of the survey ``name``, when given) that
+    ``audience`` may see (for ``"client"``: shared waves, and only shared milestones named).
 
     Columns: ``survey_id, name, wave, opened_on, closed_on, milestone_id, milestone,
     milestone_due`` (the milestone's current due date), ``invited`` (``Int64``),
@@ -44,8 +74,12 @@ def waves(store: Any, project: Any, name: str | None = None) -> pd.DataFrame:
     due date, else closed), waves without any date last, then in the order they were made.
     """
     found = store.project(project)
-    surveys = [s for s in store.records("surveys", found.id) if name is None or s.name == name]
-    milestones = {m.id: m for m in store.records("milestones", found.id)}
+    surveys = [
+        s
+        for s in store.records("surveys", found.id)
+        if (name is None or s.name == name) and _shown(s, audience)
+    ]
+    milestones = {m.id: m for m in store.records("milestones", found.id) if _shown(m, audience)}
     counts = _response_counts(store, found.id)
     rows = []
     for s in surveys:
@@ -58,7 +92,7 @@ def waves(store: Any, project: Any, name: str | None = None) -> pd.DataFrame:
                 "wave": s.wave,
                 "opened_on": s.opened_on,
                 "closed_on": s.closed_on,
-                "milestone_id": s.milestone_id,
+                "milestone_id": milestone.id if milestone else None,
                 "milestone": milestone.name if milestone else None,
                 "milestone_due": milestone.current_due if milestone else None,
                 "invited": s.invited,

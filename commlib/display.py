@@ -1,0 +1,277 @@
+"""Tables as a reader sees them: headers and values in the reader's language, dates as dates.
+
+:func:`present` turns any frame (``milestone_table(...)``, ``store.frame("risks", ...)``...)
+into one ready to read; :func:`enable` makes IPython show every DataFrame that way. A report's
+kernel calls ``enable``, so every table of every report reads in the report's language
+without touching a notebook cell; in JupyterLab, frames stay raw unless a notebook enables it::
+
+    from commlib.display import enable, present
+    present(milestone_table(milestones, stakeholders, today=today), lang="en")
+    enable("zh")  # from here on, every DataFrame this kernel shows is presented
+
+What ``present`` does:
+
+- headers: ``table.column.<name>`` (computed columns), else ``field.<name>``, else
+  ``kind.<name>``; a yes/no column looks for ``table.flag.<name>`` first; ``<x>_name`` and
+  ``<x>_label`` take the header of ``<x>`` and replace it; names without a label stay as they
+  are (frames a function already labelled in ``lang`` pass through unchanged);
+- values: enumerations (``channel``, ``status``, risk ``level``...) by their labels, yes/no
+  for booleans, dates as ``YYYY-MM-DD``, moments in the local time zone without seconds,
+  whole numbers with thousands separators, other numbers with two decimals (three for
+  p-values), blanks for every missing value (``None``, ``NaN``, ``NaT``);
+- left out: row numbers (an unnamed integer index), record ids (``id``, ``*_id``, references
+  such as ``depends_on``), ``created_at``/``updated_at``, and ``visibility`` for a client.
+
+User text is never trusted: :func:`to_html` escapes every header and cell.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import math
+import typing
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, tzinfo
+from functools import cache, partial
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from .i18n import get_language, has, normalise, t
+
+#: columns a reader has no use for: ids and bookkeeping
+BOOKKEEPING = frozenset({"id", "project_id", "created_at", "updated_at"})
+#: value keys of computed columns that are not model fields (model enums are found by type)
+_VALUE_KEYS: dict[str, tuple[str, ...]] = {
+    "level": ("risks.level",),
+    "from_level": ("risks.level",),
+    "to_level": ("risks.level",),
+    "record_kind": ("kind",),
+    "field": ("field",),
+    "section": ("field",),
+    "cadence_source": ("table.value.cadence_source",),
+    "measure": ("table.value.measure",),
+}
+#: decimals of float columns other than the default two
+_DECIMALS = {"p_value": 3, "pearson_p": 3, "spearman_p": 3, "statistic": 3}
+_REPLACES = ("_name", "_label")
+
+
+# --- what the model knows: enumerations and references -------------------------------------
+
+
+@cache
+def _model_columns() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+    """``field -> enum value-key prefixes`` and the fields that hold record ids."""
+    from .models import ENUMS, KINDS
+
+    by_values = {values: name for name, values in ENUMS.items()}
+    enums: dict[str, list[str]] = {}
+    references: set[str] = set()
+    for model in KINDS.values():
+        references |= set(model.references)
+        for name, info in model.model_fields.items():
+            for arg in (info.annotation, *typing.get_args(info.annotation)):
+                if typing.get_origin(arg) is Literal and typing.get_args(arg) in by_values:
+                    prefix = f"enum.{by_values[typing.get_args(arg)]}"
+                    if prefix not in enums.setdefault(name, []):
+                        enums[name].append(prefix)
+    return {k: tuple(v) for k, v in enums.items()}, frozenset(references)
+
+
+def _hidden(columns: Iterable[Any], audience: str) -> set[Any]:
+    names = [c for c in columns if isinstance(c, str)]
+    _, references = _model_columns()
+    hide = {c for c in names if c in BOOKKEEPING or c in references or c.endswith(("_id", "_ids"))}
+    hide |= {c[: -len(s)] for c in names for s in _REPLACES if c.endswith(s)}
+    if audience == "client":
+        hide.add("visibility")
+    return hide
+
+
+# --- headers and values -------------------------------------------------------------------
+
+
+_COLUMN_KEYS = ("table.column", "field", "kind")
+#: row labels (an index of names) are most often kinds of record: ``store.counts()``
+_ROW_KEYS = ("kind", "table.column", "field")
+
+
+def header(
+    name: object, lang: str | None = None, *, flag: bool = False, keys: tuple[str, ...] = ()
+) -> object:
+    """The label of a column (``baseline_due`` -> ``基线日期``); unknown names unchanged.
+    ``flag``: a yes/no column (``table.flag.<name>`` first); ``keys``: prefixes to try."""
+    if not isinstance(name, str):
+        return name
+    bases = [name, *(name[: -len(s)] for s in _REPLACES if name.endswith(s))]
+    found = [f"table.flag.{name}"] if flag else []
+    found += [f"{p}.{base}" for base in bases for p in keys or _COLUMN_KEYS]
+    key = next((k for k in found if has(k)), None)
+    return t(key, lang) if key else name
+
+
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NaT or value is pd.NA:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _enum_keys(name: object, values: list[object]) -> str | None:
+    """The value-key prefix that labels every value of the column, if one does."""
+    if not isinstance(name, str):
+        return None
+    enums, _ = _model_columns()
+    found = {v for v in values if not _missing(v)}
+    if not found or not all(isinstance(v, str) for v in found):
+        return None
+    for prefix in (*_VALUE_KEYS.get(name, ()), *enums.get(name, ())):
+        if all(has(f"{prefix}.{v}") for v in found):
+            return prefix
+    return None
+
+
+def _moment(value: datetime, zone: tzinfo) -> str:
+    if value.tzinfo is not None:
+        value = value.astimezone(zone)
+    if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
+        return value.strftime("%Y-%m-%d")
+    return value.strftime("%Y-%m-%d %H:%M")
+
+
+def _number(value: float, decimals: int, whole: bool) -> str:
+    return f"{value:,.0f}" if whole else f"{value:,.{decimals}f}"
+
+
+def _texts(name: object, column: pd.Series, lang: str, zone: tzinfo) -> list[str]:
+    """One column's cells as text."""
+    values = [_py(v) for v in column.tolist()]
+    prefix = _enum_keys(name, values)
+    floats = [v for v in values if isinstance(v, float) and not _missing(v)]
+    whole = all(v.is_integer() for v in floats)
+    decimals = _DECIMALS.get(name, 2) if isinstance(name, str) else 2
+    yes, no = t("table.yes", lang), t("table.no", lang)
+    cells = []
+    for v in values:
+        if _missing(v):
+            cells.append("")
+        elif isinstance(v, bool):
+            cells.append(yes if v else no)
+        elif isinstance(v, datetime):  # pd.Timestamp included
+            cells.append(_moment(v, zone))
+        elif isinstance(v, date):
+            cells.append(v.isoformat())
+        elif isinstance(v, int):
+            cells.append(f"{v:,}")
+        elif isinstance(v, float):
+            cells.append(_number(v, decimals, whole))
+        elif isinstance(v, str):
+            cells.append(t(f"{prefix}.{v}", lang) if prefix else v)
+        elif isinstance(v, list | tuple | set):
+            cells.append(", ".join(str(x) for x in v))
+        else:
+            cells.append(str(v))
+    return cells
+
+
+def _py(value: object) -> object:
+    """A numpy scalar as the Python one (``np.bool_`` -> ``bool``...), so cells format alike."""
+    if isinstance(value, np.datetime64 | np.timedelta64):
+        return pd.Timestamp(value) if isinstance(value, np.datetime64) else value
+    return value.item() if isinstance(value, np.generic) else value
+
+
+# --- frames -------------------------------------------------------------------------------
+
+
+def _index(frame: pd.DataFrame) -> pd.DataFrame:
+    """Row numbers dropped; a named index becomes columns; other row labels stay."""
+    index = frame.index
+    if any(name is not None for name in index.names) and not set(index.names) & set(frame):
+        return frame.reset_index()
+    if isinstance(index, pd.RangeIndex) or pd.api.types.is_integer_dtype(index.dtype):
+        return frame.reset_index(drop=True)
+    return frame
+
+
+def present(
+    frame: pd.DataFrame, lang: str | None = None, *, audience: str = "internal"
+) -> pd.DataFrame:
+    """``frame`` as a reader sees it (see the module's docstring): text cells, labelled
+    headers, a plain ``RangeIndex`` when the rows had no labels of their own."""
+    from .frames import local_timezone
+
+    code = normalise(lang) if lang else get_language()
+    zone = local_timezone()
+    frame = _index(frame)
+    hide = _hidden(frame.columns, audience)
+    shown = [not (isinstance(c, str) and c in hide) for c in frame.columns]
+    frame = frame.loc[:, shown] if any(shown) else frame
+    out = pd.DataFrame(
+        {i: _texts(c, frame.iloc[:, i], code, zone) for i, c in enumerate(frame.columns)},
+        index=frame.index,
+    )
+    out.columns = _labels(frame, code)
+    if not isinstance(out.index, pd.RangeIndex):
+        out.index = out.index.map(lambda v: header(v, code, keys=_ROW_KEYS))
+    return out
+
+
+def _labels(frame: pd.DataFrame, lang: str) -> pd.Index:
+    columns = frame.columns
+    if isinstance(columns, pd.MultiIndex):
+        return columns.map(lambda key: tuple(header(part, lang) for part in key))
+    flags = [pd.api.types.is_bool_dtype(frame.iloc[:, i]) for i in range(len(columns))]
+    flags = [f or _all_bool(frame.iloc[:, i]) for i, f in enumerate(flags)]
+    return pd.Index([header(c, lang, flag=f) for c, f in zip(columns, flags, strict=True)])
+
+
+def _all_bool(column: pd.Series) -> bool:
+    found = [_py(v) for v in column.tolist() if not _missing(v)]
+    return bool(found) and all(isinstance(v, bool) for v in found)
+
+
+def to_html(frame: pd.DataFrame, lang: str | None = None, *, audience: str = "internal") -> str:
+    """:func:`present`, as an HTML table (escaped); an empty frame says so under its headers."""
+    code = normalise(lang) if lang else get_language()
+    shown = present(frame, code, audience=audience)
+    table = shown.to_html(
+        index=not isinstance(shown.index, pd.RangeIndex),
+        escape=True,
+        na_rep="",
+        border=0,
+        classes="commlib-table",
+    )
+    if shown.empty:
+        table += f'<p class="commlib-empty">{_html.escape(t("table.empty", code))}</p>'
+    return table
+
+
+def tables_html(
+    tables: Mapping[object, object], lang: str | None = None, *, audience: str = "internal"
+) -> str | None:
+    """A dict of frames (``{"Q8": frame}``) as captioned tables; ``None`` for any other dict."""
+    if not tables or not all(isinstance(v, pd.DataFrame) for v in tables.values()):
+        return None
+    code = normalise(lang) if lang else get_language()
+    parts = []
+    for key, table in tables.items():
+        caption = _html.escape(str(header(key, code)))
+        parts.append(f'<p class="commlib-caption"><strong>{caption}</strong></p>')
+        parts.append(to_html(table, code, audience=audience))  # type: ignore[arg-type]
+    return "\n".join(parts)
+
+
+def enable(lang: str | None = None, *, audience: str = "internal") -> None:
+    """Show every DataFrame (and dict of DataFrames) in this IPython kernel as
+    :func:`to_html` does, in ``lang``. Outside IPython this does nothing."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None:
+        return
+    code = normalise(lang) if lang else get_language()
+    formatter = shell.display_formatter.formatters["text/html"]
+    formatter.for_type(pd.DataFrame, partial(to_html, lang=code, audience=audience))
+    formatter.for_type(dict, partial(tables_html, lang=code, audience=audience))

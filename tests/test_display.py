@@ -1,0 +1,174 @@
+"""Tables as a reader sees them: labelled headers and values, dates as dates, blanks, escaping."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from commlib import Store
+from commlib.contacts import contact_cadence, losing_touch, overdue_follow_ups
+from commlib.display import enable, header, present, tables_html, to_html
+from commlib.risks import overdue_reviews, top_movers
+from commlib.schedule import milestone_table
+
+from .conftest import fill
+
+PROJECT = "华辰 ERP 升级"
+TODAY = date(2026, 6, 30)
+CODE = re.compile(r"^[a-z][a-z0-9_]*$")  # a field code such as baseline_due
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def frames(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
+    """The tables the notebooks show, from the filled project."""
+    store = Store(tmp_path_factory.mktemp("display") / "d.db")
+    fill(store)
+    stakeholders = store.frame("stakeholders", PROJECT)
+    contacts = store.frame("contacts", PROJECT)
+    plan = store.frame("communication_plan", PROJECT)
+    risks = store.frame("risks", PROJECT)
+    history = store.history(PROJECT)
+    found = {
+        "milestones": milestone_table(
+            store.frame("milestones", PROJECT), stakeholders, today=TODAY
+        ),
+        "losing_touch": losing_touch(contact_cadence(stakeholders, contacts, plan, today=TODAY)),
+        "overdue_follow_ups": overdue_follow_ups(store.frame("follow_ups", PROJECT), today=TODAY),
+        "overdue_reviews": overdue_reviews(risks, today=TODAY),
+        "top_movers": top_movers(risks, history, since=date(2026, 3, 1), until=TODAY),
+        "stakeholders": stakeholders,
+        "risks": risks,
+        "history": history,
+    }
+    store.close()
+    return found
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_header_is_a_label(frames, lang):
+    for name, frame in frames.items():
+        headers = list(present(frame, lang).columns)
+        assert headers, name
+        assert [h for h in headers if CODE.match(h)] == [], (name, lang)
+        if lang == "zh":
+            assert all(CJK.search(h) or h.isupper() for h in headers), (name, headers)
+
+
+def test_milestones_read_in_the_language(frames):
+    en = present(frames["milestones"], "en")
+    zh = present(frames["milestones"], "zh")
+    assert "Baseline due" in en.columns and "baseline_due" not in en.columns
+    assert "基线日期" in zh.columns
+    assert en["Type"].tolist() == ["Milestone"] and zh["类型"].tolist() == ["里程碑"]
+    assert en["Status"].tolist() == ["Planned"] and zh["状态"].tolist() == ["计划中"]
+    assert en["Baseline due"].tolist() == ["2026-05-01"]  # a date, not 2026-05-01 00:00:00
+    assert en["Past due"].tolist() == ["Yes"] and zh["已逾期"].tolist() == ["是"]
+    assert en["Accepted by"].tolist() == [""]  # nobody yet: blank, not None
+
+
+def test_ids_and_bookkeeping_are_left_out(frames):
+    shown = present(frames["milestones"], "en")
+    assert not {"ID", "Depends on"} & set(shown.columns)
+    # accepted_by (an id) gives way to accepted_by_name, under accepted_by's label
+    assert list(shown.columns).count("Accepted by") == 1
+    risks = present(frames["risks"], "en")
+    assert not {"ID", "Project", "Created at", "Updated at", "Milestone"} & set(risks.columns)
+    assert "Visibility" in risks.columns
+    assert "Visibility" not in present(frames["risks"], "en", audience="client").columns
+    assert isinstance(risks.index, pd.RangeIndex)  # no row numbers of their own
+
+
+def test_history_names_kinds_and_fields(frames):
+    zh = present(frames["history"], "zh")
+    assert {"风险", "里程碑"} <= set(zh["记录类型"]) and "risks" not in set(zh["记录类型"])
+    assert "概率" in set(zh["字段"])
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d( \d\d:\d\d)?", v) for v in zh["变更时间"])
+
+
+def test_values_are_formatted_and_missing_ones_blank():
+    frame = pd.DataFrame(
+        {
+            "channel": ["email", None, "im"],
+            "level": ["high", "low", None],
+            "cost_impact": [12500.5, np.nan, 3.0],
+            "schedule_impact_days": pd.array([3, None, 1200], dtype="Int64"),
+            "due": [date(2026, 3, 1), None, pd.NaT],
+            "changed_at": pd.to_datetime(
+                [datetime(2026, 3, 1, tzinfo=UTC), None, datetime(2026, 3, 2, 8, 30, tzinfo=UTC)]
+            ),
+            "p_value": [0.01234, np.nan, 1.0],
+            "late": [True, False, np.bool_(True)],
+        }
+    )
+    shown = present(frame, "zh")
+    assert list(shown.columns) == [
+        "渠道", "等级", "成本影响", "工期影响（天）", "截止日期", "变更时间", "p 值", "已逾期"
+    ]  # fmt: skip
+    rows = shown.to_numpy().tolist()
+    text = repr(rows)
+    for missing in ["None", "nan", "NaN", "NaT", "<NA>", "00:00:00"]:
+        assert missing not in text
+    assert rows[0][:5] == ["邮件", "高", "12,500.50", "3", "2026-03-01"]
+    assert rows[1] == ["", "低", "", "", "", "", "", "否"]
+    assert rows[2][3] == "1,200" and rows[2][6] == "1.000" and rows[2][7] == "是"
+
+
+def test_moments_in_the_local_zone_without_seconds(monkeypatch):
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    frame = pd.DataFrame({"when": pd.to_datetime([datetime(2026, 3, 1, 1, 30, 15, tzinfo=UTC)])})
+    assert present(frame, "en").iloc[0, 0] == "2026-03-01 09:30"
+
+
+def test_labelled_frames_and_row_labels_pass_through():
+    done = pd.DataFrame({"名称": ["a"], "Status": ["open"]})
+    assert list(present(done, "zh").columns) == ["名称", "Status"]
+    counts = pd.DataFrame({"华辰": {"risks": 2, "responses": 1}})
+    shown = present(counts, "zh")
+    assert list(shown.index) == ["风险", "答卷"] and shown.iloc[0, 0] == "2"
+    named = pd.DataFrame({"n": [1]}, index=pd.Index(["Q1"], name="code"))
+    assert list(present(named, "en").columns) == ["Code", "Respondents (n)"]
+
+
+def test_header_labels_computed_columns():
+    assert header("slip_days", "zh") == "延期（天）"
+    assert header("accepted_by_name", "en") == "Accepted by"
+    assert header("new", "en") == "New value" and header("new", "en", flag=True) == "New risk"
+    assert header("not_a_column", "en") == "not_a_column" and header(3, "en") == 3
+
+
+def test_html_escapes_user_text_and_says_when_empty():
+    frame = pd.DataFrame({"title": ["<script>alert(1)</script>"], "owner": ["<b>x</b>"]})
+    html = to_html(frame, "en")
+    assert "<script>alert" not in html and "<b>x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<th>Title</th>" in html and "<th></th>" not in html  # no index column
+    empty = to_html(frame.iloc[0:0], "zh")
+    assert "<th>标题</th>" in empty and 'class="commlib-empty">无。' in empty
+
+
+def test_dicts_of_frames_are_captioned_tables():
+    html = tables_html({"<Q8>": pd.DataFrame({"keyword": ["交付"], "count": [3]})}, "en")
+    assert "&lt;Q8&gt;" in html and "<th>Keyword</th>" in html
+    assert tables_html({"a": 1}, "en") is None and tables_html({}, "en") is None
+
+
+def test_enable_shows_every_frame_presented():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        enable("zh", audience="client")
+        frame = pd.DataFrame({"baseline_due": [date(2026, 5, 1)], "visibility": ["client"]})
+        data, _ = shell.display_formatter.format(frame)
+        assert "<th>基线日期</th>" in data["text/html"] and "可见范围" not in data["text/html"]
+        data, _ = shell.display_formatter.format({"Q8": frame})
+        assert "Q8" in data["text/html"]
+        data, _ = shell.display_formatter.format({"a": 1})
+        assert "text/html" not in data
+    finally:
+        InteractiveShell.clear_instance()
