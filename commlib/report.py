@@ -209,14 +209,20 @@ def _execute(nb: Any, folder: Path, db: str | None) -> None:
 
 
 def _failed(nb: Any, err: Any) -> str:
-    """One line: which cell failed (its number and first line) and the error."""
+    """One line: which cell failed (its number and first line) and the error.
+
+    The error is read from the cell's error output: the exception nbclient raises names
+    ``NoneType`` when the failure came from showing the result (e.g. altair's MaxRowsError).
+    """
     ours = {"injected", "commlib-setup"}
     cells = [c for c in nb.cells if not ours & set(c.metadata.get("tags", []))]
     for number, cell in enumerate(cells, 1):  # numbered as in the notebook file
-        if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
-            first = next((line for line in cell.source.splitlines() if line.strip()), "")
-            reason = f"{err.ename}: {err.evalue}".strip().replace("\n", " ")
-            return t("report.error.cell_failed", cell=number, source=first[:80], error=reason)
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                first = next((line for line in cell.source.splitlines() if line.strip()), "")
+                value = next((v for v in str(output.get("evalue", "")).splitlines() if v), "")
+                reason = f"{output.get('ename', '')}: {value}".strip()
+                return t("report.error.cell_failed", cell=number, source=first[:80], error=reason)
     return t("report.error.run_failed", error=str(err).splitlines()[0] if str(err) else "")
 
 

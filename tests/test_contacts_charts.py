@@ -6,11 +6,13 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import pytest
 
 from commlib import Store
 from commlib.contacts.charts import (
+    TIMELINE_MARKS,
     cadence_chart,
     local_timezone,
     power_interest_chart,
@@ -249,6 +251,43 @@ def test_timeline_of_a_demo_project_is_small(demo):
         spec = chart.to_dict()
         assert len(json.dumps(spec, ensure_ascii=False).encode()) < 150_000
         assert len(rows(spec)) < sum(len(ids) for ids in log["stakeholder_ids"])
+
+
+def test_timeline_counts_per_week_then_month_as_volume_grows():
+    """20,000 contacts over a year with 15 people: marks are bounded, counts add up, and the
+    chart stays small enough for a report (and under altair's row limit)."""
+    rng = np.random.default_rng(3)
+    people = pd.DataFrame({"id": range(1, 16), "name": [f"P{i}" for i in range(1, 16)]})
+    n = 20_000
+    when = pd.Timestamp("2026-01-01", tz="UTC") + pd.to_timedelta(
+        rng.integers(0, 365 * 24 * 60, n), unit="min"
+    )
+    log = pd.DataFrame(
+        {
+            "when": when,
+            "stakeholder_ids": [[int(i)] for i in rng.integers(1, 16, n)],
+            "channel": rng.choice(["email", "meeting", "phone", "im"], n),
+            "direction": rng.choice(["inbound", "outbound"], n),
+            "subject": [f"subject {i}" for i in range(n)],
+        }
+    )
+    spec = timeline_chart(log, people, tz="UTC", lang="en").to_dict()
+    data = rows(spec)
+    assert len(data) <= TIMELINE_MARKS
+    assert sum(r["n"] for r in data) == n
+    assert spec["title"]["subtitle"] == t("contacts.chart.timeline.per_month")
+    assert {pd.Timestamp(r["date"]).day for r in data} == {1}  # months start on the 1st
+    assert len(json.dumps(spec, ensure_ascii=False).encode()) < 250_000
+    # 3,000 of them within four weeks would be ~1,400 daily marks: they count per week
+    ten_days = log.head(3_000).assign(
+        when=pd.Timestamp("2026-03-02", tz="UTC")
+        + pd.to_timedelta(rng.integers(0, 28 * 24 * 60, 3_000), unit="min")
+    )
+    spec = timeline_chart(ten_days, people, tz="UTC", lang="zh").to_dict()
+    assert spec["title"]["subtitle"] == t("contacts.chart.timeline.per_week", "zh")
+    assert sum(r["n"] for r in rows(spec)) == 3_000
+    mondays = {"2026-03-02", "2026-03-09", "2026-03-16", "2026-03-23"}
+    assert {r["date"] for r in rows(spec)} == mondays
 
 
 # --- cadence --------------------------------------------------------------------------------

@@ -178,8 +178,17 @@ def test_a_notebook_without_audience_is_not_exported_for_a_client(db, tmp_path):
 def test_errors_are_one_line(db, tmp_path):
     folder = tmp_path / "nbs"
     _notebook(folder, "broken", "x = 1", "1 / 0", parameters="project = None")
+    big = 'alt.Chart(pd.DataFrame({"a": range(6000)})).mark_point().encode(x="a")'
+    _notebook(
+        folder, "toobig", "import altair as alt\nimport pandas as pd", big, parameters="a = 1"
+    )
     runner = CliRunner()
     cases = [
+        # a failure while showing the result (not while running the code) is named too
+        (
+            ["report", "toobig", "--project", PROJECT],
+            f"3 ({big}) failed: MaxRowsError: The number of rows",
+        ),
         (["report", "nope", "--project", PROJECT], "nope"),
         (["report", "overview", "--project", "没有这个项目"], "没有这个项目"),
         (["report", "broken", "--project", PROJECT], "ZeroDivisionError"),
@@ -188,7 +197,7 @@ def test_errors_are_one_line(db, tmp_path):
         result = runner.invoke(
             cli,
             ["--db", db, *args, "-o", str(tmp_path / "b.html")],
-            env={"COMMLIB_NOTEBOOKS": str(folder) if "broken" in args else ""},
+            env={"COMMLIB_NOTEBOOKS": str(folder) if args[1] in ("broken", "toobig") else ""},
         )
         assert result.exit_code == 1, result.output
         assert needle in result.output

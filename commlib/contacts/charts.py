@@ -41,6 +41,11 @@ OVERDUE, ON_TRACK, NO_PLAN = "#d62728", "#4c78a8", "#bab0ac"
 ANSWERED, PENDING = "#4c78a8", "#f58518"
 #: subjects shown per timeline mark, and characters kept of each
 _SUBJECTS, _SUBJECT_CHARS = 3, 60
+#: at most this many timeline marks: past it, contacts are counted per week, then per month
+#: (a report stays small whatever the volume)
+TIMELINE_MARKS = 800
+_UNITS = ("day", "week", "month", "quarter")
+_TIMES = 6
 #: ticks of the response-time axis: hours, a day, two, a week, a month, a quarter
 _HOUR_TICKS = (0, 1, 2, 4, 8, 24, 48, 168, 720, 2160)
 
@@ -88,15 +93,18 @@ def timeline_chart(
 
     ``contacts`` and ``stakeholders`` are store frames. Days and times are shown in ``tz``
     (default: this machine's zone). One mark per day, stakeholder and channel; its size is
-    the number of contacts, its tooltip their times, directions and subjects. Contacts with
-    no stakeholders get a row of their own; stakeholders missing from ``stakeholders``
-    (e.g. internal ones in a client frame) are left out.
+    the number of contacts, its tooltip their times, directions and subjects. When that
+    would be more than ``TIMELINE_MARKS`` marks, a mark counts a week (then a month, a
+    quarter) instead, so the chart's size does not grow with the number of contacts.
+    Contacts with no stakeholders get a row of their own; stakeholders missing from
+    ``stakeholders`` (e.g. internal ones in a client frame) are left out.
     """
     zone = _zone(tz)
     with language(lang):
         names = _names(stakeholders)
         nobody = t("contacts.chart.no_stakeholder")
-        rows = _timeline_rows(contacts, names, zone, nobody)
+        rows, unit = _timeline_rows(contacts, names, zone, nobody)
+        count_title = t(f"contacts.chart.contacts_per_{unit}")
         order = [*names.values(), nobody]
         order = [n for n in dict.fromkeys(order) if n in set(rows["who"])]
         domain, colours = _channels()
@@ -124,7 +132,7 @@ def timeline_chart(
                 ),
                 size=alt.Size(
                     "n:Q",
-                    title=t("contacts.chart.contacts_that_day"),
+                    title=count_title,
                     scale=alt.Scale(range=[40, 240], zero=False),
                     legend=None,
                 ),
@@ -135,11 +143,14 @@ def timeline_chart(
                     alt.Tooltip("channel:N", title=label("channel")),
                     alt.Tooltip("direction:N", title=label("direction")),
                     alt.Tooltip("subject:N", title=label("subject")),
-                    alt.Tooltip("n:Q", title=t("contacts.chart.contacts_that_day")),
+                    alt.Tooltip("n:Q", title=count_title),
                 ],
             )
             .properties(
-                title=t("contacts.chart.timeline.title"),
+                title=alt.TitleParams(
+                    t("contacts.chart.timeline.title"),
+                    subtitle=t(f"contacts.chart.timeline.per_{unit}"),
+                ),
                 width=640,
                 height=alt.Step(18),
             )
@@ -149,10 +160,11 @@ def timeline_chart(
 
 def _timeline_rows(
     contacts: pd.DataFrame, names: dict[int, str], zone: tzinfo, nobody: str
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, str]:
+    """The marks, and the unit they count (day, week, month or quarter)."""
     columns = ["date", "who", "channel", "n", "time", "direction", "subject"]
     if contacts.empty:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=columns), "day"
     local = _when(contacts).dt.tz_convert(zone)
     base = pd.DataFrame(
         {
@@ -168,10 +180,18 @@ def _timeline_rows(
     base["who"] = [nobody if i is None else names.get(int(i)) for i in base["ids"]]
     base = base.dropna(subset=["who"]).sort_values("at", kind="stable")
     if base.empty:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=columns), "day"
     at = pd.to_datetime(base["at"]).dt.tz_convert(zone)
-    base["date"] = at.dt.strftime("%Y-%m-%d")
-    base["time"] = at.dt.strftime("%H:%M")
+    day = at.dt.tz_localize(None).dt.normalize()
+    starts = {
+        "day": day,
+        "week": day - pd.to_timedelta(day.dt.day_of_week, unit="D"),  # Mondays
+        "month": day.dt.to_period("M").dt.start_time,
+        "quarter": day.dt.to_period("Q").dt.start_time,
+    }
+    unit = next((u for u in _UNITS if _marks(base, starts[u]) <= TIMELINE_MARKS), _UNITS[-1])
+    base["date"] = starts[unit].dt.strftime("%Y-%m-%d")
+    base["time"] = at.dt.strftime("%H:%M" if unit == "day" else "%m-%d %H:%M")
     base["channel"] = [enum_label("channel", c) for c in base["channel"]]
     base["direction"] = [enum_label("direction", d) for d in base["direction"]]
 
@@ -184,11 +204,23 @@ def _timeline_rows(
     grouped = base.groupby(["date", "who", "channel"], sort=False)
     rows = grouped.agg(
         n=("time", "size"),
-        time=("time", lambda s: ", ".join(s)),
+        time=("time", _times),
         direction=("direction", joined),
         subject=("subject", lambda s: joined(s, _SUBJECTS)),
     ).reset_index()
-    return rows[columns]
+    return rows[columns], unit
+
+
+def _times(values: pd.Series) -> str:
+    """The contacts' times in order, the first few of them, and how many more."""
+    more = len(values) - _TIMES
+    text = ", ".join(values.iloc[:_TIMES])
+    return f"{text} (+{more})" if more > 0 else text
+
+
+def _marks(base: pd.DataFrame, start: pd.Series) -> int:
+    """How many marks the timeline has with contacts counted from ``start``."""
+    return len(pd.DataFrame({"d": start, "w": base["who"], "c": base["channel"]}).drop_duplicates())
 
 
 # --- cadence adherence ------------------------------------------------------------------
