@@ -29,6 +29,9 @@ from .store import Store
 from .validation import validate
 
 _DANGER = ("=", "+", "-", "@", "\t", "\r")
+#: the csv module's limit on one cell, raised so that a long cell (a response's answers) reads
+#: back, and a too long one is refused by the model's rules with its row and field
+MAX_CELL = 2**31 - 1
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
@@ -126,13 +129,20 @@ def import_csv(store: Store, folder: str | Path) -> dict[str, int]:
 
 def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     """(row number as a spreadsheet shows it, cells) for each row, the header being row 1."""
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL))
+    reader = None
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
-            yield from enumerate(csv.reader(fh, strict=True), start=1)
+            reader = csv.reader(fh, strict=True)
+            yield from enumerate(reader, start=1)
     except UnicodeDecodeError as err:
         raise BadFile(t("error.csv.not_utf8", file=path.name)) from err
     except csv.Error as err:
-        raise BadFile(t("error.csv.unreadable", file=path.name, reason=err)) from err
+        line = reader.line_num if reader is not None else 0
+        raise BadFile(t("importers.csv.unreadable", file=path.name, reason=err, line=line)) from err
+    except OSError as err:
+        reason = f"{path.name}: {err.strerror or err}"
+        raise BadFile(t("importers.refused.unreadable", reason=reason)) from err
 
 
 def _read_kind(path: Path, kind: str) -> tuple[list[tuple[str, Any]], list[Problem]]:
@@ -214,6 +224,10 @@ def _parse_row(
             except json.JSONDecodeError as err:
                 problems.append(
                     Problem(field, text, t("error.csv.bad_json", reason=err.msg), where)
+                )
+            except RecursionError:  # thousands of nested brackets
+                problems.append(
+                    Problem(field, text, t("error.csv.bad_json", reason="nested too deeply"), where)
                 )
             continue
         data[field] = text

@@ -88,14 +88,17 @@ def _utc(value: datetime) -> datetime:
     """Naive moments are taken as UTC; aware ones are converted to UTC."""
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as err:  # e.g. 0001-01-01T00:00+08:00 is before year 1 in UTC
+        raise PydanticCustomError("datetime_parsing", "not a real moment") from err
 
 
 def _timezone(value: str) -> str:
     if value:
         try:
             zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as err:
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as err:  # OSError: "Asia"
             raise PydanticCustomError("bad_timezone", "unknown time zone") from err
     return value
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, TypeVar
+import functools
+from datetime import date, datetime
+from typing import Annotated, Any, TypeVar
 
 import pydantic
 
 from .errors import InvalidRecord, Problem
 from .i18n import has, t
+from .models import field_type
 
 M = TypeVar("M", bound=pydantic.BaseModel)
 
@@ -53,13 +56,77 @@ def problems(err: pydantic.ValidationError, where: str = "", data: Any = None) -
 
 
 def validate(model: type[M], data: dict[str, Any], where: str = "") -> M:
-    """``model(**data)``, raising ``InvalidRecord`` with messages in the user's language."""
+    """``model(**data)``, raising ``InvalidRecord`` with messages in the user's language.
+
+    Besides the model's rules: whole numbers must fit the store's integer columns, and a
+    value a validator cannot even look at (a moment of year 1 east of UTC, a time zone
+    name that is a folder) is refused like any other invalid value.
+    """
+    place = where or model.__name__
     try:
-        return model(**data)
+        record = model(**data)
     except pydantic.ValidationError as err:
-        raise InvalidRecord(problems(err, where or model.__name__), t("error.fix_hint")) from None
+        raise InvalidRecord(problems(err, place), t("error.fix_hint")) from None
     except InvalidRecord as err:  # records raise it themselves, located at their class name
         if not where:
             raise
         found = [dataclasses.replace(p, where=where) for p in err.problems]
         raise InvalidRecord(found, err.hint) from None
+    except (OverflowError, OSError) as err:
+        raise InvalidRecord(_unusable(model, data, place, err), t("error.fix_hint")) from None
+    too_big = _too_big(record, place)
+    if too_big:
+        raise InvalidRecord(too_big, t("error.fix_hint"))
+    return record
+
+
+#: the store's INTEGER columns (32-bit on PostgreSQL, 64-bit on SQLite): what fits both
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+
+
+def _too_big(record: pydantic.BaseModel, where: str) -> list[Problem]:
+    found = []
+    for name in type(record).model_fields:
+        value = getattr(record, name)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, int) and not isinstance(item, bool):
+                if item > INT_MAX:
+                    message = t("error.validation.less_than_equal", le=INT_MAX)
+                elif item < INT_MIN:
+                    message = t("error.validation.greater_than_equal", ge=INT_MIN)
+                else:
+                    continue
+                found.append(Problem(name, item, message, where))
+    return found
+
+
+def _unusable(
+    model: type[pydantic.BaseModel], data: dict[str, Any], where: str, err: Exception
+) -> list[Problem]:
+    """The field whose value made a validator fail outside pydantic's rules."""
+    for name, value in data.items():
+        if name not in model.model_fields:
+            continue
+        try:
+            _adapter(model, name).validate_python(value)
+        except (OverflowError, OSError):
+            return [Problem(name, value, _message(model, name, err), where)]
+        except Exception:  # another problem of this value: not the one looked for
+            continue
+    return [Problem("-", "", str(err), where)]
+
+
+def _message(model: type[pydantic.BaseModel], name: str, err: Exception) -> str:
+    kind = field_type(model, name)
+    if kind in (datetime, date):
+        return t("error.validation.datetime_parsing")
+    if name == "timezone":
+        return t("error.validation.bad_timezone")
+    return str(err)
+
+
+@functools.lru_cache(maxsize=256)
+def _adapter(model: type[pydantic.BaseModel], name: str) -> pydantic.TypeAdapter[Any]:
+    info = model.model_fields[name]
+    annotation = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+    return pydantic.TypeAdapter(annotation)

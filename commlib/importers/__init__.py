@@ -208,6 +208,10 @@ class Importer:
 
 
 IMPORTERS: list[Importer] = []
+#: ``explain(path, head)``: why a file no importer takes cannot be read although it looks like
+#: a kind commlib knows (a workbook cut short, a table in an unknown encoding), as the message
+#: to show, or None; asked in order when detection fails
+EXPLAIN: list[Callable[[Path, bytes], str | None]] = []
 
 
 def register(importer: Importer) -> Importer:
@@ -218,12 +222,20 @@ def register(importer: Importer) -> Importer:
 
 
 def detect(path: Path, head: bytes) -> Importer:
-    """The importer for a file, or ``BadFile`` saying which kinds are known."""
+    """The importer for a file, or ``BadFile`` saying why not and which kinds are known."""
     for importer in IMPORTERS:
         if importer.sniff(path, head):
             return importer
-    expected = "; ".join(i.describe() for i in IMPORTERS)
-    raise BadFile(t("importers.refused.unknown_layout", expected=expected))
+    for explain in EXPLAIN:
+        reason = explain(path, head)
+        if reason:
+            raise BadFile(reason)
+    raise BadFile(t("importers.refused.unknown_layout", expected=expected()))
+
+
+def expected() -> str:
+    """The kinds of file commlib imports, described in the current language."""
+    return "; ".join(i.describe() for i in IMPORTERS)
 
 
 # --- importing ----------------------------------------------------------------------------
@@ -280,10 +292,15 @@ def import_file(store: Store, path: Path, project: Project, **options: Any) -> I
         kind = importer.name
         return importer.run(store, project, path, **options)
     except CommlibError as err:
-        return ImportReport(str(path), kind, refused=str(err))
+        return ImportReport(str(path), kind, refused=_reason(err))
     except Exception as err:  # one broken file must not stop the others; say what happened
         reason = t("importers.refused.unexpected", error=f"{type(err).__name__}: {err}")
-        return ImportReport(str(path), kind, refused=reason)
+        return ImportReport(str(path), kind, refused=_reason(reason))
+
+
+def _reason(err: Exception | str) -> str:
+    """Why a file was refused, on one line (a library's message may hold line breaks)."""
+    return _BREAKS.sub(" ", _CONTROL.sub(" ", str(err))).strip()
 
 
 def _head(path: Path) -> bytes:
@@ -294,8 +311,15 @@ def _head(path: Path) -> bytes:
         raise BadFile(t("importers.refused.not_found")) from err
     except OSError as err:
         raise BadFile(t("importers.refused.unreadable", reason=err.strerror or err)) from err
-    if not head.strip():
+    if not _without_bom(head).strip(b" \t\r\n\x00"):
         raise BadFile(t("importers.refused.empty"))
+    return head
+
+
+def _without_bom(head: bytes) -> bytes:
+    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        if head.startswith(bom):
+            return head[len(bom) :]
     return head
 
 
@@ -395,6 +419,7 @@ def _stored_keys(conn: sa.Connection, project: Project) -> set[tuple[str, str | 
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_BREAKS = re.compile(r"\s*[\r\n\x85\u2028\u2029]+\s*")
 _HISTORY = [
     # Gmail, Apple Mail, Thunderbird: "On Thu, 5 Mar 2026, Zhang Wei <...> wrote:" (maybe wrapped)
     r"^[^\S\n]*On\b[^\n]{0,300}?(?:\n[^\n]{0,300}?)?\bwrote:[^\S\n]*$",

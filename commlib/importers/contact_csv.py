@@ -6,7 +6,7 @@ by ``;``. ``channel``, ``direction`` and ``visibility`` are the model's codes (a
 cell takes the model's default). ``when`` is ISO 8601 or as Excel writes it
 (``2026/3/5 14:30``, ``2026-03-05 14:30``); times without a zone are in this machine's
 local zone. Files are UTF-8 (with or without BOM) or GBK/GB18030, as Excel saves them
-in China.
+in China, or UTF-16 with a BOM.
 
 Any invalid row refuses the whole file, naming file, row, field, value and what is
 allowed. ``source`` is ``csv``; ``source_id`` is a hash of the row's content (moment,
@@ -16,6 +16,7 @@ the file again adds nothing.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -46,11 +47,19 @@ _FORMATS = (
     "%Y年%m月%d日",
 )
 _CODES = ("channel", "direction", "visibility")
+_UTF16 = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+#: the csv module's limit on one cell, raised so that a long cell is refused by the model's
+#: rules, with its row and field, rather than by the reader
+MAX_CELL = 2**31 - 1
 
 
 def sniff(path: Path, head: bytes) -> bool:
     """A CSV header row with at least the ``when`` and ``stakeholder`` columns."""
-    first = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("ascii", "replace")
+    if head.startswith(_UTF16):
+        text = head[: len(head) // 2 * 2].decode("utf-16", "replace")
+    else:
+        text = head.lstrip(codecs.BOM_UTF8).decode("ascii", "replace")
+    first = text.split("\n", 1)[0]
     try:
         cells = {c.strip() for c in next(csv.reader([first]))}
     except (csv.Error, StopIteration):
@@ -92,14 +101,18 @@ def _rows(path: Path) -> list[tuple[int, list[str]]]:
     except OSError as err:
         raise BadFile(t("importers.refused.unreadable", reason=err.strerror or err)) from err
     text = _text(data, path)
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL))  # long cells: the model says
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        return list(enumerate(csv.reader(io.StringIO(text, newline=""), strict=True), start=1))
+        return list(enumerate(reader, start=1))
     except csv.Error as err:
-        raise BadFile(t("error.csv.unreadable", file=path.name, reason=err)) from err
+        line = reader.line_num
+        raise BadFile(t("importers.csv.unreadable", file=path.name, reason=err, line=line)) from err
 
 
 def _text(data: bytes, path: Path) -> str:
-    for codec in ("utf-8-sig", "gb18030"):
+    codecs_ = ("utf-16",) if data.startswith(_UTF16) else ("utf-8-sig", "gb18030")
+    for codec in codecs_:
         try:
             return data.decode(codec)
         except UnicodeDecodeError:
@@ -168,9 +181,12 @@ def parse_when(text: str) -> datetime | None:
         moment = next(filter(None, (_strptime(text, f) for f in _FORMATS)), None)
     if moment is None:
         return None
-    if moment.tzinfo is None:
-        moment = moment.astimezone()  # this machine's local zone
-    return moment.astimezone(UTC)
+    try:
+        if moment.tzinfo is None:
+            moment = moment.astimezone()  # this machine's local zone
+        return moment.astimezone(UTC)
+    except (OverflowError, ValueError, OSError):  # e.g. 0001-01-01 00:00 east of UTC
+        return None
 
 
 def _strptime(text: str, form: str) -> datetime | None:

@@ -63,7 +63,12 @@ CHUNK_ROWS = 20_000
 #: problems collected before giving up on a write
 MAX_PROBLEMS = 50
 
-_BREAK = re.compile(r"[\n\r\t\x85\u2028\u2029]")
+#: what a one-line field (respondent, source) may not hold: breaks, control characters
+_BREAK = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]")
+#: what a text answer may not hold (line breaks and tabs are fine), as ``models.Text``
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+#: the longest text answer, as ``models.Text``
+MAX_TEXT = 20_000
 _PLACEHOLDER_TEXT = re.compile(r"^(?:第\s*\d+\s*题|Q?\d+)?$")
 
 SurveyRef = Survey | int
@@ -303,7 +308,7 @@ def _per_value(values: pd.Series, func: Any) -> np.ndarray:
     except TypeError:  # lists where a single value belongs
         codes, uniques = pd.factorize(values.map(_hashable), use_na_sentinel=True)
     table = np.empty(len(uniques) + 1, dtype=object)
-    table[:-1] = [np.nan if isinstance(u, tuple) else func(u) for u in uniques]
+    table[:-1] = [np.nan if isinstance(u, tuple | _Unhashable) else func(u) for u in uniques]
     table[-1] = np.nan
     return table[np.where(codes < 0, len(uniques), codes)]
 
@@ -644,6 +649,20 @@ def _respondents(values: pd.Series, problems: list[Problem]) -> pd.Series:
     return texts
 
 
+def _display(value: Any) -> Any:
+    """A value as a message shows it: whole numbers without ``.0``."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    return value
+
+
+def _at(respondent: Any) -> str:
+    """Where a problem is: the response, named by its respondent id."""
+    return t("surveys.import.data.where", respondent=respondent)
+
+
 def _respondent_text(value: Any) -> str | None:
     if _missing(value) or isinstance(value, bool):
         return None
@@ -663,7 +682,7 @@ def _expand(
         else:
             if not _missing(value):
                 problems.append(
-                    Problem("answers", value, t("surveys.import.data.not_a_dict"), where[n])
+                    Problem("answers", value, t("surveys.import.data.not_a_dict"), _at(where[n]))
                 )
             dicts.append({})
     wide = pd.DataFrame.from_records(dicts)
@@ -681,16 +700,30 @@ def _moments(
     else:
         try:
             parsed = pd.to_datetime(raw, utc=True, errors="coerce", format="mixed")
-        except (TypeError, ValueError):
-            parsed = pd.Series(
-                [pd.to_datetime(v, utc=True, errors="coerce") for v in raw], index=raw.index
-            )
+        except (TypeError, ValueError, OverflowError):
+            parsed = pd.Series([_moment(v) for v in raw], index=raw.index, dtype=object)
+            parsed = pd.to_datetime(parsed, utc=True)
+        if not isinstance(parsed.dtype, pd.DatetimeTZDtype):  # nothing readable: naive NaT
+            parsed = parsed.dt.tz_localize("UTC")
         bad = (parsed.isna() & raw.notna()).to_numpy()
         for n in np.flatnonzero(bad)[:5]:
             problems.append(
-                Problem("submitted_at", raw.iloc[n], t("surveys.import.data.bad_moment"), where[n])
+                Problem(
+                    "submitted_at", raw.iloc[n], t("surveys.import.data.bad_moment"), _at(where[n])
+                )
             )
     return writer.moments(parsed)
+
+
+def _moment(value: Any) -> pd.Timestamp:
+    """One submission time as a moment in UTC (NaT when it is not one)."""
+    if isinstance(value, bool | dict | list | tuple | set) or _missing(value):
+        return pd.NaT
+    try:
+        found = pd.to_datetime(value, utc=True, errors="coerce")
+    except (TypeError, ValueError, OverflowError):
+        return pd.NaT
+    return found if isinstance(found, pd.Timestamp) else pd.NaT
 
 
 def _durations(chunk: pd.DataFrame, where: list[str], problems: list[Problem]) -> list[Any]:
@@ -705,7 +738,7 @@ def _durations(chunk: pd.DataFrame, where: list[str], problems: list[Problem]) -
     bad = (numbers.isna() & raw.notna()) | (numbers < 0) | np.isinf(numbers)
     for n in np.flatnonzero(bad.to_numpy())[:5]:
         problems.append(
-            Problem("duration_s", raw.iloc[n], t("surveys.import.data.bad_duration"), where[n])
+            Problem("duration_s", raw.iloc[n], t("surveys.import.data.bad_duration"), _at(where[n]))
         )
     return numbers.astype(object).where(numbers.notna(), None).tolist()
 
@@ -722,7 +755,7 @@ def _sources(chunk: pd.DataFrame, where: list[str], problems: list[Problem]) -> 
     broken = texts.str.contains(_BREAK.pattern, regex=True).to_numpy(dtype=bool)
     for n in np.flatnonzero((lengths > 200) | broken)[:5]:
         problems.append(
-            Problem("source", texts.iloc[n], t("surveys.import.data.bad_source"), where[n])
+            Problem("source", texts.iloc[n], t("surveys.import.data.bad_source"), _at(where[n]))
         )
     return texts.tolist()
 
@@ -740,7 +773,7 @@ def _encode(
         return _encode_lists(values, question, prefix, where, problems)
     try:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    except TypeError:  # unhashable values (lists) where a single value belongs
+    except TypeError:  # unhashable values (lists, dicts) where a single value belongs
         codes, uniques = pd.factorize(values.map(_hashable), use_na_sentinel=True)
     table = np.empty(len(uniques) + 1, dtype=object)
     table[-1] = None
@@ -749,11 +782,13 @@ def _encode(
         if fast is not None and fast[k] is not None:
             table[k] = prefix + fast[k]
             continue
+        if isinstance(value, _Unhashable):
+            value = value.value
         encoded, message = _encode_value(value, question)
         table[k] = None if encoded is None else prefix + encoded
         if message:
             for n in np.flatnonzero(codes == k)[:3]:
-                problems.append(Problem(question.code, value, message, where[n]))
+                problems.append(Problem(question.code, _display(value), message, _at(where[n])))
     codes = np.where(codes < 0, len(uniques), codes)
     return table[codes]
 
@@ -780,8 +815,23 @@ def _numbers_at_once(uniques: Any, question: Question) -> list[str | None] | Non
     ]
 
 
+class _Unhashable:
+    """An answer pandas cannot factorize (a dict, a list holding one), kept for the message."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = tuple(value) if isinstance(value, list) else value
+
+
 def _hashable(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
+    """A value pandas can factorize: lists as tuples (a list where one value belongs)."""
+    found = tuple(value) if isinstance(value, list) else value
+    try:
+        hash(found)
+    except TypeError:
+        return _Unhashable(value)
+    return found
 
 
 def _encode_lists(
@@ -803,7 +853,7 @@ def _encode_lists(
         encoded, message = found
         out[n] = None if encoded is None else prefix + encoded
         if message and len(problems) < MAX_PROBLEMS:
-            problems.append(Problem(question.code, value, message, where[n]))
+            problems.append(Problem(question.code, value, message, _at(where[n])))
     return out
 
 
@@ -843,9 +893,11 @@ def _encode_value(value: Any, question: Question) -> tuple[str | None, str]:
         return None, t("surveys.import.data.not_an_option", options=_shown(question.options))
     if kind == "text":
         text = value if isinstance(value, str) else _text_of(value)
-        if isinstance(text, str):
-            return json.dumps(text, ensure_ascii=False), ""
-        return None, t("surveys.import.data.need_text")
+        if not isinstance(text, str):
+            return None, t("surveys.import.data.need_text")
+        if len(text) > MAX_TEXT or _NOT_TEXT.search(text):
+            return None, t("surveys.import.data.bad_text", n=MAX_TEXT)
+        return json.dumps(text, ensure_ascii=False), ""
     if kind == "likert" and isinstance(value, str) and value in question.options:
         return str(question.options.index(value) + 1), ""
     if not _is_number(value):

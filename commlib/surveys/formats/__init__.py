@@ -24,16 +24,33 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from ...errors import BadFile
+from ...errors import BadFile, InvalidRecord, Problem
 from ...i18n import t
-from ...importers import HEAD_BYTES, IMPORTERS, Importer, ImportReport, register
+from ...importers import (
+    EXPLAIN,
+    HEAD_BYTES,
+    Importer,
+    ImportReport,
+    expected,
+    register,
+)
 from ...models import Project
 from ...store import Store
 from .. import data
 from . import generic, google_forms, limesurvey, qualtrics, surveymonkey, wenjuanxing
 from ._base import Parsed, survey_name
 from ._join import reconcile
-from ._read import Table, peek, zone_named
+from ._read import (
+    CONTROL,
+    XLS_MAGIC,
+    XLSX_MAGIC,
+    Table,
+    UnreadableTable,
+    detect_encoding,
+    excel_rows,
+    peek,
+    zone_named,
+)
 
 #: the platforms, most specific first; the plain table last
 PLATFORMS: tuple[ModuleType, ...] = (
@@ -76,6 +93,7 @@ def save(
     report = ImportReport(str(path), kind)
     if not len(parsed.meta):
         raise BadFile(t("surveys.import.no_responses"))
+    _check_respondents(parsed)
     with store.transaction():
         existing = data.find_survey(store, project, name, label)
         joined = reconcile(store, existing, parsed) if existing is not None else []
@@ -112,6 +130,24 @@ def save(
     return report
 
 
+def _check_respondents(parsed: Parsed) -> None:
+    """A respondent id used by two rows of one export: the file was edited or joined by hand,
+    and one of the two would be lost. (Ids made from the row's content, as for Google Forms,
+    are the same only for the same answers: those are one response, counted as a duplicate.)"""
+    if not parsed.ids_from_file:
+        return
+    respondents = parsed.meta["respondent"]
+    repeated = respondents[respondents.duplicated()].unique()
+    if not len(repeated):
+        return
+    times = respondents.value_counts()
+    problems = [
+        Problem("respondent", value, t("surveys.import.repeated_respondent", n=int(times[value])))
+        for value in repeated[:5]
+    ]
+    raise InvalidRecord(problems, t("surveys.import.fix_file"))
+
+
 def _shown(codes: list[str]) -> str:
     return ", ".join(codes[:10]) + (", ..." if len(codes) > 10 else "")
 
@@ -132,10 +168,15 @@ def _importer(module: ModuleType) -> Importer:
         **_options: Any,
     ) -> ImportReport:
         table = table_of(path)
+        if not module.sniff(table):  # run without detection, on another layout
+            raise BadFile(t("surveys.import.wrong_layout", expected=module.describe()))
         if getattr(module, "NEEDS_SURVEY", False) and not (survey or "").strip():
-            expected = "; ".join(i.describe() for i in IMPORTERS)
-            raise BadFile(t("surveys.import.unknown_layout", expected=expected))
+            raise BadFile(t("surveys.import.unknown_layout", expected=expected()))
         parsed = module.parse(table, zone_named(tz))
+        if table.extra.get("control_cells"):
+            parsed.warnings.append(
+                t("surveys.import.control_characters", n=table.extra["control_cells"])
+            )
         return save(store, project, path, module.NAME, parsed, survey=survey, wave=wave)
 
     label: Callable[[], str] = module.label
@@ -143,6 +184,36 @@ def _importer(module: ModuleType) -> Importer:
     return Importer(module.NAME, sniff, run, label, describe)
 
 
+def _damaged_workbook(path: Path, head: bytes) -> str | None:
+    """Why a file that starts like an Excel workbook is not one commlib can read, or None
+    (a readable workbook whose layout is simply unknown)."""
+    if not head.startswith((XLSX_MAGIC, XLS_MAGIC)):
+        return None
+    try:
+        _name, rows = excel_rows(path, 1)
+    except UnreadableTable as err:
+        return t("surveys.import.damaged_workbook", reason=err.reason, expected=expected())
+    except OSError as err:
+        return t("importers.refused.unreadable", reason=err.strerror or err)
+    return None if rows else t("surveys.import.empty_sheet")
+
+
+def _unknown_encoding(path: Path, head: bytes) -> str | None:
+    """A text table (a delimiter on the first line, no binary data) in an encoding that is
+    neither UTF-8, UTF-16 nor GB18030 (Latin-1, Shift-JIS...), or None."""
+    if head.startswith((XLSX_MAGIC, XLS_MAGIC)) or detect_encoding(head) is not None:
+        return None
+    sample = head[:4096]
+    if b"\x00" in sample:
+        return None
+    text = sample.decode("latin-1")
+    first = text.split("\n", 1)[0]
+    if CONTROL.search(text) or not any(d in first for d in ",\t;"):
+        return None
+    return t("surveys.import.encoding")
+
+
 IMPORTERS_OF_SURVEYS = [register(_importer(m)) for m in PLATFORMS]
+EXPLAIN += [_damaged_workbook, _unknown_encoding]
 
 __all__ = ["IMPORTERS_OF_SURVEYS", "PLATFORMS", "Parsed", "save", "table_of"]

@@ -2,7 +2,8 @@
 
 Rules, applied to the distinct values of a column (cheap on a million rows):
 
-- every value a number: 0–10 whole numbers under a "recommend / 推荐" question -> ``nps``;
+- every value a number: 0–10 whole numbers under a "recommend / 推荐" question -> ``nps``
+  (also when a few answers are off the scale, which saving then refuses, naming them);
   whole numbers within 0–10 -> ``rating`` (options: the scale's bounds); else ``numeric``;
 - every value a label of a known 5- or 7-point agreement or satisfaction scale (Chinese or
   English) -> ``likert``, options from most negative to most positive, answers 1..k;
@@ -94,6 +95,8 @@ SCALES: list[list[tuple[str, ...]]] = [
     ],
 ]
 
+#: the share of answers on 0–10 that makes a "recommend" question NPS despite some outside
+NPS_SHARE = 0.8
 #: at most this many distinct values make a choice question
 MAX_OPTIONS = 30
 #: longer values than this are free text
@@ -190,7 +193,7 @@ def _numbers(column: pd.Series, text: str, codes_only: bool) -> Guess:
     found = values.dropna()
     whole = bool((found == found.round()).all())
     low, high = float(found.min()), float(found.max())
-    if whole and low >= 0 and high <= 10 and NPS_WORDS.search(text or ""):
+    if whole and NPS_WORDS.search(text or "") and _on_nps_scale(found):
         return Guess("nps", [str(i) for i in range(11)], values)
     if codes_only and whole and low >= 1 and high <= MAX_OPTIONS:
         options = [str(int(v)) for v in sorted(found.unique())]
@@ -199,6 +202,15 @@ def _numbers(column: pd.Series, text: str, codes_only: bool) -> Guess:
         top = "5" if high <= 5 else "7" if high <= 7 else "10"
         return Guess("rating", ["0" if low == 0 else "1", top], values)
     return Guess("numeric", [], values)
+
+
+def _on_nps_scale(found: pd.Series) -> bool:
+    """0–10 answers, or nearly all (at least ``NPS_SHARE``) with a few typos (-10..100) that
+    saving then refuses as out of range, rather than taking the question for a count."""
+    inside = found.between(0, 10)
+    if inside.all():
+        return True
+    return bool(inside.mean() >= NPS_SHARE and found.between(-10, 100).all())
 
 
 # --- answers in the contract's form ------------------------------------------------------

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
-from ...errors import BadFile
+from ...errors import BadFile, InvalidRecord, Problem
 from ...frames import local_timezone
 from ...i18n import t
 
@@ -38,6 +38,14 @@ XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: rows kept for recognising a layout
 PEEK_ROWS = 12
+
+
+class UnreadableTable(BadFile):
+    """A table whose bytes cannot be read (a damaged workbook); ``reason`` says why."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(t("surveys.import.unreadable", reason=reason))
 
 
 @dataclass
@@ -79,7 +87,7 @@ def peek(path: Path, head: bytes) -> Table | None:
 def _peek(path: Path, _mtime: int, size: int, head: bytes) -> Table | None:
     if head.startswith(XLSX_MAGIC) or head.startswith(XLS_MAGIC):
         try:
-            name, rows = _excel_rows(path, PEEK_ROWS)
+            name, rows = excel_rows(path, PEEK_ROWS)
         except (BadFile, OSError):
             return None
         kind = "xlsx" if head.startswith(XLSX_MAGIC) else "xls"
@@ -130,7 +138,9 @@ def detect_encoding(head: bytes) -> str | None:
     return None
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: control characters (not tab, line feed, carriage return): binary data, and what the store
+#: refuses in text
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _decode_head(head: bytes, encoding: str) -> str | None:
@@ -139,7 +149,7 @@ def _decode_head(head: bytes, encoding: str) -> str | None:
         text = decoder.decode(head, final=False)
     except UnicodeDecodeError:
         return None
-    if len(_CONTROL.findall(text[:4096])) > 2:
+    if len(CONTROL.findall(text[:4096])) > 2:
         return None
     return text
 
@@ -160,10 +170,13 @@ def read(table: Table, header_rows: int) -> tuple[list[list[str]], pd.DataFrame]
             header, body = _read_csv(table, header_rows)
         else:
             header, body = _split(_read_excel(table), header_rows)
+    except UnicodeError as err:  # before ValueError, of which it is a kind
+        raise BadFile(t("surveys.import.encoding")) from err
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, ValueError) as err:
         raise BadFile(t("surveys.import.unreadable", reason=_first_line(err))) from err
-    except UnicodeError as err:
-        raise BadFile(t("surveys.import.encoding")) from err
+    except (OverflowError, MemoryError) as err:
+        raise BadFile(t("surveys.import.unreadable", reason=_first_line(err))) from err
+    header, table.extra["control_cells"] = _without_controls(header, body)
     width = max([body.shape[1], *(len(h) for h in header)])
     header = [h + [""] * (width - len(h)) for h in header]
     while len(header) < header_rows:
@@ -171,6 +184,26 @@ def read(table: Table, header_rows: int) -> tuple[list[list[str]], pd.DataFrame]
     for n in range(body.shape[1], width):
         body[n] = pd.Categorical([np.nan] * len(body), categories=pd.Index([], dtype="str"))
     return header, body
+
+
+def _without_controls(header: list[list[str]], body: pd.DataFrame) -> tuple[list[list[str]], int]:
+    """Control characters (stray bytes, Excel's _x0001_) replaced by spaces, in the header
+    and in every distinct value of the body; how many body cells held one."""
+    header = [[CONTROL.sub(" ", c).strip() for c in row] for row in header]
+    found = 0
+    for column in body.columns:
+        cats = body[column].cat.categories
+        if not len(cats):
+            continue
+        bad = np.asarray(cats.str.contains(CONTROL.pattern, regex=True), dtype=bool)
+        if bad.any():
+            found += int(counts(body[column])[bad].sum())
+            body[column] = map_categories(body[column], _without_control)
+    return header, found
+
+
+def _without_control(text: str) -> str | None:
+    return CONTROL.sub(" ", text).strip() or None
 
 
 def _split(frame: pd.DataFrame, header_rows: int) -> tuple[list[list[str]], pd.DataFrame]:
@@ -298,14 +331,14 @@ def _excel(path: Path) -> Iterator[tuple[str, Iterator[list[Any]]]]:
     except BadFile:
         raise
     except (zipfile.BadZipFile, ValueError, OSError) as err:
-        raise BadFile(t("surveys.import.unreadable", reason=_first_line(err))) from err
+        raise UnreadableTable(_first_line(err)) from err
     except Exception as err:  # calamine's own exception types are not all exported
         if "calamine" in type(err).__module__.lower() or "Calamine" in type(err).__name__:
-            raise BadFile(t("surveys.import.unreadable", reason=_first_line(err))) from err
+            raise UnreadableTable(_first_line(err)) from err
         raise
 
 
-def _excel_rows(path: Path, limit: int) -> tuple[str, list[list[Any]]]:
+def excel_rows(path: Path, limit: int) -> tuple[str, list[list[Any]]]:
     """The sheet's name and its first ``limit`` rows, cells as text (None when empty)."""
     found = []
     with _excel(path) as (name, rows):
@@ -451,13 +484,20 @@ def _normalise_time(text: str) -> str:
     return text.strip()
 
 
-def parse_times(column: pd.Series, zone: tzinfo | None) -> pd.Series:
-    """Moments in UTC from text; times without an offset are in ``zone`` (default: local)."""
+def parse_times(
+    column: pd.Series, zone: tzinfo | None, name: str = "", first_row: int = 2
+) -> pd.Series:
+    """Moments in UTC from text; times without an offset are in ``zone`` (default: local).
+
+    A value that is not a date and time, or names one that does not exist (``2026-02-30``),
+    refuses the file: ``InvalidRecord`` names the column ``name`` and the row (the body's
+    first row being ``first_row``). Empty cells are missing, not wrong.
+    """
     zone = zone or local_timezone()
     cats = column.cat.categories
     utc = np.full(len(cats) + 1, np.datetime64("NaT"), dtype="datetime64[us]")
+    texts = pd.Index([_normalise_time(c) for c in cats], dtype=object)
     if len(cats):
-        texts = pd.Index([_normalise_time(c) for c in cats], dtype=object)
         aware = np.asarray(texts.str.contains(_OFFSET), dtype=bool)
         if aware.any():
             parsed = pd.to_datetime(texts[aware], utc=True, errors="coerce", format="ISO8601")
@@ -465,11 +505,34 @@ def parse_times(column: pd.Series, zone: tzinfo | None) -> pd.Series:
         naive_at = np.flatnonzero(~aware)
         if len(naive_at):
             naive = pd.DatetimeIndex(_naive(texts[naive_at]))
-            local = naive.tz_localize(zone, ambiguous="NaT", nonexistent="shift_forward")
+            # a time that occurs twice (the hour the clocks go back) is taken the first time
+            first = np.ones(len(naive), dtype=bool)
+            local = naive.tz_localize(zone, ambiguous=first, nonexistent="shift_forward")
             utc[naive_at] = _utc_naive(local)
     codes = column.cat.codes.to_numpy().astype(np.int64)
+    unreadable = np.flatnonzero(np.isnat(utc[:-1]) & np.asarray(texts != "", dtype=bool))
+    if len(unreadable):
+        _refuse_times(cats, codes, unreadable, name, first_row)
     codes[codes < 0] = len(cats)
     return pd.Series(utc[codes]).dt.tz_localize("UTC")
+
+
+def _refuse_times(
+    cats: pd.Index, codes: np.ndarray, unreadable: np.ndarray, name: str, first_row: int
+) -> None:
+    """``InvalidRecord`` for the first few rows whose time cannot be read."""
+    rows = np.flatnonzero(np.isin(codes, unreadable))[:5]
+    message = t("surveys.import.bad_time")
+    problems = [
+        Problem(
+            name or "-",
+            cats[codes[row]],
+            message,
+            t("surveys.import.where_row", row=first_row + int(row)),
+        )
+        for row in rows
+    ]
+    raise InvalidRecord(problems, t("surveys.import.fix_file"))
 
 
 def _utc_naive(moments: pd.DatetimeIndex) -> np.ndarray:

@@ -120,7 +120,7 @@ def parse(table: Table, zone: tzinfo | None = None) -> Parsed:
     parsed.meta = meta(
         rows,
         respondent,
-        parse_times(body[when], zone) if when is not None else None,
+        parse_times(body[when], zone, header[when]) if when is not None else None,
         durations(body[duration]) if duration is not None else None,
         texts(body[source]) if source is not None else None,
     )

@@ -70,10 +70,10 @@ def sniff(table: Table) -> bool:
 def parse(table: Table, zone: tzinfo | None = None) -> Parsed:
     header_rows, body = read(table, 1)
     header = header_rows[0]
-    parsed = Parsed(PLATFORM)
+    parsed = Parsed(PLATFORM, ids_from_file=False)
     hashes = pd.util.hash_pandas_object(body, index=False).to_numpy()
     respondent = pd.Series([f"gf-{h:016x}" for h in hashes.tolist()], dtype=object)
-    parsed.meta = meta(len(body), respondent, parse_times(body[0], zone))
+    parsed.meta = meta(len(body), respondent, parse_times(body[0], zone, header[0]))
     number = 0
     index = 1
     while index < len(header):

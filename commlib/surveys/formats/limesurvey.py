@@ -79,7 +79,9 @@ def parse(table: Table, zone: tzinfo | None = None) -> Parsed:
     timings = "interviewtime" in where
 
     def moment(key: str) -> pd.Series | None:
-        return parse_times(body[where[key]], zone) if key in where else None
+        if key not in where:
+            return None
+        return parse_times(body[where[key]], zone, header[where[key]])
 
     start, last = moment("startdate"), moment("datestamp")
     if timings:

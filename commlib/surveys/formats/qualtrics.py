@@ -114,7 +114,8 @@ def parse(table: Table, zone: tzinfo | None = None) -> Parsed:
         found = column(name)
         if found is None:
             return None
-        return parse_times(found, _zone(imports[position[name]]) or zone)
+        where = _zone(imports[position[name]]) or zone
+        return parse_times(found, where, name, first_row=len(header_rows) + 1)
 
     respondent = column("ResponseId", "ResponseID")
     start, finish = moment("StartDate"), moment("EndDate")

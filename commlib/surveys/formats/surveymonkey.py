@@ -65,8 +65,8 @@ def parse(table: Table, zone: tzinfo | None = None) -> Parsed:
     title = table.sheet if table.sheet and not table.sheet.lower().startswith("sheet") else ""
     parsed = Parsed(PLATFORM, title=title)
     where = {name: n for n, name in enumerate(first) if name in META}
-    start = parse_times(body[where["Start Date"]], zone) if "Start Date" in where else None
-    end = parse_times(body[where["End Date"]], zone) if "End Date" in where else None
+    start = _times(body, where, "Start Date", zone)
+    end = _times(body, where, "End Date", zone)
     parsed.meta = meta(
         len(body),
         texts(body[where["Respondent ID"]]),
@@ -79,6 +79,14 @@ def parse(table: Table, zone: tzinfo | None = None) -> Parsed:
         _question(parsed, f"Q{number}", text, [body[i] for i in columns], labels)
     parsed.keep_rows(parsed.meta["respondent"].notna().to_numpy())
     return parsed
+
+
+def _times(
+    body: pd.DataFrame, where: dict[str, int], name: str, zone: tzinfo | None
+) -> pd.Series | None:
+    if name not in where:
+        return None
+    return parse_times(body[where[name]], zone, name, first_row=3)
 
 
 def _questions(first: list[str]) -> list[tuple[str, list[int]]]:

@@ -110,10 +110,11 @@ def parse(table: Table, zone: tzinfo | None = None) -> Parsed:
     parsed = Parsed(PLATFORM)
     rows = len(body)
     respondent = texts(body[where["序号"]]) if "序号" in where else None
+    submitted = where.get("提交答卷时间")
     parsed.meta = meta(
         rows,
         respondent,
-        parse_times(body[where["提交答卷时间"]], zone) if "提交答卷时间" in where else None,
+        parse_times(body[submitted], zone, "提交答卷时间") if submitted is not None else None,
         durations(body[where["所用时间"]]) if "所用时间" in where else None,
         texts(body[where["来源"]]) if "来源" in where else None,
     )
