@@ -3,7 +3,7 @@
 - contact insert rate: ``Store.add(Contact(...))``, each insert its own committed transaction
   on a SQLite file store, vs plain sqlite3 inserting the same rows (the contact and its
   stakeholder link) one committed transaction each, with the store's pragmas (WAL,
-  synchronous=FULL, foreign keys, busy timeout) on a copy of its schema. Target: commlib
+  synchronous=NORMAL, foreign keys, busy timeout) on a copy of its schema. Target: commlib
   ≥ 2,000 inserts/s. The same pair on in-memory databases (no disk sync) shows what commlib
   itself costs per insert, without the disk.
 - ``Store.frame("contacts", project)`` of 100,000 contacts vs ``pandas.read_sql`` of the same
@@ -35,7 +35,7 @@ FRAME_ROWS = 10_000 if QUICK else 100_000
 INSERT_TARGET = 2_000  # per second
 FRAME_TARGET = 1.5
 #: the pragmas commlib.store sets on every SQLite connection
-PRAGMAS = ["journal_mode=WAL", "foreign_keys=ON", "busy_timeout=30000", "synchronous=FULL"]
+PRAGMAS = ["journal_mode=WAL", "foreign_keys=ON", "busy_timeout=30000", "synchronous=NORMAL"]
 KINDS_COPIED = ("projects", "stakeholders")
 #: what both sides must have written alike
 SAME = 'SELECT visibility, "when", channel, direction, subject, summary, sentiment FROM contacts'
@@ -149,7 +149,7 @@ def insert_rate(folder: Path | None) -> dict:
     if folder is None:
         name = "contact inserts, in-memory SQLite: commlib's own cost, no disk sync"
         return row(name, rate, "/s", base, None, True)
-    name = "contact inserts, each its own transaction (SQLite file, WAL, synchronous=FULL)"
+    name = "contact inserts, each its own transaction (SQLite file, WAL, synchronous=NORMAL)"
     return row(name, rate, "/s", base, f"≥ {INSERT_TARGET:,} /s", rate >= INSERT_TARGET)
 
 

@@ -1,10 +1,12 @@
-"""Small helpers shared by the analysis modules: typed result frames and the local zone."""
+"""Small helpers shared by the analysis modules: typed result frames, the local zone, and a
+pause of the garbage collector while a frame's objects are made."""
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,23 @@ def typed_frame(
         else:
             df[column] = df[column].astype(dtype)
     return df
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while making many containers that stay alive
+    (a tuple per row, a list per record): each collection it would start meanwhile walks
+    every object of the process, and frees nothing of these, which hold no cycles. It runs
+    again as soon as the block ends (unless it was paused already); meanwhile memory is
+    still freed as usual, only cycles of objects wait for it."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def local_timezone() -> tzinfo:

@@ -1,23 +1,31 @@
 import shutil
 import sqlite3
+import typing
 from datetime import UTC, date, datetime
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
 from commlib import (
+    ChangeRequest,
     Conflict,
     Contact,
     InvalidRecord,
+    Milestone,
     NotFound,
     PlanItem,
     Project,
+    Response,
     Risk,
     Stakeholder,
     Store,
     StoreError,
     schema,
 )
+from commlib import store as store_module
+from commlib.i18n import label
+from commlib.models import KINDS, field_type
 from commlib.store import resolve_url
 
 from .conftest import DATA, fill
@@ -42,6 +50,8 @@ def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(store):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+        # NORMAL: in WAL mode a killed process loses nothing committed (see the store's doc)
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1
 
 
 def test_add_and_read_back_in_chinese(store):
@@ -357,3 +367,196 @@ def test_scope_changes_and_rebaselining_are_in_the_history(filled):
     fields = filled.history(kind="projects")["field"].tolist()
     assert fields == ["scope_confirmed_by", "scope_confirmed_on", "scope_confirmed_channel"]
     assert "baseline_due" in filled.history(kind="milestones")["field"].tolist()
+
+
+# --- the fast paths: what SQLAlchemy Core would read and write, exactly --------------------
+
+
+def _reference_frame(store, kind, project=None, audience="internal"):
+    """``store.frame(...)`` made the plain way: every value through SQLAlchemy's types
+    (``pd.read_sql``), the link lists from ``records``, and the column types of the models."""
+    model, table = KINDS[kind], schema.TABLES[kind]
+    query = sa.select(table).order_by(table.c.id)
+    if project is not None:
+        project_id = store.project(project).id
+        query = query.where(
+            (table.c.id if kind == "projects" else table.c.project_id) == project_id
+        )
+    if audience == "client":
+        query = query.where(table.c.visibility == "client")
+    with store.read() as conn:
+        df = pd.read_sql(query, conn)
+    links = [f for (k, f) in schema.LINKS if k == kind]
+    records = {r.id: r for r in store.records(kind)}
+    for field in links:
+        df[field] = [getattr(records[i], field) for i in df["id"]]
+    df = df.reindex(columns=[f for f in model.fields() if f in df.columns or f in links])
+    for name in df.columns:
+        kind_of = field_type(model, name)
+        info = model.model_fields[name]
+        optional = not info.is_required() and info.default is None
+        if kind_of is int:
+            df[name] = df[name].astype("Int64" if optional and name != "id" else "int64")
+        elif kind_of is float:
+            df[name] = df[name].astype("float64")
+        elif kind_of is datetime:
+            df[name] = pd.to_datetime(df[name], utc=True).astype("datetime64[us, UTC]")
+        elif kind_of is str or typing.get_origin(kind_of) is typing.Literal:
+            df[name] = df[name].astype("str")
+        elif typing.get_origin(kind_of) in (list, dict):
+            df[name] = df[name].astype(object)
+    if audience == "client":
+        df = df.drop(columns=[f for f in model.internal_fields if f in df.columns])
+    return df
+
+
+def _assert_frames_read_as_sqlalchemy_reads_them(store, projects):
+    for kind in KINDS:
+        for project in projects:
+            for audience in ("internal", "client"):
+                got = store.frame(kind, project, audience=audience)
+                expected = _reference_frame(store, kind, project, audience)
+                pd.testing.assert_frame_equal(got, expected, check_exact=True)
+                for column in got.columns:  # the values themselves: dates, lists of ints
+                    assert [type(v) for v in got[column]] == [type(v) for v in expected[column]]
+                    if got[column].dtype == object:
+                        assert got[column].tolist() == expected[column].tolist(), (kind, column)
+
+
+def test_frames_are_what_sqlalchemy_reads(filled):
+    p = filled.project("华辰 ERP 升级")
+    # a list whose order is not the order of its ids, and moments that are missing
+    filled.add(Contact(project_id=p.id, when=datetime(2026, 3, 4), stakeholder_ids=[2, 1]))
+    filled.add(Response(project_id=p.id, survey_id=1, respondent="r2", answers={"Q1": 3}))
+    _assert_frames_read_as_sqlalchemy_reads_them(filled, [None, "华辰 ERP 升级", p.id, p])
+    assert filled.frame("contacts")["stakeholder_ids"].tolist() == [[1, 2], [2], [2, 1]]
+
+
+def test_frames_of_an_empty_store_have_the_types_of_full_ones(store):
+    _assert_frames_read_as_sqlalchemy_reads_them(store, [None])
+    empty = {kind: store.frame(kind) for kind in KINDS}
+    fill(store)
+    for kind, frame in empty.items():
+        assert frame.empty and frame.dtypes.to_dict() == store.frame(kind).dtypes.to_dict()
+
+
+@pytest.mark.parametrize("dense_ids", [None, 0, 10**9])  # as is, always by id, always by range
+def test_link_lists_of_records_spread_among_many_others(store, monkeypatch, dense_ids):
+    if dense_ids is not None:
+        monkeypatch.setattr(store_module, "DENSE_IDS", dense_ids)
+    a = store.add(Project(name="A", client="C", start=date(2026, 1, 5)))
+    b = store.add(Project(name="B", client="C", start=date(2026, 1, 5)))
+    x, y = store.add_all(Stakeholder(project_id=a.id, name=n) for n in ("X", "Y"))
+    z = store.add(Stakeholder(project_id=b.id, name="Z"))
+    moment = datetime(2026, 2, 1, tzinfo=UTC)
+    store.add(Contact(project_id=a.id, when=moment, stakeholder_ids=[y.id, x.id]))
+    store.add_all(Contact(project_id=b.id, when=moment, stakeholder_ids=[z.id]) for _ in range(20))
+    store.add(Contact(project_id=a.id, when=moment, visibility="client"))
+    store.add(Contact(project_id=a.id, when=moment, stakeholder_ids=[x.id], visibility="client"))
+    # A's three contacts span 23 ids: as is, their links are read by id, not by range
+    assert store.frame("contacts", "A")["stakeholder_ids"].tolist() == [[y.id, x.id], [], [x.id]]
+    assert store.frame("contacts", "A", "client")["stakeholder_ids"].tolist() == [[], [x.id]]
+    assert len(store.frame("contacts", "B")) == 20
+    _assert_frames_read_as_sqlalchemy_reads_them(store, [None, "A", "B"])
+
+
+@pytest.mark.sqlite_only
+def test_moments_written_by_other_tools_read_as_sqlalchemy_reads_them(filled, store_url):
+    # SQLAlchemy writes 2026-03-02 01:30:00.000000; by hand, people write other forms
+    # (and SQLAlchemy keeps the clock time of an offset, as it always has)
+    with sqlite3.connect(store_url) as conn:
+        conn.execute("UPDATE contacts SET created_at = '2026-03-02 01:30:00' WHERE id = 1")
+        conn.execute("UPDATE contacts SET updated_at = '2026-03-02 01:30:00.0+0800' WHERE id = 2")
+        conn.execute("UPDATE responses SET submitted_at = NULL")
+    _assert_frames_read_as_sqlalchemy_reads_them(filled, [None])
+    contacts = filled.frame("contacts")
+    assert contacts["created_at"][0] == pd.Timestamp("2026-03-02 01:30", tz="UTC")
+    assert contacts["updated_at"][1] == pd.Timestamp("2026-03-02 01:30", tz="UTC")
+    with sqlite3.connect(store_url) as conn:
+        conn.execute("UPDATE contacts SET created_at = '2026-13-02 01:30:00.000000'")
+    with pytest.raises(ValueError):
+        filled.frame("contacts")
+
+
+@pytest.mark.sqlite_only
+def test_records_are_stored_as_sqlalchemy_core_stores_them(filled, tmp_path):
+    """The store writes rows on the sqlite3 connection itself; a copy of every record
+    written through SQLAlchemy Core into an empty store must hold the same bytes."""
+    core = Store(tmp_path / "core.db")
+    with filled.read() as source, core.transaction() as conn:
+        for kind in KINDS:
+            for record in filled.records(kind):
+                row = record.model_dump(exclude={f for (k, f) in schema.LINKS if k == kind})
+                if kind == "projects":
+                    row.pop("project_id")
+                conn.execute(schema.TABLES[kind].insert(), row)
+            for (k, _f), table in schema.LINKS.items():
+                if k == kind:
+                    conn.execute(
+                        table.insert(),
+                        [dict(r) for r in source.execute(sa.select(table)).mappings()],
+                    )
+    tables = [
+        t.name for t in schema.metadata.sorted_tables if t.name not in ("history", "commlib_meta")
+    ]
+    for name in tables:
+        query = f"SELECT * FROM {name} ORDER BY 1, 2"
+        with sqlite3.connect(filled.where) as a, sqlite3.connect(core.where) as b:
+            assert a.execute(query).fetchall() == b.execute(query).fetchall(), name
+
+
+def test_every_reference_is_checked_in_one_go_with_the_same_messages(filled):
+    other = filled.add(Project(name="其他", client="C", start=date(2026, 1, 5)))
+    mine = filled.add(Milestone(project_id=other.id, name="M", baseline_due=date(2026, 6, 1),
+                                current_due=date(2026, 6, 1)))  # fmt: skip
+    change = ChangeRequest(
+        project_id=other.id,
+        title="x",
+        requested_on=date(2026, 3, 1),
+        requested_by=1,  # a stakeholder of the other project
+        milestone_ids=[mine.id, 1, 999],  # its own, the other project's, none
+    )
+    with pytest.raises(InvalidRecord) as info:
+        filled.add(change)
+    assert [(p.field, p.value) for p in info.value.problems] == [
+        ("requested_by", 1),
+        ("milestone_ids", 1),
+        ("milestone_ids", 999),
+    ]
+    messages = [p.message for p in info.value.problems]
+    assert messages == [
+        "that record of Stakeholders belongs to another project",
+        "that record of Milestones belongs to another project",
+        "no such record among Milestones",
+    ]
+    with pytest.raises(InvalidRecord, match="project_id = 98: no such project"):
+        filled.add(change.model_copy(update={"project_id": 98}))
+    assert len(filled.frame("change_requests")) == 1
+
+
+def test_records_pointing_at_records_of_the_same_batch(store):
+    p = store.add(Project(name="P", client="C", start=date(2026, 1, 5)))
+    first, second, risk = store.add_all(
+        [
+            Milestone(id=40, project_id=p.id, name="M1", baseline_due=date(2026, 6, 1),
+                      current_due=date(2026, 6, 1)),
+            Milestone(id=41, project_id=p.id, name="M2", baseline_due=date(2026, 7, 1),
+                      current_due=date(2026, 7, 1), depends_on=40),
+            Risk(project_id=p.id, title="late", milestone_id=41),
+        ]
+    )  # fmt: skip
+    assert (first.id, second.id, second.depends_on, risk.milestone_id) == (40, 41, 40, 41)
+    third = store.add(Milestone(project_id=p.id, name="M3", baseline_due=date(2026, 8, 1),
+                                current_due=date(2026, 8, 1), depends_on=41))  # fmt: skip
+    assert third.id == 42
+
+
+def test_records_the_store_validates_name_their_kind(store):
+    p = store.add(Project(name="P", client="C", start=date(2026, 1, 5)))
+    unchecked = Risk(project_id=p.id, title="fine").model_copy(update={"probability": 9})
+    with pytest.raises(InvalidRecord) as info:
+        store.add(unchecked)
+    assert [(pr.field, pr.value, pr.where) for pr in info.value.problems] == [
+        ("probability", 9, label("risks"))
+    ]
+    assert store.frame("risks").empty
