@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -115,22 +116,43 @@ def _big_contact_log(path: Path, rows: int) -> Path:
     return path
 
 
-@pytest.mark.sqlite_only
+def _writing(store_url: str) -> Callable[[], bool]:
+    """Whether a transaction has written and not yet committed: the SQLite write-ahead log
+    grew by 256 kB, or a PostgreSQL backend holds a transaction id."""
+    if store_url.startswith("postgresql"):
+        import psycopg
+
+        info = sa.engine.make_url(store_url)
+        dsn = f"host={info.host} port={info.port} user={info.username} dbname={info.database}"
+        sql = (
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()"
+        )
+
+        def busy() -> bool:
+            with psycopg.connect(dsn, autocommit=True) as conn:
+                return conn.execute(sql).fetchone()[0] > 0
+
+        return busy
+    wal = Path(f"{store_url}-wal")
+    size = wal.stat().st_size if wal.exists() else 0
+    return lambda: wal.exists() and wal.stat().st_size >= size + 256 * 1024
+
+
 def test_an_import_killed_midway_leaves_nothing_of_its_file(store, store_url, tmp_path):
     fill(store)
     before = store.counts()[PROJECT]
     source = _big_contact_log(tmp_path / "log.csv", 20_000)
-    wal = Path(f"{store_url}-wal")
-    size = wal.stat().st_size if wal.exists() else 0
+    writing = _writing(store_url)
     child = subprocess.Popen(
         [Path(sys.executable).parent / "commlib", "import", str(source), "--project", PROJECT],
         env={**os.environ, "COMMLIB_DB": store_url},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    # kill once its transaction is writing (the write-ahead log grows), before it commits
+    # kill once its transaction is writing, before it commits
     deadline = time.monotonic() + 120
-    while (not wal.exists() or wal.stat().st_size < size + 256 * 1024) and child.poll() is None:
+    while not writing() and child.poll() is None:
         assert time.monotonic() < deadline
         time.sleep(0.002)
     os.kill(child.pid, signal.SIGKILL)
