@@ -202,6 +202,11 @@ def test_bad_metadata_is_refused_naming_the_respondent(store, project):
     rows[0]["submitted_at"] = "not a date"
     with pytest.raises(InvalidRecord, match="submitted_at"):
         save_responses(store, survey, rows)
+    rows = responses(2)  # after year 9999 in UTC: pandas reads it, Python and the store cannot
+    rows[1]["submitted_at"] = "9999-12-31T23:59:00-08:00"
+    with pytest.raises(InvalidRecord, match="submitted_at"):
+        save_responses(store, survey, rows)
+    assert responses_frame(store, survey).empty
 
 
 def test_likert_answers_may_be_option_texts_and_respondents_numbers(store, project):

@@ -695,6 +695,7 @@ def _moments(
     if "submitted_at" not in chunk.columns:
         return [None] * len(chunk)
     raw = chunk["submitted_at"]
+    bad = np.zeros(len(raw), dtype=bool)
     if isinstance(raw.dtype, pd.DatetimeTZDtype):
         parsed = raw
     else:
@@ -706,12 +707,16 @@ def _moments(
         if not isinstance(parsed.dtype, pd.DatetimeTZDtype):  # nothing readable: naive NaT
             parsed = parsed.dt.tz_localize("UTC")
         bad = (parsed.isna() & raw.notna()).to_numpy()
-        for n in np.flatnonzero(bad)[:5]:
-            problems.append(
-                Problem(
-                    "submitted_at", raw.iloc[n], t("surveys.import.data.bad_moment"), _at(where[n])
-                )
-            )
+    # a moment must fall within years 1-9999 in UTC (pandas reaches further than Python)
+    years = parsed.dt.year
+    beyond = (parsed.notna() & ((years < 1) | (years > 9999))).to_numpy()
+    if beyond.any():
+        parsed = parsed.mask(beyond)
+        bad = bad | beyond
+    for n in np.flatnonzero(bad)[:5]:
+        problems.append(
+            Problem("submitted_at", raw.iloc[n], t("surveys.import.data.bad_moment"), _at(where[n]))
+        )
     return writer.moments(parsed)
 
 
