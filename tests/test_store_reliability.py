@@ -11,12 +11,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from commlib import Store
+from commlib import Contact, Store
 
 from .conftest import fill
 
@@ -90,11 +91,7 @@ def test_a_writer_killed_mid_stream_keeps_every_reported_write(store, store_url,
         reopened.close()
 
 
-def _contact(store: Store):
-    from datetime import UTC, datetime
-
-    from commlib import Contact
-
+def _contact(store: Store) -> Contact:
     return Contact(
         project_id=store.project(PROJECT).id,
         when=datetime(2026, 3, 30, tzinfo=UTC),
