@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 import weakref
 from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import ipywidgets as w
@@ -51,7 +53,9 @@ class Field(w.VBox):
 
     ``name`` is the model field it edits; problems about that field show under it.
     ``parse`` turns the widget's value into the model's (default: as it is); ``default``
-    (a value, or a function for a fresh one such as "now") is what ``reset()`` puts back.
+    (a value, or a function for a fresh one such as "now") is what ``reset()`` puts back;
+    ``format`` turns a model value into the widget's (``set()`` and ``reset()`` use it: a
+    date shown as text).
     A ``required`` field is marked as such; its value is always passed on, so an empty one
     is reported by the model ("must not be empty"), on an edit as on a new record.
     ``label=""`` leaves the label out (cells of a table).
@@ -65,12 +69,14 @@ class Field(w.VBox):
         label: str | None = None,
         default: Any = _MISSING,
         parse: Callable[[Any], Any] | None = None,
+        format: Callable[[Any], Any] | None = None,
         required: bool = False,
         width: str | None = None,
     ) -> None:
         self.name = name
         self.input = widget
         self.parse = parse
+        self.format = format
         self.required = required
         self.default = widget.value if default is _MISSING else default
         self.message = ""
@@ -100,8 +106,12 @@ class Field(w.VBox):
         value = self.input.value
         return value is None or (isinstance(value, str | tuple | list) and not value)
 
+    def set(self, value: Any) -> None:
+        """Show the model value ``value`` in the input."""
+        self.input.value = self.format(value) if self.format is not None else value
+
     def reset(self) -> None:
-        self.input.value = self.default() if callable(self.default) else self.default
+        self.set(self.default() if callable(self.default) else self.default)
         self.clear_error()
 
     def show_error(self, message: str) -> None:
@@ -211,7 +221,7 @@ class Form:
     def set_values(self, values: Mapping[str, Any]) -> None:
         for name, value in values.items():
             if name in self.fields:
-                self.fields[name].input.value = value
+                self.fields[name].set(value)
 
     def reset(self) -> None:
         for f in self.fields.values():
@@ -322,6 +332,184 @@ def changed(store: Any, kind: str, project_id: int, *, source: object = None) ->
         _LISTENERS[store] = alive
 
 
+# --- the screen's audience: what the people in front of it may see ---------------------
+
+AUDIENCES = ("internal", "client")
+_SCREEN: weakref.WeakKeyDictionary[Any, dict[int, str]] = weakref.WeakKeyDictionary()
+#: the pseudo-kind announced through ``changed`` when a screen switches audience
+AUDIENCE = "audience"
+
+
+def screen_audience(store: Any, project_id: int) -> str:
+    """``"client"`` when the screen showing ``project_id`` is in client mode, else
+    ``"internal"`` (the default)."""
+    return _SCREEN.get(store, {}).get(project_id, "internal")
+
+
+def set_screen_audience(store: Any, project_id: int, audience: str) -> None:
+    """Put the screen of ``project_id`` in ``audience`` mode; every widget of ``store`` for
+    that project hears it (the pseudo-kind ``"audience"``) and shows what that audience may."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, not {audience!r}")
+    if screen_audience(store, project_id) == audience:
+        return
+    _SCREEN.setdefault(store, {})[project_id] = audience
+    changed(store, AUDIENCE, project_id)
+
+
+def client_badge(lang: str | None = None) -> w.HTML:
+    """The marker a widget shows in client mode (hidden otherwise: see ``ProjectWidget``)."""
+    text = escape(t("widgets.client_mode", lang))
+    badge = w.HTML(
+        '<span class="commlib-client-mode" style="background:#e3f2fd;color:#0d47a1;'
+        f'border-radius:3px;padding:1px 6px;font-size:0.85em">{text}</span>'
+    )
+    badge.layout.display = "none"
+    return badge
+
+
+# --- dates typed in the session's language and order ------------------------------------
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DATE_PATTERNS = (
+    # 2026-12-03, 2026/12/3, 2026.12.3, 2026年12月3日
+    re.compile(r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?$"),
+    # 3 Dec 2026, 3 December 2026
+    re.compile(r"^(?P<d>\d{1,2})\s+(?P<mon>[a-z]{3,9})\.?,?\s+(?P<y>\d{4})$"),
+    # Dec 3, 2026
+    re.compile(r"^(?P<mon>[a-z]{3,9})\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})$"),
+)
+_TIME = re.compile(r"^(?P<date>.+?)[\sT]+(?P<h>\d{1,2})[:：](?P<mi>\d{2})$")
+
+
+def format_date(value: date | None, lang: str | None = None) -> str:
+    """A date as a person of ``lang`` writes it: ``2026-12-03`` (zh), ``3 Dec 2026`` (en)."""
+    if value is None:
+        return ""
+    if normalise(lang or "zh") == "en":
+        return f"{value.day} {_MONTHS[value.month - 1].title()} {value.year}"
+    return value.isoformat()
+
+
+def format_moment(value: datetime | None, lang: str | None = None) -> str:
+    """A naive local moment as ``format_date`` and ``HH:MM``."""
+    if value is None:
+        return ""
+    return f"{format_date(value.date(), lang)} {value:%H:%M}"
+
+
+def parse_date(text: str, field: str = "date") -> date | None:
+    """``2026-12-03``, ``2026/12/3``, ``2026年12月3日``, ``3 Dec 2026`` or ``Dec 3, 2026``
+    as a date; blank is ``None``; anything else is an ``InvalidRecord`` for ``field``."""
+    raw = (text or "").strip()
+    if not raw:
+        return None
+    found = next((m for p in _DATE_PATTERNS if (m := p.match(raw.lower()))), None)
+    try:
+        if found is None:
+            raise ValueError(raw)
+        parts = found.groupdict()
+        month = int(parts["m"]) if parts.get("m") else _MONTHS.index(parts["mon"][:3]) + 1
+        return date(int(parts["y"]), month, int(parts["d"]))
+    except ValueError:
+        message = t("widgets.date.invalid", example=format_date(date.today()))
+        raise InvalidRecord([Problem(field, raw, message)]) from None
+
+
+def parse_moment(text: str, field: str = "when") -> datetime | None:
+    """``parse_date`` with a time ``HH:MM`` after it (naive, local); a date alone is 00:00."""
+    raw = (text or "").strip()
+    if not raw:
+        return None
+    found = _TIME.match(raw)
+    day = parse_date(found["date"] if found else raw, field)
+    if not found:
+        return datetime.combine(day, datetime.min.time())
+    hour, minute = int(found["h"]), int(found["mi"])
+    if hour > 23 or minute > 59:
+        message = t("widgets.date.invalid", example=format_moment(datetime.now(), None))
+        raise InvalidRecord([Problem(field, raw, message)])
+    return datetime.combine(day, datetime.min.time()).replace(hour=hour, minute=minute)
+
+
+def date_suggestions(lang: str | None = None, *, today: date | None = None) -> list[str]:
+    """Dates a person picks most often in a meeting: today, tomorrow, next Monday, in one,
+    two and four weeks (formatted for ``lang``)."""
+    day = today or date.today()
+    monday = day + timedelta(days=7 - day.weekday())
+    picks = [day, day + timedelta(days=1), monday, *(day + timedelta(weeks=n) for n in (1, 2, 4))]
+    return list(dict.fromkeys(format_date(d, lang) for d in picks))
+
+
+def date_input(lang: str | None = None, value: date | None = None, **kwargs: Any) -> w.Combobox:
+    """A date box in the session's language and order (not the browser's), with the
+    common picks offered; use it with ``Field(..., parse=parse_date, format=format_date)``."""
+    example = format_date(date.today(), lang)
+    return w.Combobox(
+        value=format_date(value, lang),
+        options=date_suggestions(lang),
+        ensure_option=False,
+        placeholder=t("widgets.date.placeholder", lang, example=example),
+        **kwargs,
+    )
+
+
+def moment_input(lang: str | None = None, value: datetime | None = None) -> w.Text:
+    """A date-and-time box (``2026-12-03 14:30`` / ``3 Dec 2026 14:30``)."""
+    example = format_moment(datetime.now().replace(second=0, microsecond=0), lang)
+    return w.Text(
+        value=format_moment(value, lang),
+        placeholder=t("widgets.date.placeholder", lang, example=example),
+    )
+
+
+# --- taking the last save back ----------------------------------------------------------
+
+
+class Undo(w.HBox):
+    """The undo of a widget's last save: ``remember(text, revert)`` after a save shows the
+    button; a click runs ``revert`` (which goes through the store, so the history keeps
+    both the save and its undo) and says what was taken back. Only the last save is kept."""
+
+    def __init__(self, form: Form, on_undone: Callable[[], Any] | None = None) -> None:
+        self.form = form
+        self.on_undone = on_undone
+        self.what = ""
+        self._revert: Callable[[], Any] | None = None
+        self.button = w.Button(description=t("widgets.undo"), icon="undo")
+        self.button.on_click(lambda _b: self.undo())
+        super().__init__([self.button])
+        self.layout.display = "none"
+
+    @property
+    def pending(self) -> bool:
+        return self._revert is not None
+
+    def remember(self, what: str, revert: Callable[[], Any]) -> None:
+        self.what, self._revert = what, revert
+        self.button.tooltip = t("widgets.undo_tip", what=what)
+        self.layout.display = None
+
+    def forget(self) -> None:
+        self.what, self._revert = "", None
+        self.layout.display = "none"
+
+    def undo(self) -> bool:
+        """Take the last save back; ``True`` when it went."""
+        revert, what = self._revert, self.what
+        if revert is None:
+            return False
+
+        def run() -> None:
+            revert()
+            self.forget()
+            self.form.status.ok(t("widgets.undone", what=what))
+            if self.on_undone is not None:
+                self.on_undone()
+
+        return self.form.run(run)
+
+
 # --- shared by the widgets of every area -------------------------------------------------
 
 
@@ -342,19 +530,58 @@ def toggles(choices: list[tuple[str, Any]], value: Any, width: str = "") -> w.To
 
 
 class ProjectWidget(w.VBox):
-    """What every widget here shares: the store, the project, the language, a status line."""
+    """What every widget here shares: the store, the project, the language, a status line,
+    and the audience of the screen it is on.
 
-    def __init__(self, store: Any, project: Any, lang: str | None) -> None:
+    ``audience`` ``None`` follows the screen (``set_screen_audience``); ``"client"`` or
+    ``"internal"`` fixes it. ``self.client`` says whether a client may be looking:
+    a widget then shows only client-visible records and no field internal by nature, and
+    its ``badge`` (a visible marker) is shown. On a switch, ``audience_changed()`` runs
+    (by default: ``refresh()``).
+    """
+
+    def __init__(
+        self, store: Any, project: Any, lang: str | None, audience: str | None = None
+    ) -> None:
         super().__init__()
+        if audience is not None and audience not in AUDIENCES:
+            raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, not {audience!r}")
         self.store = store
         self.project = store.project(project)
         self.lang = normalise(lang) if lang else self.project.language
+        self.fixed_audience = audience
         self.status = StatusLine()
+        self.badge = client_badge(self.lang)
         self.add_class("commlib-widget")
+        on_change(store, {AUDIENCE}, self._audience_switched)
+        self._show_badge()
 
     @property
     def project_id(self) -> int:
         return self.project.id
+
+    @property
+    def audience(self) -> str:
+        if self.fixed_audience is not None:
+            return self.fixed_audience
+        return screen_audience(self.store, self.project_id)
+
+    @property
+    def client(self) -> bool:
+        return self.audience == "client"
+
+    def _show_badge(self) -> None:
+        self.badge.layout.display = None if self.client else "none"
+
+    def _audience_switched(self, _kind: str, project_id: int) -> None:
+        if project_id == self.project_id and self.fixed_audience is None:
+            self._show_badge()
+            with language(self.lang):
+                self.audience_changed()
+
+    def audience_changed(self) -> None:
+        """The screen switched audience: show what the new one may see."""
+        self.form.run(self.refresh, keep=True)
 
     def _announce(self, kind: str) -> None:
         changed(self.store, kind, self.project_id, source=self)
