@@ -116,9 +116,11 @@ def setup_kernel(lang: str | None = None, audience: str = "internal") -> None:
     """Everything a report's kernel shows, in ``lang``: the commlib language, charts through
     the offline renderer, tables through :mod:`commlib.display` (for ``audience``)."""
     from . import display
+    from .live import page
 
     code = normalise(lang) if lang else get_language()
     set_language(code)
+    page.STATIC = True  # session pages show nothing; live views are plain results
     enable_offline_renderer(code)
     display.enable(code, audience=audience)
 

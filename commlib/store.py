@@ -20,6 +20,7 @@ every commit). That is what lets a single ``add`` commit in well under a millise
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import dataclasses
 import functools
 import os
@@ -45,6 +46,34 @@ R = TypeVar("R", bound=Record)
 
 DEFAULT_DB = "data/workbench.db"
 BUSY_TIMEOUT_S = 30
+#: what ``reads()`` collects: a kind of record, or ``ANY`` for a read that names no kind
+ANY = "*"
+_READS: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("reads", default=None)
+
+
+@contextlib.contextmanager
+def reads() -> Iterator[set[str]]:
+    """The kinds read from any store inside the block (``ANY``: the history, or a query
+    through ``store.read()``, which could read anything)::
+
+        with reads() as kinds:
+            milestone_table(store.frame("milestones", p), store.frame("stakeholders", p))
+        kinds  # {"milestones", "stakeholders"}
+
+    Live views use it to know which saves they must follow.
+    """
+    found: set[str] = set()
+    token = _READS.set(found)
+    try:
+        yield found
+    finally:
+        _READS.reset(token)
+
+
+def _noted(kind: str) -> None:
+    found = _READS.get()
+    if found is not None:
+        found.add(kind)
 Audience = typing.Literal["internal", "client"]
 
 
@@ -234,6 +263,7 @@ class Store:
         ``with store.read() as conn: conn.execute(...)`` (SQLAlchemy Core; tables in
         ``commlib.schema.TABLES``). Inside ``store.transaction()`` it is that transaction.
         """
+        _noted(ANY)
         return self._read()
 
     @contextlib.contextmanager
@@ -257,6 +287,7 @@ class Store:
         if isinstance(ref, Project):
             ref = ref.id if ref.id is not None else ref.name
         table = schema.TABLES["projects"]
+        _noted("projects")
         column = table.c.id if isinstance(ref, int) else table.c.name
         with self._read() as conn:
             row = conn.execute(sa.select(table).where(column == ref)).mappings().first()
@@ -287,6 +318,7 @@ class Store:
     # --- reading ----------------------------------------------------------------------
 
     def get(self, kind: str, record_id: int) -> Record:
+        _noted(kind)
         model = model_for(kind)
         table = schema.TABLES[kind]
         with self._read() as conn:
@@ -300,6 +332,7 @@ class Store:
 
     def records(self, kind: str, project: str | int | Project | None = None) -> list[Record]:
         """Every record of one kind (of one project), oldest first."""
+        _noted(kind)
         model = model_for(kind)
         table = schema.TABLES[kind]
         query = sa.select(table).order_by(table.c.id)
@@ -328,6 +361,7 @@ class Store:
             raise InvalidRecord([Problem("audience", audience, t("error.audience"))])
         if kind == "history":
             return self.history(project, audience=audience)
+        _noted(kind)
         model = model_for(kind)
         table = schema.TABLES[kind]
         records = (kind, project is not None, audience == "client")  # see _frame_query
@@ -412,6 +446,7 @@ class Store:
         ``audience="client"`` keeps only changes to records marked ``client``, and never
         to fields that are internal by nature.
         """
+        _noted(ANY)  # every tracked save writes history
         query = self._history_query(project, kind=kind, record_id=record_id, since=since)
         with self._read() as conn:
             df = pd.read_sql(query, conn)
@@ -436,6 +471,7 @@ class Store:
 
     def changes(self, project: str | int | Project | None = None) -> list[Change]:
         """The history as records, oldest first."""
+        _noted(ANY)
         with self._read() as conn:
             rows = conn.execute(self._history_query(project)).mappings()
             return [Change.model_validate(dict(r)) for r in rows]

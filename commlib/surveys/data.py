@@ -105,7 +105,7 @@ def find_survey(
         )
         .order_by(table.c.id)
     )
-    with store._read() as conn:
+    with store.read() as conn:
         row = conn.execute(query).mappings().first()
     return Survey.model_validate(dict(row)) if row else None
 
@@ -144,7 +144,7 @@ def questions_of(store: Store, surveys: Sequence[Survey]) -> list[Question]:
     ids = [s.id for s in surveys]
     table = schema.TABLES["questions"]
     query = sa.select(table).where(table.c.survey_id.in_(ids))
-    with store._read() as conn:
+    with store.read() as conn:
         rows = [Question.model_validate(dict(r)) for r in conn.execute(query).mappings()]
     order = {survey_id: n for n, survey_id in enumerate(ids)}
     return sorted(rows, key=lambda q: (order[q.survey_id], q.position, q.id))
@@ -224,7 +224,7 @@ def responses_frame(
         .order_by(table.c.id)
     )
     parts = []
-    with store._read() as conn:
+    with store.read() as conn:
         result = conn.execute(query.execution_options(yield_per=CHUNK_ROWS))
         for chunk in result.partitions(CHUNK_ROWS):
             parts.append(_frame_chunk(chunk, columns, types, options, categories))
