@@ -74,6 +74,8 @@ def _noted(kind: str) -> None:
     found = _READS.get()
     if found is not None:
         found.add(kind)
+
+
 Audience = typing.Literal["internal", "client"]
 
 
