@@ -1,10 +1,18 @@
-"""The live-session flow in a real JupyterLab: open kickoff.ipynb, Run All, log a contact with
-the ContactLogger, Save — and the contact is in the store."""
+"""Live sessions in a real JupyterLab, with every request beyond 127.0.0.1 refused:
+
+- kickoff: Run All, log a contact with the ContactLogger, Save — the contact is in the store;
+- kickoff and status review with ``audience = "client"``: every chart draws, no request
+  leaves the machine, no internal string (an internal contact, a plan row's note, a
+  stakeholder's e-mail) is anywhere on the page, widgets included, no table shows a field
+  code or ``NaN``, and no cell fails;
+- status review: marking a follow-up done removes it from the overdue table above, with no
+  cell re-run."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -13,11 +21,12 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from commlib import Store
+from commlib import Contact, PlanItem, Store
 from commlib.demo import DEMO_PROJECTS, build_demo
 from commlib.i18n import language, t
 
@@ -25,6 +34,41 @@ from .browser import browser  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).parent.parent
 JUPYTER = Path(sys.executable).parent / "jupyter"
+SESSIONS = ("kickoff", "status_review")
+SENTINEL = "INTERNAL-SENTINEL"
+SENTINEL_EMAIL = "internal-sentinel@example.com"
+#: what a table cell must never read: a missing value shown raw, or a Python literal
+RAW_CELLS = {"NaN", "NaT", "<NA>", "None", "nan", "True", "False"}
+FIELD_CODE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$|^(id|nan)$")
+
+
+def _add_sentinels(store: Store, project: str) -> None:
+    """Internal strings a client must never see: an internal contact, the note of a
+    client-visible plan row, and the e-mail of a client-visible stakeholder."""
+    pid = store.project(project).id
+    shared = store.frame("stakeholders", project, audience="client")
+    person = int(shared["id"].iloc[0])
+    store.update("stakeholders", person, email=SENTINEL_EMAIL, notes=f"{SENTINEL} person")
+    store.add(
+        Contact(
+            project_id=pid,
+            when=datetime.now(UTC) - timedelta(days=1),
+            channel="meeting",
+            direction="outbound",
+            stakeholder_ids=[person],
+            subject=f"{SENTINEL} contact",
+            visibility="internal",
+        )
+    )
+    store.add(
+        PlanItem(
+            project_id=pid,
+            what=f"Weekly sync {uuid.uuid4().hex[:4]}",
+            stakeholder_id=person,
+            notes=f"{SENTINEL} plan note",
+            visibility="client",
+        )
+    )
 
 
 def _free_port() -> int:
@@ -45,15 +89,27 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]
     home = tmp_path_factory.mktemp("lab")
     root = home / "notebooks"
     root.mkdir()
-    shutil.copy(ROOT / "notebooks" / "kickoff.ipynb", root)
+    for name in SESSIONS:
+        shutil.copy(ROOT / "notebooks" / f"{name}.ipynb", root)
+        nb = json.loads((root / f"{name}.ipynb").read_text(encoding="utf-8"))
+        cell = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
+        source = "".join(cell["source"])
+        assert 'audience = "internal"' in source
+        cell["source"] = source.replace('audience = "internal"', 'audience = "client"')
+        (root / f"{name}_client.ipynb").write_text(json.dumps(nb), encoding="utf-8")
     db = home / "workbench.db"
     store = Store(db)
     build_demo(store, lang="zh")
+    _add_sentinels(store, DEMO_PROJECTS["zh"])
     store.close()
     config = home / "config"
     (config / "labconfig").mkdir(parents=True)
     disabled = {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}
     (config / "labconfig" / "page_config.json").write_text(json.dumps(disabled))
+    # every cell in the DOM (JupyterLab renders only the cells in view by default)
+    tracker = home / "settings" / "@jupyterlab" / "notebook-extension"
+    tracker.mkdir(parents=True)
+    (tracker / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
     env = {
         **os.environ,
         "COMMLIB_DB": str(db),
@@ -62,6 +118,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]
         "JUPYTER_DATA_DIR": str(home / "data"),
         "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
         "IPYTHONDIR": str(home / "ipython"),
+        "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
         "XDG_CONFIG_HOME": str(home / "xdg-config"),
         "XDG_CACHE_HOME": str(home / "xdg-cache"),
         "XDG_DATA_HOME": str(home / "xdg-data"),
@@ -155,8 +212,143 @@ def test_kickoff_run_all_then_log_a_contact(browser, lab):  # noqa: F811
         assert found[0]["channel"] == "meeting"
         assert found[0]["visibility"] == "internal"
         assert logger.get_by_text(subject).first.is_visible()
+        # internal mode shows the team's records: the check the client test relies on sees them
+        assert SENTINEL in page.evaluate(_EVERYTHING_SHOWN)
+        assert page.locator(".commlib-mode-internal").count() == 1
         # no cell of the session failed
         stderr = page.locator("[data-mime-type='application/vnd.jupyter.stderr']")
         assert stderr.filter(has_text="Error").count() == 0
     finally:
         context.close()
+
+
+def _open_and_run_all(page, lab, notebook: str) -> None:
+    page.goto(f"{lab['url']}/lab/tree/{notebook}?token={lab['token']}")
+    page.locator(".jp-StatusBar-Widget", has_text="Idle").first.wait_for(timeout=60_000)
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    # every cell ran: the last cell has an execution count and the kernel is idle again
+    page.wait_for_function(
+        """() => {
+            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
+            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+        }""",
+        timeout=180_000,
+    )
+    page.locator(".jp-StatusBar-Widget", has_text="Idle").first.wait_for(timeout=60_000)
+
+
+def _charts_drawn(page) -> int:
+    """Wait until every chart output has drawn its marks; returns how many there are."""
+    page.wait_for_function(
+        """() => {
+            const charts = [...document.querySelectorAll('.jp-OutputArea-output .commlib-chart')];
+            return charts.length > 0 && charts.every(c => c.querySelector('svg.marks, canvas'));
+        }""",
+        timeout=60_000,
+    )
+    return page.locator(".jp-OutputArea-output .commlib-chart").count()
+
+
+_EVERYTHING_SHOWN = """() => {
+    const notebook = document.querySelector('.jp-Notebook');
+    const parts = [...notebook.querySelectorAll('.jp-OutputArea-output')].map(o => o.textContent);
+    for (const el of notebook.querySelectorAll('.jp-OutputArea-output input, textarea, select')) {
+        parts.push(el.value || '', el.placeholder || '', el.title || '');
+    }
+    for (const el of notebook.querySelectorAll('.jp-OutputArea-output option, [title]')) {
+        parts.push(el.textContent || '', el.value || '', el.getAttribute('title') || '');
+    }
+    return parts.join('\\n');
+}"""
+
+_TABLE_CELLS = """() => [...document.querySelectorAll('.jp-OutputArea-output table')].map(t => ({
+    heads: [...t.querySelectorAll('th')].map(c => c.textContent.trim()),
+    cells: [...t.querySelectorAll('td')].map(c => c.textContent.trim()),
+}))"""
+
+
+@pytest.mark.parametrize("name", SESSIONS)
+def test_client_session_offline(browser, lab, name):  # noqa: F811
+    """With audience = "client": charts draw with no network, nothing internal on screen."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    outside: list[str] = []
+
+    def local_only(route) -> None:
+        if route.request.url.startswith("http://127.0.0.1"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", local_only)
+    page = context.new_page()
+    try:
+        try:
+            _open_and_run_all(page, lab, f"{name}_client.ipynb")
+        except Exception:
+            page.screenshot(path=f"/tmp/lab-{name}.png", full_page=True)
+            raise
+        drawn = _charts_drawn(page)
+        assert drawn >= 2
+        assert outside == []
+        # the banner says the screen is in client mode
+        assert page.locator(".commlib-mode-client").count() == 1
+        shown = page.evaluate(_EVERYTHING_SHOWN)
+        assert SENTINEL not in shown
+        assert SENTINEL_EMAIL not in shown
+        tables = page.evaluate(_TABLE_CELLS)
+        assert tables
+        for table in tables:
+            assert [h for h in table["heads"] if FIELD_CODE.match(h)] == [], table["heads"]
+            assert RAW_CELLS.isdisjoint(table["cells"]), table["cells"]
+        errors = page.locator(
+            "[data-mime-type='application/vnd.jupyter.stderr'], .jp-RenderedText[data-mime-type*='error']"
+        )
+        assert errors.count() == 0, errors.all_inner_texts()
+    finally:
+        context.close()
+
+
+def test_status_review_refreshes_after_a_save(browser, lab):  # noqa: F811
+    """Mark an overdue follow-up done on the board: the overdue table above loses it."""
+    with language("zh"):
+        done = t("widgets.board.done")
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.route("**/*", _local_only)
+    page = context.new_page()
+    store = Store(lab["db"])
+    try:
+        open_before = _open_follow_ups(store)
+        _open_and_run_all(page, lab, "status_review.ipynb")
+        overdue = page.locator(".commlib-live table").nth(3)
+        overdue.wait_for(timeout=30_000)
+        before = overdue.locator("tbody tr").count()
+        title = overdue.locator("tbody tr td").first.inner_text().strip()
+        assert before >= 1 and title
+        board_row = (
+            page.locator(".widget-hbox")
+            .filter(has_text=title)
+            .filter(has=page.get_by_role("button", name=done))
+        )
+        board_row.last.get_by_role("button", name=done).click()
+        page.wait_for_function(
+            """([title, before]) => {
+                const t = document.querySelectorAll('.commlib-live table')[3];
+                return t && t.querySelectorAll('tbody tr').length === before - 1
+                    && !t.textContent.includes(title);
+            }""",
+            arg=[title, before],
+            timeout=30_000,
+        )
+        open_after = _open_follow_ups(store)
+        assert len(open_after) == len(open_before) - 1
+        assert open_before.count(title) == open_after.count(title) + 1
+    finally:
+        store.close()
+        context.close()
+
+
+def _open_follow_ups(store: Store) -> list[str]:
+    follow_ups = store.frame("follow_ups", DEMO_PROJECTS["zh"])
+    return follow_ups.loc[follow_ups["status"] == "open", "title"].tolist()
