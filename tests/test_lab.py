@@ -303,7 +303,8 @@ def test_client_session_offline(browser, lab, name):  # noqa: F811
             assert [h for h in table["heads"] if FIELD_CODE.match(h)] == [], table["heads"]
             assert RAW_CELLS.isdisjoint(table["cells"]), table["cells"]
         errors = page.locator(
-            "[data-mime-type='application/vnd.jupyter.stderr'], .jp-RenderedText[data-mime-type*='error']"
+            "[data-mime-type='application/vnd.jupyter.stderr'],"
+            " .jp-RenderedText[data-mime-type*='error']"
         )
         assert errors.count() == 0, errors.all_inner_texts()
     finally:
