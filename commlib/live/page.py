@@ -53,7 +53,10 @@ _BANNER = {
 
 class Page:
     """The live page of one project's session: the audience on screen (``audience``, switched
-    by the banner's toggle or ``switch``), its language, and the live views on it."""
+    by the banner's toggle or ``switch``), its language, and the live views on it.
+
+    ``toggle=False`` leaves the toggle out (a page whose cells are not all live views: the
+    ``audience`` parameter switches it)."""
 
     def __init__(
         self,
@@ -63,6 +66,7 @@ class Page:
         audience: str = "internal",
         lang: str | None = None,
         today: date | None = None,
+        toggle: bool = True,
     ) -> None:
         if audience not in AUDIENCES:
             raise CommlibError(t("live.error.audience", value=audience))
@@ -71,6 +75,7 @@ class Page:
         self.lang = normalise(lang) if lang else self.project.language
         self.today = today or date.today()
         self.audience = audience
+        self.switchable = toggle
         self._views: weakref.WeakSet[LiveView] = weakref.WeakSet()
         self.banner: w.VBox | None = None
         if STATIC:
@@ -111,7 +116,7 @@ class Page:
             tooltips=[t("live.audience.internal_tip"), t("live.audience.client_tip")],
         )
         self.toggle.observe(self._toggled, names="value")
-        box = w.VBox([self._marker, self.toggle])
+        box = w.VBox([self._marker, self.toggle] if self.switchable else [self._marker])
         box.add_class("commlib-page-banner")
         self._show_marker()
         return box
