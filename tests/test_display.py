@@ -172,3 +172,82 @@ def test_enable_shows_every_frame_presented():
         assert "text/html" not in data
     finally:
         InteractiveShell.clear_instance()
+
+
+def test_shares_read_as_percentages():
+    shares = pd.DataFrame(
+        {
+            "option": ["a", "b"],
+            "share": [0.349206, np.nan],
+            "breach_share": [0.5, 1.0],
+            "response_rate": [0.7, 0.25],
+            "share_promoters": [0.1111, 0.0],
+            "ci_low": [0.2, 0.3],
+            "count": [3, 4],
+        }
+    )
+    rows = present(shares, "zh").to_numpy().tolist()
+    assert rows[0][1:6] == ["34.9%", "50.0%", "70.0%", "11.1%", "20.0%"]
+    assert rows[1][1] == "" and rows[1][6] == "4"
+    nps = pd.DataFrame({"nps": [-35.714], "ci_low": [-60.39], "share_promoters": [0.1]})
+    assert present(nps, "en").iloc[0].tolist() == ["-35.71", "-60.39", "10.0%"]
+    changes = pd.DataFrame(
+        {"measure": ["nps", "csat"], "value": [20.0, 0.8], "change": [5.0, 0.035]}
+    )
+    shown = present(changes, "en")
+    assert shown.iloc[:, 1].tolist() == ["20.00", "80.0%"]
+    assert shown.iloc[:, 2].tolist() == ["5.00", "+3.5 pp"]
+    assert present(changes, "zh").iloc[1, 2] == "+3.5 个百分点"
+
+
+def test_history_values_by_their_field(frames):
+    history = frames["history"]
+    zh = present(history, "zh")
+    raw = set(history["old"].dropna()) | set(history["new"].dropna())
+    assert "open" in raw or "planned" in raw  # the fixture changes an enumerated field
+    shown = set(zh["原值"]) | set(zh["新值"])
+    assert not {"open", "planned", "in_progress", "mitigating", "closed", "done"} & shown
+
+
+def test_long_chinese_text_wraps_between_words_and_stays_escaped():
+    text = "客户要求下周三前交付数据迁移方案<b>"
+    html = to_html(pd.DataFrame({"title": [text, "短标题"], "owner": ["王强", "林晓"]}), "zh")
+    assert "交付<wbr>" in html and "&lt;b&gt;" in html and "<b>" not in html
+    assert "<td>短标题</td>" in html  # short text is not cut
+    assert html.startswith('<div class="commlib-table-wrap" style="overflow-x:auto">')
+    assert "word-break:keep-all" in html and "overflow-wrap:break-word" in html
+    assert "td:nth-child(1){white-space:normal;min-width:12em" in html  # the long column
+
+
+def test_table_overhead_is_small_and_numbers_right_aligned(frames):
+    for name, frame in frames.items():
+        html = to_html(frame, "zh")
+        bare = present(frame, "zh").to_html(index=False, border=0, classes="commlib-table")
+        assert len(html.encode()) - len(bare.encode()) < 1024 + 8 * html.count("<wbr>"), name
+    counts = to_html(pd.DataFrame({"name": ["a"], "n": [1200], "share": [0.5]}), "en")
+    assert "td:nth-child(2),#" in counts and "td:nth-child(3){text-align:right}" in counts
+
+
+def test_a_thousand_rows_stay_quick():
+    import time
+
+    words = ["项目", "交付", "延期", "客户", "需求", "沟通", "数据", "迁移", "方案", "测试"]
+    titles = ["".join(words[(i + j) % 10] for j in range(3 + i % 9)) for i in range(1000)]
+    frame = pd.DataFrame({"title": titles, "share": np.linspace(0, 1, 1000)})
+    to_html(frame.head(1), "zh")  # jieba loads once per process
+    started = time.perf_counter()
+    html = to_html(frame, "zh")
+    assert time.perf_counter() - started < 2.0 and html.count("<tr>") == 1000
+
+
+def test_jieba_loads_quietly_for_a_table():
+    import subprocess
+    import sys
+
+    code = (
+        "import pandas as pd\n"
+        "from commlib.display import to_html\n"
+        "print('<wbr>' in to_html(pd.DataFrame({'title': ['客户要求下周三前交付迁移方案']}), 'zh'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "True" and done.stderr.strip() == ""
