@@ -18,7 +18,7 @@ What ``present`` does:
 - values: enumerations (``channel``, ``status``, risk ``level``...) by their labels (the
   ``old``/``new`` values of ``store.history()`` by the enumeration of each row's field), yes/no
   for booleans, dates as ``YYYY-MM-DD``, moments in the local time zone without seconds,
-  whole numbers with thousands separators, other numbers with two decimals (three for
+  whole numbers with thousands separators, other numbers (and means) with two decimals (three for
   p-values), blanks for every missing value (``None``, ``NaN``, ``NaT``);
 - shares as percentages with one decimal (``0.349206`` -> ``34.9%``): the columns named in
   :data:`PERCENT` or ending in ``_share``/``_rate`` or starting with ``share_`` (``share`` of
@@ -71,8 +71,8 @@ _VALUE_KEYS: dict[str, tuple[str, ...]] = {
 PERCENT = frozenset({"share", "rate", "pct", "p_baseline", "p_current"})
 #: the columns of wave-over-wave changes (``measure`` first) that are shares in CSAT rows
 _CHANGE_VALUES = ("value", "ci_low", "ci_high", "previous", "change")
-#: decimals of float columns other than the default two
-_DECIMALS = {"p_value": 3, "pearson_p": 3, "spearman_p": 3, "statistic": 3}
+#: decimals of float columns that always show them (others: two, none if all are whole)
+_DECIMALS = {"p_value": 3, "pearson_p": 3, "spearman_p": 3, "statistic": 3, "mean": 2}
 _REPLACES = ("_name", "_label")
 
 
@@ -193,8 +193,9 @@ def _texts(
     values = [_py(v) for v in column.tolist()]
     prefix = None if prefixes else _enum_keys(name, values)
     floats = [v for v in values if isinstance(v, float) and not _missing(v)]
-    whole = all(v.is_integer() for v in floats)
-    decimals = _DECIMALS.get(name, 2) if isinstance(name, str) else 2
+    fixed = _DECIMALS.get(name) if isinstance(name, str) else None
+    whole = fixed is None and all(v.is_integer() for v in floats)
+    decimals = fixed or 2
     points = name == "change"
     yes, no = t("table.yes", lang), t("table.no", lang)
     cells = []

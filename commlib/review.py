@@ -572,7 +572,7 @@ def _aggregate(frame: pd.DataFrame, book: pd.DataFrame, q: Any) -> list[dict[str
     if q.type == "text":
         words = keywords(frame, book, q.code, top=None)
         words = words[words["responses"] >= 2].head(_TOP_KEYWORDS)
-        return [
+        found = [
             {
                 **head,
                 "item": t("review.expectations.keyword", word=r["keyword"]),
@@ -581,6 +581,7 @@ def _aggregate(frame: pd.DataFrame, book: pd.DataFrame, q: Any) -> list[dict[str
             }
             for r in words.to_dict("records")
         ]
+        return found or [head]
     if q.type == "likert":
         table = likert(frame, book, q.code)
         points = [(r["option"], r["count"], r["share"]) for r in table.to_dict("records")]
