@@ -251,3 +251,90 @@ def test_jieba_loads_quietly_for_a_table():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "True" and done.stderr.strip() == ""
+
+
+# --- what the notebooks show, on the demo store -------------------------------------------
+
+DEMO_TODAY = date(2026, 11, 23)
+#: what a reader must never see in a cell
+RAW = {"None", "NaN", "nan", "<NA>", "NaT", "True", "False"}
+LONG_FLOAT = re.compile(r"\d\.\d{4,}")
+
+
+def _notebook_frames(store: Store, project: str, audience: str) -> dict[str, object]:
+    """The tables the notebooks show, called as the notebooks call them."""
+    from commlib.contacts import response_summary, response_times
+    from commlib.review import expectations_summary, schedule_outlook, survey_pulse
+    from commlib.risks import overdue_reviews
+    from commlib.schedule import forecast_table, open_changes, scope_summary
+    from commlib.surveys import analyse, choose_survey, codebook, responses_frame, waves
+
+    def frame(kind: str) -> pd.DataFrame:
+        return store.frame(kind, project, audience=audience)
+
+    stakeholders, contacts, plan = (
+        frame("stakeholders"),
+        frame("contacts"),
+        frame("communication_plan"),
+    )
+    risks, milestones = frame("risks"), frame("milestones")
+    history = store.history(project, audience=audience)
+    cadence = contact_cadence(stakeholders, contacts, plan, today=DEMO_TODAY)
+    now = datetime(2026, 11, 23, 12, tzinfo=UTC)
+    survey, ids = choose_survey(store, project, audience=audience)
+    answers, book = responses_frame(store, ids), codebook(store, ids)
+    result = analyse(answers, book)
+    outlook = schedule_outlook(store, project, today=DEMO_TODAY, audience=audience)
+    found = {
+        "counts": pd.DataFrame(store.counts()),
+        "stakeholders": stakeholders,
+        "risks": risks,
+        "plan": plan,
+        "history": history,
+        "scope": scope_summary(store.project(project), lang="zh")["items"],
+        "milestones": milestone_table(milestones, stakeholders, today=DEMO_TODAY),
+        "losing_touch": losing_touch(cadence),
+        "response_summary": response_summary(response_times(contacts, now=now)),
+        "overdue_reviews": overdue_reviews(risks, today=DEMO_TODAY),
+        "top_movers": top_movers(risks, history, since=date(2026, 10, 26), until=DEMO_TODAY),
+        "forecast": forecast_table(outlook, lang="zh"),
+        "open_changes": open_changes(frame("change_requests"), today=DEMO_TODAY),
+        "overdue_follow_ups": overdue_follow_ups(frame("follow_ups"), today=DEMO_TODAY),
+        "pulse": survey_pulse(store, project, audience=audience, lang="zh"),
+        "waves": waves(store, project, survey, audience=audience),
+        "expectations": expectations_summary(store, project, audience=audience).table,
+    }
+    for name in ("nps", "csat", "changes", "multi", "keywords"):
+        found[name] = getattr(result, name)
+    return found
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    from commlib.demo import build_demo
+
+    store = Store(tmp_path_factory.mktemp("demo") / "demo.db")
+    build_demo(store, today=DEMO_TODAY)
+    yield store
+    store.close()
+
+
+@pytest.mark.parametrize("audience", ["internal", "client"])
+def test_no_raw_codes_on_screen(demo, audience):
+    from commlib.demo import DEMO_PROJECTS
+    from commlib.models import ENUMS
+
+    codes = {v for values in ENUMS.values() for v in values} | {"in_progress", "manage_closely"}
+    for lang, project in DEMO_PROJECTS.items():
+        for name, frame in _notebook_frames(demo, project, audience).items():
+            shown = present(frame, "zh", audience=audience)
+            headers = [h for h in shown.columns if isinstance(h, str)]
+            assert [h for h in headers if CODE.match(h) or h in RAW] == [], (name, headers)
+            cells = set(shown.to_numpy().ravel().tolist())
+            assert not cells & RAW, (name, cells & RAW)
+            assert [c for c in cells if LONG_FLOAT.search(c)] == [], name
+            if lang == "zh":  # Chinese user text: any English code is one left raw
+                assert not cells & codes, (name, cells & codes)
+                assert [c for c in cells if re.fullmatch(r"[a-z]+_[a-z_]+", c)] == [], name
+            if name == "keywords" or name.endswith("share"):
+                assert all(c.endswith("%") for c in shown.get("占比", [])), name
