@@ -16,10 +16,11 @@ What ``present`` does:
   ``<x>_label`` take the header of ``<x>`` and replace it; names without a label stay as they
   are (frames a function already labelled in ``lang`` pass through unchanged);
 - values: enumerations (``channel``, ``status``, risk ``level``...) by their labels (the
-  ``old``/``new`` values of ``store.history()`` by the enumeration of each row's field), yes/no
-  for booleans, dates as ``YYYY-MM-DD``, moments in the local time zone without seconds,
-  whole numbers with thousands separators, other numbers (and means) with two decimals (three for
-  p-values), blanks for every missing value (``None``, ``NaN``, ``NaT``);
+  ``old``/``new`` values of ``store.history()`` by the enumeration of each row's field, and
+  its numbers as numbers), yes/no for booleans, dates as ``YYYY-MM-DD``, moments in the
+  local time zone without seconds, whole numbers with thousands separators, other numbers
+  (and means) with two decimals (three for p-values), blanks for every missing value
+  (``None``, ``NaN``, ``NaT``);
 - shares as percentages with one decimal (``0.349206`` -> ``34.9%``): the columns named in
   :data:`PERCENT` or ending in ``_share``/``_rate`` or starting with ``share_`` (``share`` of
   likert, choices, multi-select, CSAT and keyword tables and of ``channel_mix``; ``share_*``
@@ -74,6 +75,8 @@ _CHANGE_VALUES = ("value", "ci_low", "ci_high", "previous", "change")
 #: decimals of float columns that always show them (others: two, none if all are whole)
 _DECIMALS = {"p_value": 3, "pearson_p": 3, "spearman_p": 3, "statistic": 3, "mean": 2}
 _REPLACES = ("_name", "_label")
+#: a number as ``store.history()`` keeps it (text)
+_STORED_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
 # --- what the model knows: enumerations and references -------------------------------------
@@ -214,6 +217,9 @@ def _texts(
             cells.append(f"{v:,}")
         elif isinstance(v, float):
             cells.append(_number(v, decimals, whole))
+        elif isinstance(v, str) and prefixes and _STORED_NUMBER.fullmatch(v):
+            number = float(v)  # history keeps values as text: 60000.0 -> 60,000
+            cells.append(_number(number, 2, number.is_integer()))
         elif isinstance(v, str):
             row = prefixes[i] if prefixes else prefix
             cells.append(t(f"{row}.{v}", lang) if row and has(f"{row}.{v}") else v)

@@ -207,6 +207,10 @@ def test_history_values_by_their_field(frames):
     assert "open" in raw or "planned" in raw  # the fixture changes an enumerated field
     shown = set(zh["原值"]) | set(zh["新值"])
     assert not {"open", "planned", "in_progress", "mitigating", "closed", "done"} & shown
+    stored = pd.DataFrame(
+        {"record_kind": ["risks"], "field": ["cost_impact"], "old": ["60000.0"], "new": ["2.5"]}
+    )
+    assert present(stored, "en").iloc[0, 2:].tolist() == ["60,000", "2.50"]
 
 
 def test_long_chinese_text_wraps_between_words_and_stays_escaped():
