@@ -172,3 +172,173 @@ def test_enable_shows_every_frame_presented():
         assert "text/html" not in data
     finally:
         InteractiveShell.clear_instance()
+
+
+def test_shares_read_as_percentages():
+    shares = pd.DataFrame(
+        {
+            "option": ["a", "b"],
+            "share": [0.349206, np.nan],
+            "breach_share": [0.5, 1.0],
+            "response_rate": [0.7, 0.25],
+            "share_promoters": [0.1111, 0.0],
+            "ci_low": [0.2, 0.3],
+            "count": [3, 4],
+        }
+    )
+    rows = present(shares, "zh").to_numpy().tolist()
+    assert rows[0][1:6] == ["34.9%", "50.0%", "70.0%", "11.1%", "20.0%"]
+    assert rows[1][1] == "" and rows[1][6] == "4"
+    nps = pd.DataFrame({"nps": [-35.714], "ci_low": [-60.39], "share_promoters": [0.1]})
+    assert present(nps, "en").iloc[0].tolist() == ["-35.71", "-60.39", "10.0%"]
+    changes = pd.DataFrame(
+        {"measure": ["nps", "csat"], "value": [20.0, 0.8], "change": [5.0, 0.035]}
+    )
+    shown = present(changes, "en")
+    assert shown.iloc[:, 1].tolist() == ["20.00", "80.0%"]
+    assert shown.iloc[:, 2].tolist() == ["5.00", "+3.5 pp"]
+    assert present(changes, "zh").iloc[1, 2] == "+3.5 个百分点"
+
+
+def test_history_values_by_their_field(frames):
+    history = frames["history"]
+    zh = present(history, "zh")
+    raw = set(history["old"].dropna()) | set(history["new"].dropna())
+    assert "open" in raw or "planned" in raw  # the fixture changes an enumerated field
+    shown = set(zh["原值"]) | set(zh["新值"])
+    assert not {"open", "planned", "in_progress", "mitigating", "closed", "done"} & shown
+    stored = pd.DataFrame(
+        {"record_kind": ["risks"], "field": ["cost_impact"], "old": ["60000.0"], "new": ["2.5"]}
+    )
+    assert present(stored, "en").iloc[0, 2:].tolist() == ["60,000", "2.50"]
+
+
+def test_long_chinese_text_wraps_between_words_and_stays_escaped():
+    text = "客户要求下周三前交付数据迁移方案<b>"
+    html = to_html(pd.DataFrame({"title": [text, "短标题"], "owner": ["王强", "林晓"]}), "zh")
+    assert "交付<wbr>" in html and "&lt;b&gt;" in html and "<b>" not in html
+    assert "<td>短标题</td>" in html  # short text is not cut
+    assert html.startswith('<div class="commlib-table-wrap" style="overflow-x:auto">')
+    assert "word-break:keep-all" in html and "overflow-wrap:break-word" in html
+    assert "td:nth-child(1){white-space:normal;min-width:12em" in html  # the long column
+
+
+def test_table_overhead_is_small_and_numbers_right_aligned(frames):
+    for name, frame in frames.items():
+        html = to_html(frame, "zh")
+        bare = present(frame, "zh").to_html(index=False, border=0, classes="commlib-table")
+        assert len(html.encode()) - len(bare.encode()) < 1024 + 8 * html.count("<wbr>"), name
+    counts = to_html(pd.DataFrame({"name": ["a"], "n": [1200], "share": [0.5]}), "en")
+    assert "td:nth-child(2),#" in counts and "td:nth-child(3){text-align:right}" in counts
+
+
+def test_a_thousand_rows_stay_quick():
+    import time
+
+    words = ["项目", "交付", "延期", "客户", "需求", "沟通", "数据", "迁移", "方案", "测试"]
+    titles = ["".join(words[(i + j) % 10] for j in range(3 + i % 9)) for i in range(1000)]
+    frame = pd.DataFrame({"title": titles, "share": np.linspace(0, 1, 1000)})
+    to_html(frame.head(1), "zh")  # jieba loads once per process
+    started = time.perf_counter()
+    html = to_html(frame, "zh")
+    assert time.perf_counter() - started < 2.0 and html.count("<tr>") == 1000
+
+
+def test_jieba_loads_quietly_for_a_table():
+    import subprocess
+    import sys
+
+    code = (
+        "import pandas as pd\n"
+        "from commlib.display import to_html\n"
+        "print('<wbr>' in to_html(pd.DataFrame({'title': ['客户要求下周三前交付迁移方案']}), 'zh'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "True" and done.stderr.strip() == ""
+
+
+# --- what the notebooks show, on the demo store -------------------------------------------
+
+DEMO_TODAY = date(2026, 11, 23)
+#: what a reader must never see in a cell
+RAW = {"None", "NaN", "nan", "<NA>", "NaT", "True", "False"}
+LONG_FLOAT = re.compile(r"\d\.\d{4,}")
+
+
+def _notebook_frames(store: Store, project: str, audience: str) -> dict[str, object]:
+    """The tables the notebooks show, called as the notebooks call them."""
+    from commlib.contacts import response_summary, response_times
+    from commlib.review import expectations_summary, schedule_outlook, survey_pulse
+    from commlib.risks import overdue_reviews
+    from commlib.schedule import forecast_table, open_changes, scope_summary
+    from commlib.surveys import analyse, choose_survey, codebook, responses_frame, waves
+
+    def frame(kind: str) -> pd.DataFrame:
+        return store.frame(kind, project, audience=audience)
+
+    stakeholders, contacts, plan = (
+        frame("stakeholders"),
+        frame("contacts"),
+        frame("communication_plan"),
+    )
+    risks, milestones = frame("risks"), frame("milestones")
+    history = store.history(project, audience=audience)
+    cadence = contact_cadence(stakeholders, contacts, plan, today=DEMO_TODAY)
+    now = datetime(2026, 11, 23, 12, tzinfo=UTC)
+    survey, ids = choose_survey(store, project, audience=audience)
+    answers, book = responses_frame(store, ids), codebook(store, ids)
+    result = analyse(answers, book)
+    outlook = schedule_outlook(store, project, today=DEMO_TODAY, audience=audience)
+    found = {
+        "counts": pd.DataFrame(store.counts()),
+        "stakeholders": stakeholders,
+        "risks": risks,
+        "plan": plan,
+        "history": history,
+        "scope": scope_summary(store.project(project), lang="zh")["items"],
+        "milestones": milestone_table(milestones, stakeholders, today=DEMO_TODAY),
+        "losing_touch": losing_touch(cadence),
+        "response_summary": response_summary(response_times(contacts, now=now)),
+        "overdue_reviews": overdue_reviews(risks, today=DEMO_TODAY),
+        "top_movers": top_movers(risks, history, since=date(2026, 10, 26), until=DEMO_TODAY),
+        "forecast": forecast_table(outlook, lang="zh"),
+        "open_changes": open_changes(frame("change_requests"), today=DEMO_TODAY),
+        "overdue_follow_ups": overdue_follow_ups(frame("follow_ups"), today=DEMO_TODAY),
+        "pulse": survey_pulse(store, project, audience=audience, lang="zh"),
+        "waves": waves(store, project, survey, audience=audience),
+        "expectations": expectations_summary(store, project, audience=audience).table,
+    }
+    for name in ("nps", "csat", "changes", "multi", "keywords"):
+        found[name] = getattr(result, name)
+    return found
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    from commlib.demo import build_demo
+
+    store = Store(tmp_path_factory.mktemp("demo") / "demo.db")
+    build_demo(store, today=DEMO_TODAY)
+    yield store
+    store.close()
+
+
+@pytest.mark.parametrize("audience", ["internal", "client"])
+def test_no_raw_codes_on_screen(demo, audience):
+    from commlib.demo import DEMO_PROJECTS
+    from commlib.models import ENUMS
+
+    codes = {v for values in ENUMS.values() for v in values} | {"in_progress", "manage_closely"}
+    for lang, project in DEMO_PROJECTS.items():
+        for name, frame in _notebook_frames(demo, project, audience).items():
+            shown = present(frame, "zh", audience=audience)
+            headers = [h for h in shown.columns if isinstance(h, str)]
+            assert [h for h in headers if CODE.match(h) or h in RAW] == [], (name, headers)
+            cells = set(shown.to_numpy().ravel().tolist())
+            assert not cells & RAW, (name, cells & RAW)
+            assert [c for c in cells if LONG_FLOAT.search(c)] == [], name
+            if lang == "zh":  # Chinese user text: any English code is one left raw
+                assert not cells & codes, (name, cells & codes)
+                assert [c for c in cells if re.fullmatch(r"[a-z]+_[a-z_]+", c)] == [], name
+            if name == "keywords" or name.endswith("share"):
+                assert all(c.endswith("%") for c in shown.get("占比", [])), name

@@ -7,9 +7,23 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import pytest
 
-from commlib import Conflict, InvalidRecord, Lesson, Milestone, Project, Risk, Stakeholder, Store
+from commlib import (
+    Conflict,
+    InvalidRecord,
+    Lesson,
+    Milestone,
+    Project,
+    Question,
+    Response,
+    Risk,
+    Stakeholder,
+    Store,
+    Survey,
+)
+from commlib.display import present, to_html
 from commlib.review import (
     changes_since,
+    expectations_summary,
     goals_vs_outcome,
     kickoff_survey,
     lessons_table,
@@ -216,6 +230,108 @@ def test_kickoff_survey_is_made_once(store: Store, project: Project):
     assert kickoff_survey(store, "P").id == first.id
     assert len(store.records("surveys", "P")) == 1
     assert survey_pulse(store, "P").iloc[0, 2] == 0  # no responses yet: no NPS, no failure
+
+
+#: what three people told the kickoff survey (Q1, Q5 open; Q2 multi; Q3 single)
+ANSWERS = [
+    {"Q1": "按时上线，数据迁移不出错", "Q2": ["a", "c"], "Q3": "x", "Q5": "担心数据迁移"},
+    {"Q1": "按时交付，培训到位", "Q2": ["a"], "Q3": "y"},
+    {"Q1": "数据准确，我的秘密想法", "Q3": "x", "Q4": 4},
+]
+
+
+def _expectations(store: Store, project: Project, answers: list[dict], **survey: str) -> Survey:
+    found = store.add(
+        Survey(project_id=project.id, name="期望", template="kickoff_expectations", **survey)
+    )
+    questions = [
+        ("Q1", "text", []),
+        ("Q2", "multi", ["a", "b", "c"]),
+        ("Q3", "single", ["x", "y"]),
+        ("Q4", "rating", ["1", "2", "3", "4", "5"]),
+        ("Q5", "text", []),
+    ]
+    for i, (code, kind, options) in enumerate(questions, start=1):
+        store.add(
+            Question(
+                project_id=project.id, survey_id=found.id, code=code, text=f"{code}?",
+                type=kind, options=options, position=i,
+            )
+        )  # fmt: skip
+    for i, given in enumerate(answers):
+        store.add(
+            Response(
+                project_id=project.id, survey_id=found.id, respondent=f"r{i}", answers=given,
+                visibility=found.visibility,
+            )
+        )  # fmt: skip
+    return found
+
+
+def _rows(summary) -> dict[tuple[str, str], dict]:
+    return {(r["question"], r["item"]): r for r in summary.table.to_dict("records")}
+
+
+def test_expectations_are_the_aggregate_only(store: Store, project: Project):
+    _expectations(store, project, ANSWERS)
+    summary = expectations_summary(store, "P", lang="zh")
+    assert summary.respondents == 3 and "3 人作答" in summary.note
+    rows = _rows(summary)
+    assert rows[("Q2?", "a")]["count"] == 2 and rows[("Q2?", "a")]["answered"] == 2
+    assert rows[("Q2?", "a")]["share"] == 1.0 and rows[("Q2?", "b")]["count"] == 0
+    assert rows[("Q3?", "x")]["count"] == 2 and rows[("Q3?", "x")]["share"] == pytest.approx(2 / 3)
+    assert rows[("Q4?", "4")]["count"] == 1 and rows[("Q4?", "平均分")]["mean"] == 4.0
+    # open text: keywords two or more people used, never the answers
+    words = {item for question, item in rows if question == "Q1?"}
+    assert words == {"关键词：按时", "关键词：数据"}
+    assert rows[("Q1?", "关键词：按时")]["share"] == pytest.approx(2 / 3)
+    q5 = next(r for q, r in rows.items() if q[0] == "Q5?")
+    assert q5["answered"] == 1 and pd.isna(q5["item"])  # one answer: how many, no word
+    text = summary.table.to_string() + to_html(summary.table, "zh") + summary._repr_html_()
+    for given in ANSWERS:
+        for answer in given.values():
+            assert not isinstance(answer, str) or len(answer) < 2 or answer not in text
+    assert "秘密" not in text and "担心" not in text
+    shown = present(summary.table, "zh")
+    assert list(shown.columns) == ["题目", "已答复", "条目", "次数", "占比", "平均分"]
+    assert "66.7%" in set(shown["占比"]) and "4.00" in set(shown["平均分"])
+    assert list(present(summary.table, "en").columns)[:3] == ["Question", "Answered", "Item"]
+
+
+def test_fewer_than_three_respondents_show_only_how_many(store: Store, project: Project):
+    _expectations(store, project, ANSWERS[:2])
+    summary = expectations_summary(store, "P", lang="en")
+    assert summary.respondents == 2 and "Only 2 answered" in summary.note
+    assert list(summary.table.columns) == ["question", "answered"]
+    assert summary.table.set_index("question")["answered"].to_dict() == {
+        "Q1?": 2, "Q2?": 2, "Q3?": 2, "Q4?": 0, "Q5?": 1
+    }  # fmt: skip
+    assert "按时" not in summary.table.to_string()
+
+
+def test_expectations_for_the_client_only_when_shared(store: Store, project: Project):
+    assert expectations_summary(store, "P").respondents is None  # no survey yet
+    _expectations(store, project, ANSWERS)  # internal
+    hidden = expectations_summary(store, "P", audience="client", lang="en")
+    assert hidden.respondents is None and hidden.table.empty and "not shared" in hidden.note
+    assert expectations_summary(store, "P").respondents == 3
+
+
+def test_expectations_of_a_shared_survey(store: Store, project: Project):
+    shared = _expectations(store, project, ANSWERS, visibility="client")
+    store.add(
+        Response(project_id=project.id, survey_id=shared.id, respondent="ours", answers={"Q3": "y"})
+    )  # an internal response in a shared survey stays internal
+    assert expectations_summary(store, "P").respondents == 4
+    client = expectations_summary(store, "P", audience="client")
+    assert client.respondents == 3 and _rows(client)[("Q3?", "y")]["count"] == 1
+
+
+def test_kickoff_survey_is_shared_with_the_client(store: Store, project: Project):
+    survey = kickoff_survey(store, "P", lang="zh")
+    assert survey.visibility == "client"
+    summary = expectations_summary(store, "P", audience="client", lang="zh")
+    assert summary.respondents == 0 and "仅 0 人作答" in summary.note
 
 
 def test_save_lessons(store: Store, project: Project):

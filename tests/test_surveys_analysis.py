@@ -501,7 +501,11 @@ def test_analyse_agrees_with_each_function():
     alone = wave_change(df, CODEBOOK, "Q2").set_index("wave")
     assert changes.loc[("nps", "Q2", "W3"), "p_value"] == pytest.approx(alone.loc["W3", "p_value"])
     same(result.drivers, drivers(df, CODEBOOK, "Q1"))
-    assert set(result.keywords["Q6"]["keyword"]) == {"交付", "及时", "价格", "偏高", "沟通", "顺畅"}
+    words = result.keywords
+    assert list(words.columns) == ["code", "keyword", "count", "responses", "share"]
+    assert set(words["keyword"]) == {"交付", "及时", "价格", "偏高", "沟通", "顺畅"}
+    same(words[words["code"] == "Q6"].drop(columns="code"), keywords(df, CODEBOOK, "Q6"))
+    assert words.attrs["answers"] == {"Q6": keywords(df, CODEBOOK, "Q6").attrs["answers"]}
     assert result.response_rate["rate"].tolist() == [0.5]
 
 
@@ -510,6 +514,7 @@ def test_analyse_an_empty_survey_and_one_without_waves():
     result = analyse(empty, CODEBOOK, overall="Q1", segment="Q4")
     assert result.responses == 0 and result.waves == []
     assert result.nps.empty and result.likert.empty and result.changes.empty
+    assert result.keywords.empty and "keyword" in result.keywords
     assert all(t.n == 0 for t in result.crosstabs.values())
     flat = analyse(survey(50).drop(columns="wave"), CODEBOOK, overall="Q1")
     assert len(flat.nps) == 1 and "wave" not in flat.nps and flat.changes.empty

@@ -41,6 +41,7 @@ from scipy import stats
 
 from ..errors import CommlibError, NotFound
 from ..i18n import t
+from .text import COLUMNS as KEYWORD_COLUMNS
 from .text import keyword_counts
 
 #: the normal quantile of a two-sided 95% interval
@@ -1480,9 +1481,11 @@ class SurveyAnalysis:
     Each table stacks its questions with a ``code`` column first, otherwise it has the
     columns of the function of the same name. ``changes`` stacks :func:`wave_change` for NPS
     questions (``nps``) and likert/rating items (``csat`` and ``mean``), with ``measure,
-    code`` in front. With a segment, ``by_segment`` holds the same tables by wave and segment
-    (``nps, csat, means, likert, choices, multi``) and ``crosstabs`` the segment against
-    every single, likert, rating, NPS and multi question.
+    code`` in front. ``keywords`` stacks :func:`keywords` of every open-text question
+    (``code, keyword, count, responses, share``; ``attrs["answers"]``: ``code -> answers with
+    text``), so it reads as one table like the others. With a segment, ``by_segment`` holds
+    the same tables by wave and segment (``nps, csat, means, likert, choices, multi``) and
+    ``crosstabs`` the segment against every single, likert, rating, NPS and multi question.
     """
 
     responses: int
@@ -1495,18 +1498,19 @@ class SurveyAnalysis:
     multi: pd.DataFrame
     changes: pd.DataFrame
     drivers: pd.DataFrame | None = None
-    keywords: dict[str, pd.DataFrame] = field(default_factory=dict)
+    keywords: pd.DataFrame = field(default_factory=lambda: _stack({}))
     response_rate: pd.DataFrame | None = None
     by_segment: dict[str, pd.DataFrame] = field(default_factory=dict)
     crosstabs: dict[str, Crosstab] = field(default_factory=dict)
     segment: str | None = None
 
 
-def _stack(parts: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Tables of several questions, one after another, with a ``code`` column first."""
+def _stack(parts: dict[str, pd.DataFrame], columns: Sequence[str] = ("code",)) -> pd.DataFrame:
+    """Tables of several questions, one after another, with a ``code`` column first
+    (``columns``: those of an empty result)."""
     tables = [p.assign(code=k) for k, p in parts.items() if len(p)]
     if not tables:
-        return pd.DataFrame({"code": pd.Series(dtype=object)})
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     table = pd.concat(tables, ignore_index=True)
     return table[["code", *[c for c in table.columns if c != "code"]]]
 
@@ -1600,11 +1604,13 @@ def analyse(
     )
     if overall is not None:
         result.drivers = _drivers(frame, codebook, overall, None, True, memo)
-    result.keywords = {
+    found_words = {
         c: keywords(frame, codebook, c, top=keyword_top, sample=keyword_sample)
         for c, q in book.items()
         if q.type == "text" and c in frame.columns
     }
+    result.keywords = _stack(found_words, ["code", *KEYWORD_COLUMNS])
+    result.keywords.attrs["answers"] = {c: k.attrs["answers"] for c, k in found_words.items()}
     if surveys is not None and "survey_id" in frame.columns:
         result.response_rate = response_rate(frame, surveys)
     if segment is not None:

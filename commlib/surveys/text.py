@@ -19,17 +19,14 @@ run of Chinese characters is cut once and remembered, so short answers that repe
 
 from __future__ import annotations
 
-import logging
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
-from functools import cache, lru_cache
 
-import jieba
 import pandas as pd
 
-#: runs of Chinese characters (CJK unified ideographs, extension A, compatibility)
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+from ..cjk import HAN, cut
+
 #: an English word, lower-case: letters, then letters/digits, inner ' or - joining parts
 WORD = re.compile(r"[a-z][a-z0-9]*(?:['-][a-z0-9]+)*")
 #: the columns of :func:`keyword_counts`
@@ -83,25 +80,6 @@ STOPWORDS_ZH = _words(
 STOPWORDS = STOPWORDS_EN | STOPWORDS_ZH
 
 
-@cache
-def _jieba() -> jieba.Tokenizer:
-    """jieba's default tokenizer, loaded without its "Building prefix dict..." log lines."""
-    logger = jieba.default_logger
-    level = logger.level
-    logger.setLevel(logging.WARNING)
-    try:
-        jieba.dt.initialize()
-    finally:
-        logger.setLevel(level)
-    return jieba.dt
-
-
-@lru_cache(maxsize=262_144)
-def _cut(run: str) -> tuple[str, ...]:
-    """The words of one run of Chinese characters (cut once, remembered)."""
-    return tuple(_jieba().lcut(run))
-
-
 def tokens(
     text: str,
     *,
@@ -115,7 +93,7 @@ def tokens(
     """
     stop = STOPWORDS if stopwords is None else stopwords
     lowered = text.lower().replace("’", "'")
-    words = [w for run in HAN.findall(lowered) for w in _cut(run)]
+    words = [w for run in HAN.findall(lowered) for w in cut(run)]
     words += WORD.findall(lowered)
     return [w for w in words if len(w) >= min_length and w not in stop]
 
