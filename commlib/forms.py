@@ -26,13 +26,14 @@ import logging
 import re
 import weakref
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import ipywidgets as w
 
 from .errors import CommlibError, InvalidRecord, Problem
-from .i18n import enum_label, language, normalise, t
+from .i18n import enum_label, get_language, language, normalise, t
 from .i18n import label as field_label
 from .models import ENUMS
 
@@ -98,8 +99,19 @@ class Field(w.VBox):
 
     @property
     def value(self) -> Any:
+        """The model's value; a ``parse`` that refuses it names this field (a date box
+        whose ``parse_date`` says "date" shows its message under ``due``)."""
         value = self.input.value
-        return self.parse(value) if self.parse is not None else value
+        if self.parse is None:
+            return value
+        try:
+            return self.parse(value)
+        except InvalidRecord as err:
+            problems = [
+                p if p.field.split(".")[0] == self.name else replace(p, field=self.name)
+                for p in err.problems
+            ]
+            raise InvalidRecord(problems, err.hint) from None
 
     @property
     def empty(self) -> bool:
@@ -215,8 +227,17 @@ class Form:
         return iter(self.fields.values())
 
     def values(self) -> dict[str, Any]:
-        """The model's values by field name."""
-        return {name: f.value for name, f in self.fields.items()}
+        """The model's values by field name; the problems of every field that cannot
+        give one (a bad date...) are raised together."""
+        values, problems = {}, []
+        for name, f in self.fields.items():
+            try:
+                values[name] = f.value
+            except InvalidRecord as err:
+                problems += err.problems
+        if problems:
+            raise InvalidRecord(problems)
+        return values
 
     def set_values(self, values: Mapping[str, Any]) -> None:
         for name, value in values.items():
@@ -383,10 +404,11 @@ _TIME = re.compile(r"^(?P<date>.+?)[\sT]+(?P<h>\d{1,2})[:：](?P<mi>\d{2})$")
 
 
 def format_date(value: date | None, lang: str | None = None) -> str:
-    """A date as a person of ``lang`` writes it: ``2026-12-03`` (zh), ``3 Dec 2026`` (en)."""
+    """A date as a person of ``lang`` (default: the session's) writes it: ``2026-12-03``
+    (zh), ``3 Dec 2026`` (en)."""
     if value is None:
         return ""
-    if normalise(lang or "zh") == "en":
+    if normalise(lang or get_language()) == "en":
         return f"{value.day} {_MONTHS[value.month - 1].title()} {value.year}"
     return value.isoformat()
 

@@ -43,6 +43,8 @@ from .models import KINDS, Change, Project, Record, field_type, model_for, to_te
 from .validation import validate
 
 R = TypeVar("R", bound=Record)
+#: the history's ``field`` of a deleted record (``old``: the record as JSON)
+DELETED = "deleted"
 
 DEFAULT_DB = "data/workbench.db"
 BUSY_TIMEOUT_S = 30
@@ -464,7 +466,9 @@ class Store:
                             )
                         ).scalars()
                     )
-                    hidden = KINDS[str(record_kind)].internal_fields
+                    # a deleted record's entry holds all of it, notes too (and its id
+                    # may be taken again by a record the client sees)
+                    hidden = KINDS[str(record_kind)].internal_fields | {DELETED}
                     keep += group.index[
                         group["record_id"].isin(shared) & ~group["field"].isin(hidden)
                     ].tolist()
@@ -614,15 +618,31 @@ class Store:
         return new
 
     def delete(self, kind: str, record_id: int) -> None:
-        """Delete one record (refused while other records point at it)."""
+        """Delete one record (refused while other records point at it).
+
+        The history keeps it: an entry ``field="deleted"`` whose ``old`` is the record as
+        JSON (written in the same transaction). A client never sees that entry.
+        """
         if kind == "projects":
             self.delete_project(record_id)
             return
         table = schema.TABLES[kind]
         try:
             with self._write() as conn:
-                self.get(kind, record_id)
+                record = self.get(kind, record_id)
                 conn.execute(table.delete().where(table.c.id == record_id))
+                conn.execute(
+                    schema.history.insert(),
+                    {
+                        "project_id": record.project_id,
+                        "record_kind": kind,
+                        "record_id": record_id,
+                        "field": DELETED,
+                        "old": to_text(record.model_dump(mode="json")),
+                        "new": None,
+                        "changed_at": _now(),
+                    },
+                )
         except Conflict as err:
             raise Conflict(t("error.still_referenced", kind=label(kind), id=record_id)) from err
 

@@ -7,7 +7,16 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from commlib import Contact, FollowUp, InvalidRecord, NotFound, Problem, Project, Stakeholder
+from commlib import (
+    Contact,
+    FollowUp,
+    InvalidRecord,
+    NotFound,
+    PlanItem,
+    Problem,
+    Project,
+    Stakeholder,
+)
 from commlib.contacts.widgets import (
     CommunicationPlan,
     ContactLogger,
@@ -15,6 +24,7 @@ from commlib.contacts.widgets import (
     StakeholderRegister,
     stakeholder_labels,
 )
+from commlib.forms import on_change
 from commlib.i18n import t
 from commlib.models import QUADRANT_DEFAULTS
 
@@ -63,6 +73,7 @@ def fill_contact(logger, subject="讨论数据迁移", who=("张伟 · CIO",)):
     logger.form["summary"].input.value = "客户同意分批上线"
     logger.form["channel"].input.value = "phone"
     logger.form["sentiment"].input.value = 1
+    logger.form["when"].input.value = "2026-03-10 09:30"
     return logger
 
 
@@ -70,7 +81,7 @@ def add_follow_up(logger, title, owner="王芳", due=date(2026, 4, 1)):
     row = logger.add_follow_up()
     row.form["title"].input.value = title
     row.form["owner"].input.value = owner
-    row.form["due"].input.value = due
+    row.form["due"].set(due)
     return row
 
 
@@ -107,7 +118,7 @@ def test_logger_speaks_the_projects_language(logger):
     text = shown(logger)
     for expected in ("干系人", "渠道", "主题", "情绪", "可见范围", "保存", "仅内部", "最近的沟通"):
         assert expected in text, expected
-    assert logger.form["stakeholder_ids"].input.allowed_tags == ["张伟 · CIO", "Li Na"]
+    assert logger.form["stakeholder_ids"].input.options == ["张伟 · CIO", "Li Na"]
 
 
 def test_logger_speaks_english_when_asked(filled):
@@ -140,7 +151,7 @@ def test_defaults(logger):
 
 def test_save_stores_local_time_as_utc_and_clears_the_form(filled, shanghai):
     logger = fill_contact(ContactLogger(filled, P))
-    logger.form["when"].input.value = datetime(2026, 3, 10, 9, 30)  # 09:30 in Shanghai
+    logger.form["when"].input.value = "2026-03-10 09:30"  # 09:30 in Shanghai
     logger.form["visibility"].input.value = "client"
     logger.save_button.click()
     assert logger.status.level == "ok", logger.status.message
@@ -154,7 +165,8 @@ def test_save_stores_local_time_as_utc_and_clears_the_form(filled, shanghai):
     assert logger.form["stakeholder_ids"].input.value == []
     assert logger.form["sentiment"].input.value == ""
     assert logger.form["visibility"].input.value == "internal"
-    assert abs(logger.form["when"].input.value - datetime.now()) < timedelta(minutes=2)
+    shown_now = datetime.strptime(logger.form["when"].input.value, "%Y-%m-%d %H:%M")
+    assert abs(shown_now - datetime.now()) < timedelta(minutes=2)
     # the latest contacts show it first, in local time
     latest = logger.latest.value
     assert latest.index("讨论数据迁移") < latest.index("客户要求")
@@ -218,7 +230,7 @@ def test_a_follow_up_without_a_title_stops_everything(logger, filled):
 def test_problems_of_the_contact_and_its_follow_ups_show_together(logger, filled):
     fill_contact(logger, subject="第一行\n第二行")
     row = add_follow_up(logger, "x" * 201)
-    logger.form["when"].input.value = None
+    logger.form["when"].input.value = ""
     assert logger.save() is False
     assert set(logger.form.errors()) == {"subject", "when"}
     assert logger.form.errors()["when"] == t("error.validation.missing", "zh")
@@ -292,15 +304,20 @@ def test_removing_a_follow_up_row(logger, filled):
 def test_someone_not_in_the_register_is_named_next_to_the_field(store):
     p = store.add(Project(name="Atlas", client="Acme", start=date(2026, 1, 5), language="en"))
     logger = ContactLogger(store, p.name)
-    assert logger.form["stakeholder_ids"].input.allowed_tags == []  # (allows any tag)
+    assert logger.form["stakeholder_ids"].input.options == []  # (allows any tag)
     logger.form["stakeholder_ids"].input.value = ["Nobody"]
     assert logger.save() is False
     assert logger.form.errors() == {"stakeholder_ids": "not in the register: Nobody"}
     assert store.records("contacts") == []
 
 
-def test_a_contact_with_nobody_and_no_subject_is_fine(logger, filled):
+def test_a_contact_with_nobody_and_no_subject_is_refused(logger, filled):
     before = counts(filled)
+    assert logger.save() is False
+    message = t("widgets.contact.empty", "zh")
+    assert logger.form.errors() == {"stakeholder_ids": message, "subject": message}
+    assert counts(filled) == before
+    logger.form["subject"].input.value = "电话沟通"  # a subject alone is a contact
     assert logger.save() is True
     assert counts(filled)["contacts"] == before["contacts"] + 1
 
@@ -409,7 +426,7 @@ def test_a_new_stakeholder_reaches_the_logger_and_the_plan(filled):
     register.form["name"].input.value = "赵敏"
     register.form["role"].input.value = "CFO"
     assert register.save() is True
-    assert "赵敏 · CFO" in logger.form["stakeholder_ids"].input.allowed_tags
+    assert "赵敏 · CFO" in logger.form["stakeholder_ids"].input.options
     assert "s:3" in plan.rows[0].form["audience"].input._options_values
 
 
@@ -616,3 +633,352 @@ def test_widgets_of_an_english_project_speak_english(store):
     ):
         assert widget.lang == "en"
         assert "保存" not in shown(widget) and "干系人" not in shown(widget)
+
+
+# --- client mode: what a client sees ---------------------------------------------------
+
+
+def everything(widget):
+    """Every value a widget holds, shown or not (a hidden input still reaches the browser)."""
+    found = []
+
+    def walk(node):
+        for attr in ("value", "options", "allowed_tags", "description", "placeholder", "tooltip"):
+            value = getattr(node, attr, None)
+            if isinstance(value, str):
+                found.append(value)
+            elif isinstance(value, list | tuple):
+                found.extend(str(v) for v in value)
+        found.extend(str(o) for o in getattr(node, "_options_labels", ()))
+        for child in getattr(node, "children", ()):
+            walk(child)
+
+    walk(widget)
+    return "\n".join(found)
+
+
+#: what only the team may see, planted in internal records and internal fields
+SECRETS = (
+    "LEAK-CONTACT",
+    "LEAK-PLAN-WHAT",
+    "LEAK-PLAN-NOTES",
+    "LEAK-FOLLOW-UP",
+    "LEAK-PARENT",
+    "INTERNAL-SENTINEL",
+    "zhang.wei@huachen.cn",
+    "Li Na",
+)
+
+
+@pytest.fixture
+def secrets(filled):
+    p = filled.project(P)
+    zhang, li = filled.records("stakeholders", P)
+    internal = filled.add(
+        Contact(project_id=p.id, when=datetime(2026, 3, 4, tzinfo=UTC), subject="LEAK-PARENT")
+    )
+    filled.add_all(
+        [
+            Contact(
+                project_id=p.id,
+                when=datetime(2026, 3, 5, tzinfo=UTC),
+                subject="LEAK-CONTACT",
+                stakeholder_ids=[zhang.id],
+            ),
+            PlanItem(project_id=p.id, what="LEAK-PLAN-WHAT", quadrant="monitor"),
+            PlanItem(
+                project_id=p.id,
+                what="shared plan",
+                stakeholder_id=li.id,
+                notes="LEAK-PLAN-NOTES",
+                visibility="client",
+            ),
+            FollowUp(project_id=p.id, title="LEAK-FOLLOW-UP", due=date(2026, 3, 25)),
+            # shared, under an internal contact: the contact's subject stays hidden
+            FollowUp(
+                project_id=p.id,
+                title="shared follow-up",
+                contact_id=internal.id,
+                visibility="client",
+            ),
+        ]
+    )
+    return filled
+
+
+def all_widgets(store, audience=None):
+    register = StakeholderRegister(store, P, audience=audience)
+    register.edit(1)  # 张伟, client-visible, with an e-mail, phone and notes
+    return [
+        ContactLogger(store, P, audience=audience),
+        register,
+        CommunicationPlan(store, P, audience=audience),
+        FollowUpBoard(store, P, today=TODAY, audience=audience),
+    ]
+
+
+def test_a_client_sees_no_internal_record_or_field(secrets):
+    for widget in all_widgets(secrets, audience="client"):
+        text = everything(widget)
+        for secret in SECRETS:
+            assert secret not in text, (type(widget).__name__, secret)
+        assert widget.badge.layout.display is None
+        assert t("widgets.client_mode", "zh") in text
+    # what the client may see is there
+    logger, register, plan, board = all_widgets(secrets, audience="client")
+    assert "张伟 · CIO" in logger.people.options and "Li Na" not in logger.people.options
+    assert "张伟" in logger.latest.value and "客户要求" in logger.latest.value
+    assert "周报" in everything(plan) and "shared plan" in everything(plan)
+    assert [r.follow_up.title for r in board.rows] == ["shared follow-up"]
+    for team_only in ("权力", "关注度", "象限", "当前参与度"):
+        assert team_only not in register.table.value, team_only
+    assert "华辰" in register.table.value and "CIO" in register.table.value
+    shown_fields = [c for c in register.children if getattr(c, "name", None)]
+    assert {f.name for f in shown_fields} & {"email", "phone", "power", "interest"} == set()
+
+
+#: the plan shows no notes to anyone: the secret in them proves nothing for the team
+TEAM_SEES = [s for s in SECRETS if s != "LEAK-PLAN-NOTES"]
+
+
+def test_the_team_sees_everything(secrets):
+    text = "\n".join(everything(widget) for widget in all_widgets(secrets))
+    for secret in TEAM_SEES:
+        assert secret in text, secret
+
+
+def test_switching_the_screen_live(secrets):
+    from commlib.forms import set_screen_audience
+
+    widgets = all_widgets(secrets)
+    project_id = secrets.project(P).id
+    try:
+        set_screen_audience(secrets, project_id, "client")
+        for widget in widgets:
+            text = everything(widget)
+            assert widget.client and widget.badge.layout.display is None
+            for secret in SECRETS:
+                assert secret not in text, (type(widget).__name__, secret)
+        logger, register, _plan, _board = widgets
+        assert logger.form["visibility"].input.value == "client"
+        assert register.chooser.value == 1 and register.form["email"].input.value == ""
+        set_screen_audience(secrets, project_id, "internal")
+        text = "\n".join(everything(widget) for widget in widgets)
+        for secret in TEAM_SEES:
+            assert secret in text, secret
+        assert logger.form["visibility"].input.value == "internal"
+        assert register.form["email"].input.value == "zhang.wei@huachen.cn"
+    finally:
+        set_screen_audience(secrets, project_id, "internal")
+
+
+def test_in_client_mode_what_is_logged_is_shared_by_default(filled):
+    logger = fill_contact(ContactLogger(filled, P, audience="client"))
+    row = add_follow_up(logger, "发送会议纪要")
+    logger.form["notes"].input.value = "内部：客户预算紧张"
+    assert t("widgets.internal_stays", "zh") in everything(logger)
+    assert logger.save() is True
+    contact = filled.records("contacts", P)[-1]
+    follow_up = filled.records("follow_ups", P)[-1]
+    assert (contact.visibility, follow_up.visibility) == ("client", "client")
+    assert contact.notes == "内部：客户预算紧张"  # typed, kept, never shown
+    assert "内部：客户预算紧张" not in everything(logger)
+    assert row not in logger.follow_up_rows
+    plan = CommunicationPlan(filled, P, audience="client")
+    assert plan.add_row().form["visibility"].input.value == "client"
+
+
+def test_editing_in_client_mode_keeps_what_it_does_not_show(filled):
+    register = StakeholderRegister(filled, P, audience="client")
+    register.edit(1)
+    assert register.form["notes"].input.value == ""
+    register.form["role"].input.value = "CIO & CDO"
+    register.form["notes"].input.value = "会上提到预算"
+    assert register.save() is True
+    zhang = filled.get("stakeholders", 1)
+    assert zhang.role == "CIO & CDO"
+    assert (zhang.email, zhang.power, zhang.interest) == ("zhang.wei@huachen.cn", 5, 4)
+    assert zhang.notes == "对变更比较敏感 INTERNAL-SENTINEL\n会上提到预算"
+    register.edit(None)
+    assert register.form["visibility"].input.value == "client"
+    register.form["name"].input.value = "赵敏"
+    register.form["email"].input.value = "typed@while.hidden"  # not shown: not taken
+    assert register.save() is True
+    new = filled.records("stakeholders", P)[-1]
+    assert (new.name, new.visibility, new.email, new.power) == ("赵敏", "client", "", 3)
+
+
+def test_a_follow_up_follows_the_contacts_visibility_until_set(logger):
+    first = logger.add_follow_up()
+    second = logger.add_follow_up()
+    assert first.form["visibility"].input.value == "internal"
+    second.form["visibility"].input.value = "internal"  # set by hand
+    second.form["visibility"].input.value = "client"
+    second.form["visibility"].input.value = "internal"
+    logger.form["visibility"].input.value = "client"
+    assert first.form["visibility"].input.value == "client"
+    assert second.form["visibility"].input.value == "internal"
+    assert logger.add_follow_up().form["visibility"].input.value == "client"
+    logger.form["visibility"].input.value = "internal"
+    assert first.form["visibility"].input.value == "internal"
+
+
+def test_plan_rows_have_a_visibility(plan, filled):
+    assert [r.form["visibility"].input.value for r in plan.rows] == ["client", "internal"]
+    plan.rows[1].form["visibility"].input.value = "client"
+    assert plan.save() is True
+    assert filled.records("communication_plan", P)[1].visibility == "client"
+
+
+# --- refusing what a person would not mean ---------------------------------------------
+
+
+def test_a_name_typed_and_not_added_is_refused_not_dropped(logger, filled):
+    before = counts(filled)
+    fill_contact(logger, who=())
+    logger.people.box.value = "Wang Fang"
+    assert logger.save() is False
+    message = logger.form.errors()["stakeholder_ids"]
+    assert "Wang Fang" in message and "+" in message
+    assert counts(filled) == before
+    assert logger.people.box.value == "Wang Fang"  # still there to fix
+    logger.people.add_button.click()  # "+" with a name nobody has
+    unknown = t("widgets.contact.unknown_stakeholder", "zh", name="Wang Fang")
+    assert logger.form.errors() == {"stakeholder_ids": unknown}
+    logger.people.box.value = ""
+    assert logger.save() is True
+
+
+def test_a_known_name_typed_in_full_or_picked_is_added(logger, filled):
+    logger.people.box.value = "张伟 · CIO"  # picked from the list, or typed in full
+    assert logger.people.value == ["张伟 · CIO"] and logger.people.box.value == ""
+    logger.people.box.value = "li na"  # a name only one person has
+    assert logger.people.value == ["张伟 · CIO", "Li Na"]
+    logger.people.chosen.children[0].click()  # its × removes it
+    assert logger.people.value == ["Li Na"]
+    logger.form["subject"].input.value = "周会"
+    assert logger.save() is True
+    assert filled.records("contacts", P)[-1].stakeholder_ids == [2]
+
+
+def test_a_follow_up_due_before_the_contact_is_refused_under_its_due(logger, filled):
+    before = counts(filled)
+    fill_contact(logger)  # 2026-03-10 09:30
+    row = add_follow_up(logger, "发送会议纪要", due=date(2026, 3, 9))
+    same_day = add_follow_up(logger, "当天", due=date(2026, 3, 10))
+    assert logger.save() is False
+    assert set(row.form.errors()) == {"due"} and "2026-03-10" in row.form.errors()["due"]
+    assert same_day.form.errors() == {}
+    assert counts(filled) == before
+
+
+def test_bad_dates_are_refused_under_their_field(logger, filled):
+    before = counts(filled)
+    fill_contact(logger)
+    logger.form["when"].input.value = "昨天下午"
+    row = add_follow_up(logger, "发送会议纪要")
+    row.form["due"].input.value = "2026-02-30"
+    assert logger.save() is False
+    assert "不是有效日期" in logger.form.errors()["when"]
+    assert "不是有效日期" in row.form.errors()["due"]
+    assert counts(filled) == before
+
+
+def test_dates_are_text_in_the_sessions_format(filled):
+    logger = ContactLogger(filled, P, lang="en")
+    row = logger.add_follow_up()
+    assert row.form["due"].input.placeholder.startswith("e.g. ")
+    row.form["title"].input.value = "Send minutes"
+    row.form["due"].input.value = "1 Apr 2026"
+    logger.form["subject"].input.value = "Weekly"
+    logger.form["when"].input.value = "10 Mar 2026 09:30"
+    assert logger.save() is True, logger.status.message
+    assert filled.records("follow_ups", P)[-1].due == date(2026, 4, 1)
+
+
+# --- undo and announcements ------------------------------------------------------------
+
+
+class Heard:
+    def __init__(self, store, kinds):
+        self.heard = []
+        on_change(store, kinds, self.hear)
+
+    def hear(self, kind, _project_id):
+        self.heard.append(kind)
+
+
+def test_undo_a_logged_contact_and_its_follow_ups(logger, filled):
+    heard = Heard(filled, {"contacts", "follow_ups"})
+    before = counts(filled)
+    fill_contact(logger, subject="撤销我")
+    add_follow_up(logger, "发送会议纪要")
+    assert logger.save() is True
+    assert heard.heard == ["contacts", "follow_ups"]
+    assert logger.undo.pending and "撤销我" in logger.undo.what
+    contact = filled.records("contacts", P)[-1]
+    follow_up = filled.records("follow_ups", P)[-1]
+    assert logger.undo.undo() is True
+    assert counts(filled) == before
+    assert "撤销我" not in logger.latest.value
+    assert heard.heard == ["contacts", "follow_ups", "contacts", "follow_ups"]
+    assert logger.status.level == "ok" and not logger.undo.pending
+    history = filled.history(P)
+    deleted = history[history["field"] == "deleted"]
+    assert set(zip(deleted["record_kind"], deleted["record_id"], strict=True)) == {
+        ("contacts", contact.id),
+        ("follow_ups", follow_up.id),
+    }
+
+
+def test_undo_a_new_stakeholder_and_an_edit(register, filled):
+    heard = Heard(filled, {"stakeholders"})
+    register.edit(None)
+    register.form["name"].input.value = "赵敏"
+    assert register.save() is True
+    assert register.undo.undo() is True
+    assert [p.name for p in filled.records("stakeholders", P)] == ["张伟", "Li Na"]
+    register.edit(1)
+    register.form["power"].input.value = 2
+    register.form["role"].input.value = "CEO"
+    assert register.save() is True
+    assert register.undo.undo() is True
+    zhang = filled.get("stakeholders", 1)
+    assert (zhang.power, zhang.role) == (5, "CIO")
+    powers = filled.history(P, kind="stakeholders", record_id=1)
+    assert powers[powers["field"] == "power"]["new"].tolist()[-2:] == ["2", "5"]
+    assert register.form["role"].input.value == "CIO"
+    assert heard.heard == ["stakeholders"] * 4
+
+
+def test_undo_a_plan_save(plan, filled):
+    heard = Heard(filled, {"communication_plan"})
+    before = [(i.what, i.cadence_days) for i in filled.records("communication_plan", P)]
+    plan.rows[0].form["what"].input.value = "双周报"
+    row = plan.add_row()
+    row.form["audience"].input.value = "q:monitor"
+    row.form["what"].input.value = "月报"
+    assert plan.save() is True
+    assert plan.undo.undo() is True
+    assert [(i.what, i.cadence_days) for i in filled.records("communication_plan", P)] == before
+    assert [r.form["what"].input.value for r in plan.rows] == ["周报", "一对一沟通"]
+    history = filled.history(P, kind="communication_plan")
+    assert "deleted" in set(history["field"])
+    assert heard.heard == ["communication_plan"] * 2
+    assert plan.propose_defaults() is True
+    assert plan.undo.undo() is True
+    assert len(filled.records("communication_plan", P)) == len(before)
+
+
+def test_undo_mark_done(board_store):
+    heard = Heard(board_store, {"follow_ups"})
+    board = FollowUpBoard(board_store, P, today=TODAY)
+    row = board.rows[0]
+    assert board.mark_done(row) is True
+    assert board.undo.undo() is True
+    again = board_store.get("follow_ups", row.follow_up.id)
+    assert (again.status, again.done_on) == ("open", None)
+    assert board.rows[0].follow_up.title == "very late"
+    history = board_store.history(P, kind="follow_ups", record_id=again.id)
+    assert history["new"].tolist()[-2:] == ["done", "open"]
+    assert heard.heard == ["follow_ups", "follow_ups"]

@@ -1,6 +1,8 @@
 """The form plumbing: fields with their error labels, the status line, Form.run, changes."""
 
 import gc
+import re
+from datetime import date, datetime
 
 import ipywidgets as w
 import pytest
@@ -11,10 +13,22 @@ from commlib.forms import (
     Field,
     Form,
     FormInvalid,
+    ProjectWidget,
     StatusLine,
+    Undo,
     changed,
+    date_input,
+    date_suggestions,
+    format_date,
+    format_moment,
+    moment_input,
     on_change,
+    parse_date,
+    parse_moment,
+    screen_audience,
+    set_screen_audience,
 )
+from commlib.i18n import language, t
 
 
 def stakeholder_form(lang="en"):
@@ -247,3 +261,163 @@ def test_any_value_widget_can_be_a_field(widget):
     field = Field("notes", widget)
     assert field.input is widget
     assert field.value == widget.value
+
+
+# --- dates in the session's language and order --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "day", "text"),
+    [("zh", date(2026, 12, 3), "2026-12-03"), ("en", date(2026, 12, 3), "3 Dec 2026")],
+)
+def test_dates_are_written_as_the_session_writes_them(lang, day, text):
+    assert format_date(day, lang) == text
+    assert parse_date(text) == day
+    assert format_moment(datetime(2026, 12, 3, 14, 5), lang) == f"{text} 14:05"
+    assert parse_moment(f"{text} 14:05") == datetime(2026, 12, 3, 14, 5)
+    assert format_date(None, lang) == "" and parse_date("  ") is None
+
+
+def test_format_date_without_a_language_follows_the_session():
+    with language("en"):
+        assert format_date(date(2026, 1, 9)) == "9 Jan 2026"
+    with language("zh"):
+        assert format_date(date(2026, 1, 9)) == "2026-01-09"
+
+
+@pytest.mark.parametrize(
+    "text", ["2026/12/3", "2026年12月3日", "2026.12.03", "3 December 2026", "Dec 3, 2026"]
+)
+def test_the_ways_people_write_a_date(text):
+    assert parse_date(text) == date(2026, 12, 3)
+
+
+def test_a_date_alone_is_the_start_of_that_day():
+    assert parse_moment("2026-12-03") == datetime(2026, 12, 3)
+
+
+@pytest.mark.parametrize(
+    ("lang", "example"), [("zh", r"\d{4}-\d{2}-\d{2}"), ("en", r"\d{1,2} [A-Z][a-z]{2} \d{4}")]
+)
+@pytest.mark.parametrize("text", ["2026-02-30", "next tuesday", "3/12/2026", "2026-13-01"])
+def test_a_bad_date_is_refused_under_its_field(lang, example, text):
+    form = Form([Field("due", date_input(lang), parse=parse_date, format=format_date)], lang=lang)
+    form["due"].input.value = text
+    assert form.run(lambda: form.values()) is False
+    message = form.errors()["due"]
+    assert message.startswith(t("widgets.date.invalid", lang, example="")[:4])
+    assert re.search(example, message), message
+    with pytest.raises(InvalidRecord) as err:
+        parse_date(text, "due")
+    assert [p.field for p in err.value.problems] == ["due"]
+
+
+@pytest.mark.parametrize("text", ["2026-12-03 24:00", "2026-12-03 9:75", "tomorrow 10:00"])
+def test_a_bad_moment_is_refused_under_its_field(text):
+    form = Form([Field("when", moment_input("en"), parse=parse_moment)], lang="en")
+    form["when"].input.value = text
+    assert form.run(lambda: form.values()) is False
+    assert "not a date" in form.errors()["when"]
+
+
+def test_date_boxes_are_text_in_the_sessions_format_with_common_picks():
+    box = date_input("en", date(2026, 12, 3))
+    assert isinstance(box, w.Combobox) and not box.ensure_option
+    assert box.value == "3 Dec 2026"
+    assert box.options[0] == format_date(date.today(), "en")
+    assert box.placeholder.startswith("e.g. ")
+    assert date_suggestions("zh", today=date(2026, 12, 3))[:3] == [
+        "2026-12-03",
+        "2026-12-04",
+        "2026-12-07",  # next Monday
+    ]
+    moment = moment_input("zh", datetime(2026, 12, 3, 9, 30))
+    assert moment.value == "2026-12-03 09:30" and moment.placeholder.startswith("例如 ")
+
+
+def test_field_set_shows_the_model_value_through_format():
+    field = Field("due", date_input("en"), parse=parse_date, format=lambda d: format_date(d, "en"))
+    field.set(date(2026, 4, 1))
+    assert field.input.value == "1 Apr 2026" and field.value == date(2026, 4, 1)
+    field.set(None)
+    assert field.input.value == "" and field.value is None
+
+
+# --- the screen's audience ----------------------------------------------------------------
+
+
+class Shown(ProjectWidget):
+    """The smallest ProjectWidget: counts its refreshes."""
+
+    def __init__(self, store, project, lang=None, audience=None):
+        super().__init__(store, project, lang, audience)
+        self.form = Form([], status=self.status, lang=self.lang)
+        self.refreshed = 0
+        self.children = [self.badge]
+
+    def refresh(self):
+        self.refreshed += 1
+
+
+def test_set_screen_audience_reaches_the_widgets_of_that_project(filled):
+    project = filled.project("华辰 ERP 升级")
+    widget, fixed = Shown(filled, project.id), Shown(filled, project.id, audience="internal")
+    assert widget.audience == "internal" and not widget.client
+    assert widget.badge.layout.display == "none"
+    set_screen_audience(filled, project.id, "client")
+    assert screen_audience(filled, project.id) == "client"
+    assert widget.client and widget.refreshed == 1
+    assert widget.badge.layout.display is None
+    assert t("widgets.client_mode", "zh") in widget.badge.value
+    assert not fixed.client and fixed.refreshed == 0  # a fixed audience stays
+    set_screen_audience(filled, project.id, "client")  # no switch: nothing to do
+    assert widget.refreshed == 1
+    set_screen_audience(filled, project.id, "internal")
+    assert not widget.client and widget.refreshed == 2
+    assert widget.badge.layout.display == "none"
+
+
+def test_other_projects_and_bad_audiences(filled):
+    project = filled.project("华辰 ERP 升级")
+    widget = Shown(filled, project.id)
+    set_screen_audience(filled, project.id + 100, "client")
+    assert not widget.client and widget.refreshed == 0
+    with pytest.raises(ValueError, match="client"):
+        set_screen_audience(filled, project.id, "everyone")
+    with pytest.raises(ValueError, match="internal"):
+        Shown(filled, project.id, audience="public")
+    assert Shown(filled, project.id, audience="client").badge.layout.display is None
+
+
+# --- undo ---------------------------------------------------------------------------------
+
+
+def test_undo_takes_the_last_save_back_once():
+    form = stakeholder_form()
+    taken, undone = [], []
+    undo = Undo(form, on_undone=lambda: undone.append(True))
+    assert not undo.pending and undo.layout.display == "none"
+    assert undo.undo() is False
+    undo.remember("first", lambda: taken.append("first"))
+    undo.remember("Zhang Wei", lambda: taken.append("second"))  # only the last is kept
+    assert undo.pending and undo.layout.display is None
+    assert "Zhang Wei" in undo.button.tooltip
+    undo.button.click()
+    assert taken == ["second"] and undone == [True]
+    assert form.status.level == "ok" and "Zhang Wei" in form.status.message
+    assert "history" in form.status.message
+    assert not undo.pending and undo.layout.display == "none"
+    assert undo.undo() is False and taken == ["second"]
+
+
+def test_an_undo_that_fails_says_why_and_stays():
+    form = stakeholder_form()
+    undo = Undo(form)
+
+    def refused():
+        raise Conflict("stakeholder #3 is still referenced")
+
+    undo.remember("Zhang Wei", refused)
+    assert undo.undo() is False
+    assert form.status.level == "error" and "referenced" in form.status.message
+    assert undo.pending  # it can be tried again

@@ -11,6 +11,7 @@ from commlib import (
     ChangeRequest,
     Conflict,
     Contact,
+    FollowUp,
     InvalidRecord,
     Milestone,
     NotFound,
@@ -168,6 +169,75 @@ def test_records_still_pointed_at_cannot_be_deleted(filled):
     assert len(filled.frame("stakeholders")) == 2
     filled.delete("lessons", 1)
     assert filled.frame("lessons").empty
+
+
+def test_a_deleted_record_is_kept_in_the_history(filled):
+    import json
+
+    lesson = filled.records("lessons", "华辰 ERP 升级")[0]
+    before = len(filled.history())
+    filled.delete("lessons", lesson.id)
+    history = filled.history("华辰 ERP 升级", kind="lessons", record_id=lesson.id)
+    entry = history.iloc[-1]
+    assert len(filled.history()) == before + 1
+    assert (entry["field"], entry["new"]) == ("deleted", None)
+    kept = json.loads(entry["old"])
+    assert kept == lesson.model_dump(mode="json")
+    assert kept["notes"] == lesson.notes
+
+
+def test_a_refused_delete_writes_no_history(filled):
+    before = len(filled.history())
+    with pytest.raises(Conflict):
+        filled.delete("stakeholders", 1)
+    with pytest.raises(NotFound):
+        filled.delete("lessons", 999)
+    assert len(filled.history()) == before
+
+
+def test_a_client_never_sees_what_was_deleted(filled):
+    p = filled.project("华辰 ERP 升级")
+    shared = filled.add(
+        FollowUp(project_id=p.id, title="SHARED", visibility="client", notes="SECRET")
+    )
+    filled.delete("follow_ups", shared.id)
+    # the id may be given again, to a record the client sees
+    again = filled.add(FollowUp(project_id=p.id, title="again", visibility="client"))
+    filled.update("follow_ups", again.id, status="done")
+    client = filled.history(p.id, audience="client")
+    assert "deleted" not in set(client["field"])
+    assert not client["old"].fillna("").str.contains("SECRET").any()
+    assert "deleted" in set(filled.history(p.id)["field"])
+
+
+def test_history_readers_take_deletions_in_their_stride(filled, tmp_path):
+    from commlib import csvio
+    from commlib.display import present
+    from commlib.review import changes_since
+    from commlib.store import Store
+
+    p = filled.project("华辰 ERP 升级")
+    filled.delete("lessons", filled.records("lessons", p.id)[0].id)
+    history = filled.history(p.id)
+    frames = {k: filled.frame(k, p.id) for k in ("risks", "milestones", "change_requests")}
+    found = changes_since(
+        history,
+        frames["risks"],
+        frames["milestones"],
+        frames["change_requests"],
+        filled.frame("stakeholders", p.id),
+        since=date(2000, 1, 1),
+        until=date(2100, 1, 1),
+    )
+    assert found is not None
+    shown = present(history, "en")
+    assert "Deleted" in set(shown["Field"])
+    assert "已删除" in set(present(history, "zh")["字段"])
+    csvio.export_csv(filled, tmp_path / "out")
+    copy = Store(tmp_path / "copy.db")
+    csvio.import_csv(copy, tmp_path / "out")
+    assert copy.changes() == filled.changes()
+    copy.close()
 
 
 def test_delete_project_removes_everything_of_it(filled):

@@ -23,16 +23,24 @@ import ipywidgets as w
 
 from ..errors import InvalidRecord, Problem
 from ..forms import (
+    LABEL_WIDTH,
     Checker,
     Field,
     Form,
     FormInvalid,
     ProjectWidget,
     StatusLine,
+    Undo,
+    date_input,
     enum_options,
     escape,
+    format_date,
+    format_moment,
     heading,
+    moment_input,
     on_change,
+    parse_date,
+    parse_moment,
     toggles,
 )
 from ..i18n import enum_label, label, language, t
@@ -109,6 +117,11 @@ def _to_utc(value: datetime | None) -> datetime | None:
     return None if value is None else value.astimezone(UTC)
 
 
+def _seen(records: Iterable[Any], client: bool) -> list[Any]:
+    """The records a screen may show: in client mode, only client-visible ones."""
+    return [r for r in records if not client or r.visibility == "client"]
+
+
 def _newest(contacts: Iterable[Contact]) -> list[Contact]:
     return sorted(contacts, key=lambda c: (c.when, c.id or 0), reverse=True)[:LATEST]
 
@@ -137,29 +150,147 @@ def _close(widget: w.Widget) -> None:
 # --- the contact log --------------------------------------------------------------------
 
 
-class _FollowUpRow(w.HBox):
-    """One follow-up being written: title, owner, due, and a button to drop it."""
+class PeoplePicker(w.HBox):
+    """Who took part: a box offering the register's names, a "+" and the people chosen.
 
-    def __init__(self, status: StatusLine, lang: str) -> None:
+    A name picked from the list (or typed in full, or a name only one person has) is
+    added at once; what is typed and not added stays in ``pending`` (the browser never
+    drops it silently: saving refuses it, under the field). ``value`` is the labels chosen.
+    """
+
+    def __init__(self, placeholder: str, tooltip: str) -> None:
+        self.box = w.Combobox(
+            options=[], ensure_option=False, placeholder=placeholder, continuous_update=False
+        )
+        self.add_button = w.Button(icon="plus", tooltip=tooltip, layout=w.Layout(width="3em"))
+        self.chosen = w.HBox([])
+        self._labels: list[str] = []
+        self._value: list[str] = []
+        self.box.observe(self._typed, names="value")
+        super().__init__([self.box, self.add_button, self.chosen])
+
+    @property
+    def options(self) -> list[str]:
+        return list(self._labels)
+
+    @options.setter
+    def options(self, labels: Iterable[str]) -> None:
+        self._labels = list(labels)
+        self.box.options = self._labels
+
+    @property
+    def value(self) -> list[str]:
+        return list(self._value)
+
+    @value.setter
+    def value(self, labels: Iterable[str]) -> None:
+        self._value = list(dict.fromkeys(labels))
+        for button in self.chosen.children:
+            button.close()
+        buttons = []
+        for text in self._value:
+            button = w.Button(description=text, icon="times", tooltip=t("widgets.remove"))
+            button.layout.width = "auto"
+            button.on_click(lambda _b, text=text: self.remove(text))
+            buttons.append(button)
+        self.chosen.children = buttons
+
+    @property
+    def pending(self) -> str:
+        """What is typed in the box and not added yet."""
+        return self.box.value.strip()
+
+    def resolve(self, text: str) -> str | None:
+        """The label ``text`` stands for: a label, or a name only one person has."""
+        text = text.strip()
+        if text in self._labels:
+            return text
+        named = [lb for lb in self._labels if lb.split(" · ")[0].casefold() == text.casefold()]
+        return named[0] if len(named) == 1 else None
+
+    def add(self) -> bool:
+        """Add what the box holds; ``False`` when it names nobody in the register."""
+        if not self.pending:
+            return True
+        found = self.resolve(self.pending)
+        if found is None:
+            return False
+        self.value = [*self._value, found]
+        self.box.value = ""
+        return True
+
+    def remove(self, text: str) -> None:
+        self.value = [v for v in self._value if v != text]
+
+    def _typed(self, _change: dict[str, Any]) -> None:
+        if self.pending and self.resolve(self.pending) is not None:
+            self.add()
+
+
+def _internal_hint() -> w.HTML:
+    """The line under a notes box: what is typed there stays with the team."""
+    return w.HTML(
+        "<span style='color:#666;font-size:0.85em'>🔒 "
+        f"{escape(t('widgets.internal_stays'))}</span>",
+        layout=w.Layout(margin=f"0 0 0 {LABEL_WIDTH}"),
+    )
+
+
+def _visibility(value: str, *, width: str | None = None) -> Field:
+    return Field(
+        "visibility",
+        toggles(enum_options("visibility"), value),
+        label="" if width else None,
+        default=value,
+        width=width,
+    )
+
+
+class _FollowUpRow(w.HBox):
+    """One follow-up being written: title, owner, due, who may see it, and a remove button.
+
+    Its visibility follows the contact's until someone sets it (``follows``).
+    """
+
+    def __init__(self, status: StatusLine, lang: str, visibility: str) -> None:
+        self.follows = True
+        self._following = False
         self.form = Form(
             [
-                Field("title", w.Text(placeholder=label("title")), label="", width="45%"),
-                Field("owner", w.Text(placeholder=label("owner")), label="", width="20%"),
+                Field("title", w.Text(placeholder=label("title")), label="", width="34%"),
+                Field("owner", w.Text(placeholder=label("owner")), label="", width="16%"),
                 Field(
                     "due",
-                    w.DatePicker(description=label("due"), style={"description_width": "auto"}),
+                    date_input(lang, description=label("due"), style={"description_width": "auto"}),
                     label="",
                     default=None,
-                    width="16em",
+                    parse=lambda text: parse_date(text, "due"),
+                    format=lambda day: format_date(day, lang),
+                    width="17em",
                 ),
+                _visibility(visibility, width="14em"),
             ],
             status=status,
             lang=lang,
         )
+        self.form["visibility"].input.observe(self._set_by_hand, names="value")
         self.remove_button = w.Button(
             icon="times", tooltip=t("widgets.remove"), layout=w.Layout(width="3em")
         )
         super().__init__([*self.form, self.remove_button])
+
+    def follow(self, visibility: str) -> None:
+        """The contact's visibility changed: a row nobody set follows it."""
+        if self.follows:
+            self._following = True
+            try:
+                self.form["visibility"].input.value = visibility
+            finally:
+                self._following = False
+
+    def _set_by_hand(self, _change: dict[str, Any]) -> None:
+        if not self._following:
+            self.follows = False
 
     @property
     def blank(self) -> bool:
@@ -167,7 +298,7 @@ class _FollowUpRow(w.HBox):
         return (
             not self.form["title"].input.value.strip()
             and not self.form["owner"].input.value.strip()
-            and self.form["due"].input.value is None
+            and not self.form["due"].input.value.strip()
         )
 
 
@@ -175,15 +306,24 @@ class ContactLogger(ProjectWidget):
     """Log a contact with a project's stakeholders, and the follow-ups it brought.
 
     Save checks everything first, then writes the contact and its follow-ups in one
-    transaction: all of them, or nothing. The latest contacts show below the form.
+    transaction: all of them, or nothing; "undo" takes that save back. The latest contacts
+    show below the form. In client mode (``self.client``) only client-visible contacts and
+    stakeholders show, and what is logged is client-visible unless set otherwise.
     """
 
-    def __init__(self, store: Any, project: Any, lang: str | None = None) -> None:
-        super().__init__(store, project, lang)
+    def __init__(
+        self, store: Any, project: Any, lang: str | None = None, audience: str | None = None
+    ) -> None:
+        super().__init__(store, project, lang, audience)
         with language(self.lang):
             self._build()
             self.refresh()
         on_change(store, {"stakeholders", "contacts"}, self._on_change)
+
+    @property
+    def _shared(self) -> str:
+        """The visibility a new record starts with on this screen."""
+        return "client" if self.client else "internal"
 
     def _build(self) -> None:
         self._ids: dict[str, int] = {}  # label -> stakeholder id
@@ -202,23 +342,20 @@ class ContactLogger(ProjectWidget):
         ]
         sentiment = toggles(sentiments, "", "4em")
         sentiment.tooltips = tips
+        self.people = PeoplePicker(
+            t("widgets.contact.who_placeholder"), t("widgets.contact.add_person")
+        )
+        self.people.add_button.on_click(self._add_person)
+        lang = self.lang
         self.form = Form(
             [
-                Field(
-                    "stakeholder_ids",
-                    w.TagsInput(
-                        allowed_tags=[],
-                        allow_duplicates=False,
-                        placeholder=t("widgets.contact.who_placeholder"),
-                    ),
-                    parse=self._stakeholder_ids,
-                    default=[],
-                ),
+                Field("stakeholder_ids", self.people, parse=self._stakeholder_ids, default=[]),
                 Field(
                     "when",
-                    w.NaiveDatetimePicker(value=_now()),
+                    moment_input(lang, _now()),
                     default=_now,
-                    parse=_to_utc,
+                    parse=lambda text: _to_utc(parse_moment(text, "when")),
+                    format=lambda moment: format_moment(moment, lang),
                     required=True,
                 ),
                 Field("channel", w.Dropdown(options=enum_options("channel"), value="meeting")),
@@ -230,11 +367,13 @@ class ContactLogger(ProjectWidget):
                 ),
                 Field("summary", w.Textarea(rows=4), width="100%"),
                 Field("sentiment", sentiment, parse=_none_if_empty),
-                Field("visibility", toggles(enum_options("visibility"), "internal")),
+                _visibility(self._shared),
+                Field("notes", w.Textarea(rows=2), width="100%"),
             ],
             status=self.status,
             lang=self.lang,
         )
+        self.form["visibility"].input.observe(self._visibility_set, names="value")
         self.follow_up_rows: list[_FollowUpRow] = []
         self.follow_up_box = w.VBox([])
         self.add_follow_up_button = w.Button(
@@ -245,41 +384,69 @@ class ContactLogger(ProjectWidget):
             description=t("widgets.save"), icon="check", button_style="primary"
         )
         self.save_button.on_click(self.save)
+        self.undo = Undo(self.form)
         self.latest = w.HTML()
         self.children = [
-            heading(t("widgets.contact.title")),
+            w.HBox([heading(t("widgets.contact.title")), self.badge]),
             *self.form,
+            _internal_hint(),
             w.HTML(f"<b>{escape(label('follow_ups'))}</b>"),
             self.follow_up_box,
             self.add_follow_up_button,
-            w.HBox([self.save_button, self.status]),
+            w.HBox([self.save_button, self.undo, self.status]),
             heading(t("widgets.contact.latest")),
             self.latest,
         ]
 
     def _stakeholder_ids(self, tags: list[str]) -> list[int]:
+        problems = []
+        if self.people.pending:
+            message = t("widgets.contact.not_added", name=self.people.pending)
+            problems.append(Problem("stakeholder_ids", self.people.pending, message))
         unknown = [tag for tag in tags if tag not in self._ids]
         if unknown:
             message = t("widgets.contact.unknown_stakeholder", name=", ".join(unknown))
-            raise InvalidRecord([Problem("stakeholder_ids", unknown, message)])
+            problems.append(Problem("stakeholder_ids", unknown, message))
+        if problems:
+            raise InvalidRecord(problems)
         return [self._ids[tag] for tag in tags]
+
+    def _add_person(self, _button: w.Button | None = None) -> bool:
+        """What "+" does: add the typed name, or say it is nobody in the register."""
+
+        def add() -> None:
+            if not self.people.add():
+                name = self.people.pending
+                message = t("widgets.contact.unknown_stakeholder", name=name)
+                raise InvalidRecord([Problem("stakeholder_ids", name, message)])
+
+        return self.form.run(add)
+
+    def _visibility_set(self, change: dict[str, Any]) -> None:
+        for row in self.follow_up_rows:
+            row.follow(change["new"])
 
     # --- reading ---
 
     def refresh(self) -> None:
         """Re-read the project's stakeholders and latest contacts (on open and on change)."""
         with language(self.lang):
-            people = self.store.records("stakeholders", self.project_id)
+            people = _seen(self.store.records("stakeholders", self.project_id), self.client)
             labels = stakeholder_labels(people)
             self._names = {p.id: p.name for p in people}
             self._ids = {text: i for i, text in labels.items()}
-            tags = self.form["stakeholder_ids"].input
-            kept = [tag for tag in tags.value if tag in self._ids]
-            tags.allowed_tags = list(labels.values())
-            tags.value = kept
-            contacts = self.store.records("contacts", self.project_id)
+            self.people.options = labels.values()
+            self.people.value = [tag for tag in self.people.value if tag in self._ids]
+            contacts = _seen(self.store.records("contacts", self.project_id), self.client)
             self._latest = _newest(contacts)
             self._show_latest()
+
+    def audience_changed(self) -> None:
+        """Client mode: new contacts (and untouched follow-ups) start client-visible."""
+        visibility = self.form["visibility"]
+        visibility.default = self._shared
+        visibility.input.value = self._shared
+        self.form.run(self.refresh, keep=True)
 
     def _show_latest(self) -> None:
         rows = [
@@ -287,7 +454,7 @@ class ContactLogger(ProjectWidget):
                 local_time(c.when),
                 enum_label("channel", c.channel),
                 enum_label("direction", c.direction),
-                ", ".join(self._names.get(i, f"#{i}") for i in c.stakeholder_ids),
+                ", ".join(self._names[i] for i in c.stakeholder_ids if i in self._names),
                 c.subject,
                 "" if c.sentiment is None else f"{c.sentiment:+d}" if c.sentiment else "0",
                 enum_label("visibility", c.visibility),
@@ -313,7 +480,7 @@ class ContactLogger(ProjectWidget):
     def add_follow_up(self) -> _FollowUpRow:
         """Add an empty follow-up row (what the "+ follow-up" button does); returns it."""
         with language(self.lang):
-            row = _FollowUpRow(self.status, self.lang)
+            row = _FollowUpRow(self.status, self.lang, self.form["visibility"].input.value)
         row.remove_button.on_click(lambda _b, row=row: self.remove_follow_up(row))
         self.follow_up_rows.append(row)
         self.follow_up_box.children = [*self.follow_up_box.children, row]
@@ -335,60 +502,99 @@ class ContactLogger(ProjectWidget):
 
     def _save(self) -> None:
         check = Checker()
-        contact = check.build(
-            self.form, lambda: Contact(project_id=self.project_id, **self.form.values())
-        )
+        contact = check.build(self.form, self._contact)
         pending = []
         for row in self.follow_up_rows:
             if row.blank:
                 continue
-            follow_up = check.build(
-                row.form, lambda row=row: FollowUp(project_id=self.project_id, **row.form.values())
-            )
+            follow_up = check.build(row.form, lambda row=row: self._follow_up(row, contact))
             pending.append((row, follow_up))
         check.raise_if_any()
         with self.store.transaction():
             saved = self.store.add(contact)
+            added = []
             for row, follow_up in pending:
                 try:
-                    self.store.add(follow_up.model_copy(update={"contact_id": saved.id}))
+                    added.append(
+                        self.store.add(follow_up.model_copy(update={"contact_id": saved.id}))
+                    )
                 except InvalidRecord as err:
                     raise FormInvalid([(row.form, err.problems)]) from err
-        self._saved(saved, len(pending))
+        self._saved(saved, added)
 
-    def _saved(self, contact: Contact, follow_ups: int) -> None:
-        self._latest = _newest([contact, *self._latest])
+    def _contact(self) -> Contact:
+        contact = Contact(project_id=self.project_id, **self.form.values())
+        if not contact.stakeholder_ids and not contact.subject:
+            message = t("widgets.contact.empty")
+            raise InvalidRecord(
+                [Problem("stakeholder_ids", [], message), Problem("subject", "", message)]
+            )
+        return contact
+
+    def _follow_up(self, row: _FollowUpRow, contact: Contact | None) -> FollowUp:
+        follow_up = FollowUp(project_id=self.project_id, **row.form.values())
+        if contact is not None and follow_up.due is not None:
+            day = contact.when.astimezone().date()
+            if follow_up.due < day:
+                message = t("widgets.contact.due_before_contact", date=format_date(day))
+                raise InvalidRecord([Problem("due", follow_up.due, message)])
+        return follow_up
+
+    def _saved(self, contact: Contact, follow_ups: list[FollowUp]) -> None:
+        if contact.visibility == "client" or not self.client:
+            self._latest = _newest([contact, *self._latest])
         self.form.reset()
+        self.people.box.value = ""
         for row in list(self.follow_up_rows):
             self.remove_follow_up(row)
         self._show_latest()
+        what = f"{local_time(contact.when)} · {contact.subject or '—'}"
         self.status.ok(
             t(
                 "widgets.contact.saved",
                 when=local_time(contact.when),
                 subject=contact.subject or "—",
-                count=follow_ups,
+                count=len(follow_ups),
             )
         )
+        self.undo.remember(what, lambda: self._take_back(contact, follow_ups))
         self._announce("contacts")
         if follow_ups:
             self._announce("follow_ups")
 
+    def _take_back(self, contact: Contact, follow_ups: list[FollowUp]) -> None:
+        """Undo a save: its follow-ups, then the contact (the history keeps them)."""
+        with self.store.transaction():
+            for follow_up in follow_ups:
+                self.store.delete("follow_ups", follow_up.id)
+            self.store.delete("contacts", contact.id)
+        self.refresh()
+        self._announce("contacts")
+        self._announce("follow_ups")
+
 
 # --- the stakeholder register -----------------------------------------------------------
+
+#: the team's own analysis and what is internal by nature: never on a client's screen
+TEAM_ONLY = ("email", "phone", "power", "interest", "engagement_current", "engagement_desired")
 
 
 class StakeholderRegister(ProjectWidget):
     """The project's stakeholders as a table, and a form to add one or edit one.
 
     Edits go through ``store.update``, so changes of power, interest and engagement are
-    kept in the history.
+    kept in the history; "undo" takes the last save back. In client mode only
+    client-visible stakeholders show, without ``TEAM_ONLY`` fields (an edit keeps their
+    stored values, a new stakeholder gets the defaults) and without stored notes (notes
+    typed then are added to them).
     """
 
     NEW = 0
 
-    def __init__(self, store: Any, project: Any, lang: str | None = None) -> None:
-        super().__init__(store, project, lang)
+    def __init__(
+        self, store: Any, project: Any, lang: str | None = None, audience: str | None = None
+    ) -> None:
+        super().__init__(store, project, lang, audience)
         self._people: dict[int, Stakeholder] = {}
         self._loading = False
         with language(self.lang):
@@ -432,7 +638,7 @@ class StakeholderRegister(ProjectWidget):
                     "engagement_desired",
                     w.Dropdown(options=enum_options("engagement"), value="supportive"),
                 ),
-                Field("visibility", toggles(enum_options("visibility"), "internal")),
+                _visibility("client" if self.client else "internal"),
                 Field("notes", w.Textarea(rows=2), width="100%"),
             ],
             status=self.status,
@@ -442,13 +648,33 @@ class StakeholderRegister(ProjectWidget):
             description=t("widgets.save"), icon="check", button_style="primary"
         )
         self.save_button.on_click(self.save)
+        self.undo = Undo(self.form)
+        self._title = w.HBox([heading(label("stakeholders")), self.badge])
+        self._hint = _internal_hint()
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        """The form's fields this audience may see."""
+        hidden = set(TEAM_ONLY) if self.client else set()
         self.children = [
-            heading(label("stakeholders")),
+            self._title,
             self.table,
             self.chooser,
-            *self.form,
-            w.HBox([self.save_button, self.status]),
+            *(f for name, f in self.form.fields.items() if name not in hidden),
+            self._hint,
+            w.HBox([self.save_button, self.undo, self.status]),
         ]
+
+    def audience_changed(self) -> None:
+        visibility = self.form["visibility"]
+        visibility.default = "client" if self.client else "internal"
+        self._lay_out()
+
+        def switch() -> None:
+            self.refresh()
+            self._load(self.chooser.value)  # what is shown follows the audience
+
+        self.form.run(switch, keep=True)
 
     def refresh(self, select: int | None = None) -> None:
         """Re-read the stakeholders; ``select`` one to edit (default: keep the choice).
@@ -456,7 +682,7 @@ class StakeholderRegister(ProjectWidget):
         The form is reloaded only when the choice changes, so edits in progress stay.
         """
         with language(self.lang):
-            people = self.store.records("stakeholders", self.project_id)
+            people = _seen(self.store.records("stakeholders", self.project_id), self.client)
             self._people = {p.id: p for p in people}
             self._show_table()
             labels = stakeholder_labels(people)
@@ -473,34 +699,20 @@ class StakeholderRegister(ProjectWidget):
                 self._load(self.chooser.value)
 
     def _show_table(self) -> None:
-        headers = [
-            label(f)
-            for f in (
-                "name",
-                "organisation",
-                "role",
-                "preferred_channel",
-                "power",
-                "interest",
-                "engagement_current",
-                "engagement_desired",
-                "quadrant",
-            )
-        ]
+        columns = ["name", "organisation", "role", "preferred_channel"]
+        if not self.client:
+            columns += [*TEAM_ONLY[2:], "quadrant"]
+        values = {
+            "preferred_channel": lambda p: enum_label("channel", p.preferred_channel),
+            "engagement_current": lambda p: enum_label("engagement", p.engagement_current),
+            "engagement_desired": lambda p: enum_label("engagement", p.engagement_desired),
+            "quadrant": lambda p: enum_label("quadrant", quadrant_of(p.power, p.interest)),
+        }
         rows = [
-            [
-                p.name,
-                p.organisation,
-                p.role,
-                enum_label("channel", p.preferred_channel),
-                p.power,
-                p.interest,
-                enum_label("engagement", p.engagement_current),
-                enum_label("engagement", p.engagement_desired),
-                enum_label("quadrant", quadrant_of(p.power, p.interest)),
-            ]
+            [values[c](p) if c in values else getattr(p, c) for c in columns]
             for p in self._people.values()
         ]
+        headers = [label(c) for c in columns]
         self.table.value = _table(headers, rows, t("widgets.stakeholder.none_yet"))
 
     def edit(self, stakeholder_id: int | None) -> None:
@@ -519,24 +731,51 @@ class StakeholderRegister(ProjectWidget):
         self.form.clear_errors()
         values = {name: getattr(person, name) for name in self.form.fields}
         values["language"] = values["language"] or ""
+        if self.client:  # the team's fields and notes stay off the screen
+            for name in (*TEAM_ONLY, "notes"):
+                values[name] = self.form[name].default
         self.form.set_values(values)
+
+    def _values(self, person: Stakeholder | None) -> dict[str, Any]:
+        """The form's values to store; in client mode without what it does not show."""
+        values = self.form.values()
+        if self.client:
+            for name in TEAM_ONLY:
+                del values[name]
+            if person is not None:
+                typed = values["notes"].strip()
+                values["notes"] = "\n".join(n for n in (person.notes, typed) if n)
+        return values
 
     def save(self, _button: w.Button | None = None) -> bool:
         """Add the new stakeholder, or update the chosen one."""
         return self.form.run(self._save)
 
     def _save(self) -> None:
-        values = self.form.values()
         chosen = self.chooser.value
-        if chosen == self.NEW:
+        before = self._people.get(chosen) if chosen != self.NEW else None
+        values = self._values(before)
+        if before is None:
             saved = self.store.add(Stakeholder(project_id=self.project_id, **values))
             message = t("widgets.stakeholder.added", name=saved.name)
             self.refresh(select=self.NEW)
+            self.undo.remember(saved.name, lambda: self._take_back(saved.id, None))
         else:
             saved = self.store.update("stakeholders", chosen, **values)
             message = t("widgets.stakeholder.updated", name=saved.name)
             self.refresh(select=chosen)
+            self.undo.remember(saved.name, lambda: self._take_back(chosen, before))
         self.status.ok(message)
+        self._announce("stakeholders")
+
+    def _take_back(self, stakeholder_id: int, before: Stakeholder | None) -> None:
+        """Undo an add (delete it) or an edit (write the old values back)."""
+        if before is None:
+            self.store.delete("stakeholders", stakeholder_id)
+        else:
+            old = before.model_dump(exclude={"id", "project_id", "created_at", "updated_at"})
+            self.store.update("stakeholders", stakeholder_id, **old)
+        self.refresh(select=self.chooser.value)
         self._announce("stakeholders")
 
 
@@ -570,8 +809,12 @@ _PLAN_ALIASES = {
 }
 
 
+_PLAN_WIDTHS = ("20%", "25%", "12%", "12%", "12%", "14em")
+
+
 class _PlanRow(w.HBox):
-    """One row of the plan: audience, what, channel, cadence, owner, and a remove button."""
+    """One row of the plan: audience, what, channel, cadence, owner, who may see it, and a
+    remove button."""
 
     def __init__(
         self,
@@ -579,15 +822,21 @@ class _PlanRow(w.HBox):
         audiences: list[tuple[str, str]],
         status: StatusLine,
         lang: str,
+        visibility: str = "internal",
     ) -> None:
         self.item = item
         self.snapshot: dict[str, Any] | None = None
         channels = w.Dropdown(options=enum_options("channel"), value="email")
         self.form = Form(
             [
-                Field("audience", w.Dropdown(options=audiences, value=""), label="", width="22%"),
-                Field("what", w.Text(placeholder=label("what")), label="", width="30%"),
-                Field("channel", channels, label="", width="13%"),
+                Field(
+                    "audience",
+                    w.Dropdown(options=audiences, value=""),
+                    label="",
+                    width=_PLAN_WIDTHS[0],
+                ),
+                Field("what", w.Text(placeholder=label("what")), label="", width=_PLAN_WIDTHS[1]),
+                Field("channel", channels, label="", width=_PLAN_WIDTHS[2]),
                 Field(
                     "cadence",
                     w.Combobox(
@@ -597,9 +846,10 @@ class _PlanRow(w.HBox):
                     ),
                     label="",
                     parse=_cadence_value,
-                    width="14%",
+                    width=_PLAN_WIDTHS[3],
                 ),
-                Field("owner", w.Text(placeholder=label("owner")), label="", width="14%"),
+                Field("owner", w.Text(placeholder=label("owner")), label="", width=_PLAN_WIDTHS[4]),
+                _visibility(visibility, width=_PLAN_WIDTHS[5]),
             ],
             status=status,
             lang=lang,
@@ -624,6 +874,7 @@ class _PlanRow(w.HBox):
                 "channel": item.channel,
                 "cadence": _cadence_text(item.cadence_days, self.form.lang or "en"),
                 "owner": item.owner,
+                "visibility": item.visibility,
             }
         )
         self.snapshot = self.data()
@@ -662,9 +913,12 @@ class CommunicationPlan(ProjectWidget):
     Save writes every new or changed row in one transaction; the bin removes a row.
     """
 
-    def __init__(self, store: Any, project: Any, lang: str | None = None) -> None:
-        super().__init__(store, project, lang)
+    def __init__(
+        self, store: Any, project: Any, lang: str | None = None, audience: str | None = None
+    ) -> None:
+        super().__init__(store, project, lang, audience)
         self.rows: list[_PlanRow] = []
+        self._items: list[PlanItem] = []
         with language(self.lang):
             self._build()
             self.refresh()
@@ -682,19 +936,19 @@ class CommunicationPlan(ProjectWidget):
         )
         self.save_button.on_click(self.save)
         self.form = Form([], status=self.status, lang=self.lang)
-        widths = ("22%", "30%", "13%", "14%", "14%")
+        self.undo = Undo(self.form)
         heads = [t("widgets.plan.audience")]
-        heads += [label(f) for f in ("what", "channel", "cadence_days", "owner")]
+        heads += [label(f) for f in ("what", "channel", "cadence_days", "owner", "visibility")]
         self.children = [
-            heading(label("communication_plan")),
+            w.HBox([heading(label("communication_plan")), self.badge]),
             w.HBox(
                 [
                     w.HTML(f"<b>{escape(h)}</b>", layout=w.Layout(width=wd))
-                    for h, wd in zip(heads, widths, strict=True)
+                    for h, wd in zip(heads, _PLAN_WIDTHS, strict=True)
                 ]
             ),
             self.rows_box,
-            w.HBox([self.add_button, self.propose_button, self.save_button]),
+            w.HBox([self.add_button, self.propose_button, self.save_button, self.undo]),
             self.status,
         ]
 
@@ -704,13 +958,19 @@ class CommunicationPlan(ProjectWidget):
             for q in ENUMS["quadrant"]
         ]
         people = [(text, f"s:{i}") for i, text in stakeholder_labels(self._people).items()]
+        # a shared row may name someone this screen does not show: no name, only a mark
+        shown = {p.id for p in self._people}
+        unnamed = {r.item.stakeholder_id for r in self.rows if r.item is not None}
+        unnamed |= {item.stakeholder_id for item in self._items}
+        people += [("…", f"s:{i}") for i in sorted(unnamed - shown - {None})]
         return [("—", ""), *quadrants, *people]
 
     def refresh(self) -> None:
         """Re-read the plan and the stakeholders (unsaved edits are dropped)."""
         with language(self.lang):
-            self._people = self.store.records("stakeholders", self.project_id)
-            items = self.store.records("communication_plan", self.project_id)
+            self._people = self._stakeholders()
+            items = _seen(self.store.records("communication_plan", self.project_id), self.client)
+            self._items = items
             for row in self.rows:
                 _close(row)
             self.rows = []
@@ -722,15 +982,19 @@ class CommunicationPlan(ProjectWidget):
         if project_id == self.project_id:
             self.form.run(self._update_audiences, keep=True)
 
+    def _stakeholders(self) -> list[Stakeholder]:
+        return _seen(self.store.records("stakeholders", self.project_id), self.client)
+
     def _update_audiences(self) -> None:
         """New stakeholders become audiences; rows keep what they show (and unsaved edits)."""
-        self._people = self.store.records("stakeholders", self.project_id)
+        self._people = self._stakeholders()
         audiences = self._audiences()
         for row in self.rows:
             row.set_audiences(audiences)
 
     def _append(self, item: PlanItem | None) -> _PlanRow:
-        row = _PlanRow(item, self._audiences(), self.status, self.lang)
+        shared = "client" if self.client else "internal"
+        row = _PlanRow(item, self._audiences(), self.status, self.lang, shared)
         row.remove_button.on_click(lambda _b, row=row: self.remove_row(row))
         self.rows.append(row)
         self.rows_box.children = [*self.rows_box.children, row]
@@ -784,19 +1048,35 @@ class CommunicationPlan(ProjectWidget):
                         )
                 except InvalidRecord as err:
                     raise FormInvalid([(row.form, err.problems)]) from err
+        taken_back = [(item.id, row.item) for row, item in saved]
         for row, item in saved:
             row.show(item)
         self.status.ok(t("widgets.plan.saved", count=len(saved)))
         if saved:
+            what = ", ".join(item.what for _row, item in saved)
+            self.undo.remember(what, lambda: self._take_back(taken_back))
             self._announce("communication_plan")
+
+    def _take_back(self, saved: list[tuple[int, PlanItem | None]]) -> None:
+        """Undo a save: delete the rows it added, write the old values of those it changed."""
+        fields = ("what", "stakeholder_id", "quadrant", "channel", "cadence_days", "owner")
+        with self.store.transaction():
+            for item_id, before in saved:
+                if before is None:
+                    self.store.delete("communication_plan", item_id)
+                else:
+                    old = {f: getattr(before, f) for f in (*fields, "visibility")}
+                    self.store.update("communication_plan", item_id, **old)
+        self.refresh()
+        self._announce("communication_plan")
 
     def propose_defaults(self, _button: w.Button | None = None) -> bool:
         """Add a row for each quadrant that has stakeholders and no row yet."""
         return self.form.run(self._propose)
 
     def _propose(self) -> None:
-        self._people = self.store.records("stakeholders", self.project_id)
-        present = {quadrant_of(p.power, p.interest) for p in self._people}
+        people = self.store.records("stakeholders", self.project_id)
+        present = {quadrant_of(p.power, p.interest) for p in people}
         stored = self.store.records("communication_plan", self.project_id)
         planned = {item.quadrant for item in stored}
         planned |= {row.data()["quadrant"] for row in self.rows}
@@ -807,6 +1087,7 @@ class CommunicationPlan(ProjectWidget):
                 what=_default_what(q),
                 channel=QUADRANT_DEFAULTS[q][0],
                 cadence_days=QUADRANT_DEFAULTS[q][1],
+                visibility="client" if self.client else "internal",
             )
             for q in ENUMS["quadrant"]
             if q in present and q not in planned
@@ -814,9 +1095,12 @@ class CommunicationPlan(ProjectWidget):
         if not proposed:
             self.status.info(t("widgets.plan.nothing_to_propose"))
             return
-        for item in self.store.add_all(proposed):
+        added = self.store.add_all(proposed)
+        for item in added:
             self._append(item)
         self.status.ok(t("widgets.plan.proposed", count=len(proposed)))
+        what = ", ".join(item.what for item in added)
+        self.undo.remember(what, lambda: self._take_back([(item.id, None) for item in added]))
         self._announce("communication_plan")
 
 
@@ -838,8 +1122,7 @@ class _BoardRow(w.HBox):
         else:
             marker = ""
         cells = [marker] + [
-            escape(v)
-            for v in (follow_up.owner, due.isoformat() if due else "", follow_up.title, subject)
+            escape(v) for v in (follow_up.owner, format_date(due), follow_up.title, subject)
         ]
         self.done_button = w.Button(
             description=t("widgets.board.done"), icon="check", layout=w.Layout(width="9em")
@@ -862,19 +1145,25 @@ class FollowUpBoard(ProjectWidget):
     """
 
     def __init__(
-        self, store: Any, project: Any, lang: str | None = None, today: date | None = None
+        self,
+        store: Any,
+        project: Any,
+        lang: str | None = None,
+        today: date | None = None,
+        audience: str | None = None,
     ) -> None:
-        super().__init__(store, project, lang)
+        super().__init__(store, project, lang, audience)
         self._today = today
         self.rows: list[_BoardRow] = []
         with language(self.lang):
             self.form = Form([], status=self.status, lang=self.lang)
+            self.undo = Undo(self.form)
             self.refresh_button = w.Button(description=t("widgets.refresh"), icon="refresh")
             self.refresh_button.on_click(lambda _b: self.form.run(self.refresh))
             self.rows_box = w.VBox([])
             heads = ["", label("owner"), label("due"), label("title"), label("contact_id")]
             self.children = [
-                heading(t("widgets.board.title")),
+                w.HBox([heading(t("widgets.board.title")), self.badge]),
                 w.HBox(
                     [
                         w.HTML(f"<b>{escape(h)}</b>", layout=w.Layout(width=wd))
@@ -882,7 +1171,7 @@ class FollowUpBoard(ProjectWidget):
                     ]
                 ),
                 self.rows_box,
-                w.HBox([self.refresh_button, self.status]),
+                w.HBox([self.refresh_button, self.undo, self.status]),
             ]
             self.refresh()
         on_change(store, {"follow_ups"}, self._on_change)
@@ -896,12 +1185,16 @@ class FollowUpBoard(ProjectWidget):
         with language(self.lang):
             today = self.today
             items = [
-                f for f in self.store.records("follow_ups", self.project_id) if f.status == "open"
+                f
+                for f in _seen(self.store.records("follow_ups", self.project_id), self.client)
+                if f.status == "open"
             ]
             items.sort(key=lambda f: (f.due is None, f.due or today, f.id))
             subjects = {}
             for contact_id in {f.contact_id for f in items if f.contact_id is not None}:
-                subjects[contact_id] = self.store.get("contacts", contact_id).subject
+                contact = self.store.get("contacts", contact_id)
+                if contact.visibility == "client" or not self.client:
+                    subjects[contact_id] = contact.subject
             for row in self.rows:
                 _close(row)
             self.rows = []
@@ -925,6 +1218,15 @@ class FollowUpBoard(ProjectWidget):
             self._show_rows()
             _close(row)
             self.status.ok(t("widgets.board.marked_done", title=follow_up.title))
+            self.undo.remember(follow_up.title, lambda: self._reopen(follow_up))
             self._announce("follow_ups")
 
         return self.form.run(done)
+
+    def _reopen(self, follow_up: FollowUp) -> None:
+        """Undo "mark done": open again, as it was (the history keeps both)."""
+        self.store.update(
+            "follow_ups", follow_up.id, status=follow_up.status, done_on=follow_up.done_on
+        )
+        self.refresh()
+        self._announce("follow_ups")
