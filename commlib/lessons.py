@@ -85,6 +85,8 @@ class LessonsForm(ProjectWidget):
         super().__init__(store, project, lang, audience)
         self._today = today
         self._stash: dict[str, Any] = {}
+        #: the last save's undo: what it says, how to revert, whether a client may see it
+        self._last_save: tuple[str, Any, bool] | None = None
         with language(self.lang):
             self._build()
             self.refresh()
@@ -179,7 +181,10 @@ class LessonsForm(ProjectWidget):
         """Client mode: the notes being typed leave the screen (and come back after it);
         the table shows what the new audience may see; a new lesson's default visibility
         follows."""
+        self._offer_undo()
         if self.client:
+            if self.status.level == "ok":
+                self.status.clear()  # it may name an internal lesson
             self._stash = {n: self.form[n].input.value for n in self._internal}
             for name in self._internal:
                 self.form[name].reset()
@@ -231,10 +236,12 @@ class LessonsForm(ProjectWidget):
             for name in self._internal:
                 values.pop(name, None)
         (saved,) = save_lessons(self.store, self.project_id, [values], today=self.today)
-        self.undo.remember(
+        self._last_save = (
             t("lessons.form.undo_what", id=saved.id, title=saved.title),
             lambda: self.store.delete("lessons", saved.id),
+            saved.visibility == "client",
         )
+        self._offer_undo()
         self.form.reset()
         self.refresh()
         self.status.ok(t("lessons.form.added", id=saved.id, title=saved.title))
@@ -259,6 +266,19 @@ class LessonsForm(ProjectWidget):
             raise InvalidRecord(problems, t("error.fix_hint"))
         return values
 
+    def _offer_undo(self) -> None:
+        """The undo button, unless it would name an internal lesson to a client (it comes
+        back when the screen is internal again)."""
+        if self._last_save is None:
+            return
+        what, revert, public = self._last_save
+        if self.client and not public:
+            self.undo.forget()
+            self.undo.button.tooltip = ""  # forget() leaves it
+        else:
+            self.undo.remember(what, revert)
+
     def _undone(self) -> None:
+        self._last_save = None
         self.refresh()
         self._announce("lessons")

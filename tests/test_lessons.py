@@ -218,3 +218,16 @@ def test_categories_follow_the_language():
         assert common_lesson_categories()[0] == "Communication"
     with language("zh"):
         assert "干系人" in common_lesson_categories()
+
+
+def test_the_last_save_of_an_internal_lesson_leaves_the_client_screen(filled):
+    p = filled.project(P)
+    form = LessonsForm(filled, P, today=TODAY)
+    fill_form(form, title=f"供应商 {SECRET}")
+    assert form.save()
+    assert SECRET in form.status.message and SECRET in form.undo.button.tooltip
+    set_screen_audience(filled, p.id, "client")
+    assert SECRET not in shown(form) and form.undo.layout.display == "none"
+    set_screen_audience(filled, p.id, "internal")
+    assert form.undo.layout.display is None and form.undo.undo()
+    assert SECRET not in form.table.value

@@ -639,3 +639,18 @@ def test_the_undo_button_speaks_english(filled):
     fill_form(register)
     assert register.save()
     assert register.undo.button.tooltip.startswith("Take back the last save: added risk #")
+
+
+def test_the_last_save_of_an_internal_risk_leaves_the_client_screen(filled):
+    from commlib.forms import set_screen_audience
+
+    p = filled.project(P)
+    register = RiskRegister(filled, P, today=TODAY)
+    fill_form(register, title=f"裁员 {SECRET}", visibility="internal")
+    assert register.save()
+    assert SECRET in register.status.message and SECRET in register.undo.button.tooltip
+    set_screen_audience(filled, p.id, "client")
+    assert SECRET not in shown(register) and register.undo.layout.display == "none"
+    set_screen_audience(filled, p.id, "internal")
+    assert register.undo.layout.display is None and register.undo.undo()
+    assert SECRET not in register.table.value

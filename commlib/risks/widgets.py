@@ -195,6 +195,8 @@ class RiskRegister(ProjectWidget):
         self._stash: tuple[int, dict[str, Any]] | None = None
         #: the milestone of the chosen risk when client mode cannot show it (kept on save)
         self._hidden_milestone: int | None = None
+        #: the last save's undo: what it says, how to revert, whether a client may see it
+        self._last_save: tuple[str, Any, bool] | None = None
         self.matrix = matrix
         self.percent = dict(percent)
         self._risks: dict[int, Risk] = {}
@@ -324,7 +326,10 @@ class RiskRegister(ProjectWidget):
         """Client mode: internal fields leave the screen (kept aside, back when it is
         internal again); internal risks leave the table and the chooser."""
         chosen = self.chooser.value
+        self._offer_undo()
         if self.client:
+            if self.status.level == "ok":
+                self.status.clear()  # it may name an internal risk
             typed = {n: self.form[n].input.value for n in self._internal}
             self._stash = (chosen, typed)
             for name in self._internal:
@@ -633,9 +638,10 @@ class RiskRegister(ProjectWidget):
         if chosen == self.NEW:
             saved = self.store.add(Risk(project_id=self.project_id, **values))
             message = t("risks.form.added", id=saved.id, title=saved.title)
-            self.undo.remember(
+            self._remember(
                 t("risks.form.undo_added", id=saved.id, title=saved.title),
                 lambda: self.store.delete("risks", saved.id),
+                public=saved.visibility == "client",
             )
             self.refresh(select=self.NEW)
         else:
@@ -644,16 +650,34 @@ class RiskRegister(ProjectWidget):
             message = t("risks.form.updated", id=saved.id, title=saved.title)
             message += self._reminders(saved)
             old = {name: getattr(before, name) for name in values}
-            self.undo.remember(
+            self._remember(
                 t("risks.form.undo_updated", id=saved.id, title=before.title),
                 lambda: self.store.update("risks", chosen, **old),
+                public=before.visibility == "client",
             )
             self.refresh(select=chosen)
         self.status.ok(message)
         self._announce("risks")
 
+    def _remember(self, what: str, revert: Any, *, public: bool) -> None:
+        self._last_save = (what, revert, public)
+        self._offer_undo()
+
+    def _offer_undo(self) -> None:
+        """The undo button, unless it would name an internal risk to a client (it comes
+        back when the screen is internal again)."""
+        if self._last_save is None:
+            return
+        what, revert, public = self._last_save
+        if self.client and not public:
+            self.undo.forget()
+            self.undo.button.tooltip = ""  # forget() leaves it
+        else:
+            self.undo.remember(what, revert)
+
     def _undone(self) -> None:
         """After an undo: show the register as it is now, and tell the other widgets."""
+        self._last_save = None
         chosen = self.chooser.value
         self.refresh(select=chosen if chosen in self._risks else self.NEW)
         self._announce("risks")
