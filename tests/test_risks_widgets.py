@@ -164,14 +164,15 @@ def test_add_a_risk(register, filled):
     # the form is ready for the next one
     assert register.chooser.value == RiskRegister.NEW
     assert register.form["title"].input.value == ""
-    assert register.form["review_due"].input.value == date(2026, 4, 24)  # today + 14
+    assert register.form["review_due"].input.value == "2026-04-24"  # today + 14
     assert register.form["milestone_id"].input.value == 0
     assert "数据" in register.form["category"].input.options
 
 
 def test_a_new_risk_with_nothing_optional(register, filled):
     register.form["title"].input.value = "Minimal"
-    register.form["review_due"].input.value = None
+    register.form["owner"].input.value = "王芳"
+    register.form["review_due"].input.value = ""
     assert register.save()
     saved = risks(filled)[-1]
     assert (saved.cost_impact, saved.schedule_impact_days, saved.milestone_id) == (None,) * 3
@@ -382,3 +383,274 @@ def test_emptying_a_required_field_on_edit_is_reported_not_ignored(store):
     assert register.save() is False
     assert register.form.errors()["title"] == "must not be empty"
     assert store.get("risks", risk.id).title == "Key user leaves"
+
+
+# --- client mode ------------------------------------------------------------------------
+
+SECRET = "SECRET-SENTINEL"
+
+
+@pytest.fixture
+def secrets(filled):
+    """An internal risk, and a client-visible one with internal notes."""
+    p = filled.project(P)
+    hidden = filled.add(Risk(project_id=p.id, title=f"裁员 {SECRET}", owner=f"HR {SECRET}"))
+    public = filled.add(
+        Risk(
+            project_id=p.id,
+            title="接口延期",
+            owner="张伟",
+            category="接口",
+            visibility="client",
+            notes=f"供应商报价 {SECRET}",
+        )
+    )
+    return hidden, public
+
+
+def test_client_mode_shows_no_internal_record_or_field(filled, secrets):
+    _hidden, public = secrets
+    register = RiskRegister(filled, P, today=TODAY, audience="client")
+    text = shown(register)
+    assert SECRET not in text
+    assert "接口延期" in text and "关键用户离职" not in text  # the fixture's risk is internal
+    assert "Li Na" not in register.form["owner"].input.options  # an internal stakeholder
+    assert "张伟" in register.form["owner"].input.options
+    assert "UAT 完成" not in text  # an internal milestone
+    assert register.badge.layout.display is None and "客户视图" in register.badge.value
+    assert register.form["notes"].layout.display == "none"
+    assert register.form["visibility"].input.value == "client"  # the default here
+    register.edit(public.id)
+    assert SECRET not in shown(register) and register.form["notes"].input.value == ""
+    assert [v for _, v in register.chooser.options] == [RiskRegister.NEW, public.id]
+
+
+def test_internal_mode_shows_everything_and_says_notes_stay_internal(filled, secrets):
+    register = RiskRegister(filled, P, today=TODAY)
+    assert register.badge.layout.display == "none"
+    assert SECRET in shown(register) and register.form["visibility"].input.value == "internal"
+    assert "仅内部" in shown(register.form["notes"])
+    en = RiskRegister(filled, P, lang="en", today=TODAY)
+    assert "Internal: stays out of the client view" in shown(en.form["notes"])
+
+
+def test_the_screen_switches_live_and_typed_notes_come_back(filled, secrets):
+    from commlib.forms import set_screen_audience
+
+    _hidden, public = secrets
+    p = filled.project(P)
+    register = RiskRegister(filled, P, today=TODAY)
+    register.edit(public.id)
+    register.form["notes"].input.value = f"还在写 {SECRET}"
+    set_screen_audience(filled, p.id, "client")
+    assert SECRET not in shown(register) and register.badge.layout.display is None
+    assert register.chooser.value == public.id  # still editing it: it is client-visible
+    set_screen_audience(filled, p.id, "internal")
+    assert register.badge.layout.display == "none"
+    assert register.form["notes"].input.value == f"还在写 {SECRET}"
+    assert f"裁员 {SECRET}" in register.table.value
+
+
+def test_a_fixed_audience_does_not_follow_the_screen(filled, secrets):
+    from commlib.forms import set_screen_audience
+
+    register = RiskRegister(filled, P, today=TODAY, audience="internal")
+    set_screen_audience(filled, filled.project(P).id, "client")
+    assert SECRET in shown(register)
+
+
+def test_an_edit_in_client_mode_keeps_the_notes_and_internal_milestone(filled, secrets):
+    _hidden, public = secrets
+    milestone = filled.records("milestones", P)[0]
+    filled.update("risks", public.id, milestone_id=milestone.id)
+    register = RiskRegister(filled, P, today=TODAY, audience="client")
+    register.edit(public.id)
+    assert register.form["milestone_id"].input.value == 0  # not shown
+    register.form["probability"].input.value = 5
+    assert register.save(), register.form.errors()
+    stored = filled.get("risks", public.id)
+    assert stored.probability == 5 and stored.notes == f"供应商报价 {SECRET}"
+    assert stored.milestone_id == milestone.id
+
+
+def test_a_new_risk_in_client_mode_is_client_visible(filled):
+    register = RiskRegister(filled, P, today=TODAY, audience="client")
+    register.form.set_values({"title": "现场网络", "owner": "张伟"})
+    assert register.save(), register.form.errors()
+    saved = risks(filled)[-1]
+    assert saved.visibility == "client" and saved.notes == ""
+    assert "现场网络" in register.table.value
+    assert register.form["visibility"].input.value == "client"  # ready for the next one
+
+
+# --- the register's own rules -----------------------------------------------------------
+
+
+def test_a_new_risk_with_a_past_review_date_is_refused(register, filled):
+    before = len(risks(filled))
+    fill_form(register, review_due=date(2026, 4, 9))
+    assert register.save() is False
+    errors = register.form.errors()
+    assert set(errors) == {"review_due"}
+    assert "2026-04-09 已过去" in errors["review_due"] and "2026-04-10" in errors["review_due"]
+    assert len(risks(filled)) == before
+    fill_form(register, review_due=TODAY)  # today is fine
+    assert register.save() and len(risks(filled)) == before + 1
+
+
+def test_a_past_review_date_in_english(filled):
+    register = RiskRegister(filled, P, lang="en", today=TODAY)
+    fill_form(register, review_due=date(2026, 4, 1))
+    assert register.save() is False
+    assert register.form.errors()["review_due"] == (
+        "1 Apr 2026 is in the past: a review is due today (10 Apr 2026) or later"
+    )
+
+
+def test_moving_a_review_date_into_the_past_is_refused(filled):
+    p = filled.project(P)
+    risk = filled.add(Risk(project_id=p.id, title="X", owner="王芳", review_due=date(2026, 5, 1)))
+    register = RiskRegister(filled, P, today=TODAY)
+    register.edit(risk.id)
+    register.form["review_due"].input.value = "2026-04-01"
+    assert register.save() is False and set(register.form.errors()) == {"review_due"}
+    assert filled.get("risks", risk.id).review_due == date(2026, 5, 1)
+
+
+def test_editing_a_risk_whose_stored_review_date_passed_saves_and_says_so(register, filled):
+    risk = risks(filled)[0]  # review due 2026-04-01, no owner: stored before the rules
+    register.edit(risk.id)
+    register.form["impact"].input.value = 5
+    assert register.save(), register.form.errors()
+    assert filled.get("risks", risk.id).impact == 5
+    assert register.status.level == "ok"
+    assert "2026-04-01 仍已过去" in register.status.message
+    assert "仍无负责人" in register.status.message
+
+
+def test_a_closed_risk_may_keep_a_past_review_date(register, filled):
+    fill_form(register, status="closed", review_due=date(2026, 3, 1))
+    assert register.save(), register.form.errors()
+
+
+def test_a_risk_needs_an_owner(register, filled):
+    before = len(risks(filled))
+    fill_form(register, owner="  ")
+    assert register.save() is False
+    assert register.form.errors() == {"owner": "每个风险都需要负责人：由谁跟踪并采取行动"}
+    assert len(risks(filled)) == before
+
+
+def test_an_owner_cannot_be_removed(register, filled):
+    p = filled.project(P)
+    risk = filled.add(Risk(project_id=p.id, title="X", owner="王芳"))
+    register.refresh()
+    register.edit(risk.id)
+    register.form["owner"].input.value = ""
+    assert register.save() is False and set(register.form.errors()) == {"owner"}
+    assert filled.get("risks", risk.id).owner == "王芳"
+
+
+def test_a_register_without_the_owner_rule(filled):
+    register = RiskRegister(filled, P, today=TODAY, require_owner=False)
+    fill_form(register, owner="")
+    assert register.save() and risks(filled)[-1].owner == ""
+
+
+# --- dates in the session's language ----------------------------------------------------
+
+
+def test_review_dates_are_typed_in_the_sessions_order(filled):
+    register = RiskRegister(filled, P, lang="en", today=TODAY)
+    assert register.form["review_due"].input.value == "24 Apr 2026"
+    assert "e.g." in register.form["review_due"].input.placeholder
+    register.edit(risks(filled)[0].id)
+    assert register.form["review_due"].input.value == "1 Apr 2026"
+    assert "1 Apr 2026" in register.table.value
+    register.edit(None)
+    fill_form(register)
+    register.form["review_due"].input.value = "2 May 2026"
+    assert register.save(), register.form.errors()
+    assert risks(filled)[-1].review_due == date(2026, 5, 2)
+
+
+def test_a_review_date_that_is_not_a_date(register, filled):
+    before = len(risks(filled))
+    fill_form(register)
+    register.form["review_due"].input.value = "下周"
+    assert register.save() is False
+    assert "不是有效日期" in register.form.errors()["review_due"]
+    assert len(risks(filled)) == before
+
+
+# --- undo and announcements -------------------------------------------------------------
+
+
+class Heard:
+    def __init__(self, store):
+        self.kinds = []
+        from commlib.forms import on_change
+
+        on_change(store, {"risks"}, self.heard)
+
+    def heard(self, kind, _project_id):
+        self.kinds.append(kind)
+
+
+def test_undo_an_added_risk(register, filled):
+    heard = Heard(filled)
+    before = len(risks(filled))
+    assert register.undo.layout.display == "none"
+    fill_form(register)
+    assert register.save() and heard.kinds == ["risks"]
+    saved = risks(filled)[-1]
+    assert register.undo.layout.display is None
+    assert f"#{saved.id}" in register.undo.button.tooltip
+    register.undo.button.click()
+    assert len(risks(filled)) == before and "数据迁移延期" not in register.table.value
+    assert register.status.level == "ok" and "已撤销" in register.status.message
+    assert heard.kinds == ["risks", "risks"]
+    assert register.undo.layout.display == "none"
+
+
+def test_undo_an_edit_writes_the_old_values_back_and_keeps_the_history(register, filled):
+    heard = Heard(filled)
+    risk = risks(filled)[0]
+    register.edit(risk.id)
+    register.form["probability"].input.value = 1
+    register.form["mitigation"].input.value = "备份关键用户"
+    assert register.save()
+    assert register.undo.undo()
+    stored = filled.get("risks", risk.id)
+    assert (stored.probability, stored.mitigation) == (4, "")
+    assert register.form["probability"].input.value == 4  # the form shows it too
+    changes = {
+        (c.field, c.old, c.new)
+        for c in filled.history(P, kind="risks", record_id=risk.id).itertuples()
+    }
+    assert {("probability", "4", "1"), ("probability", "1", "4")} <= changes
+    assert ("mitigation", "备份关键用户", "") in changes
+    assert heard.kinds == ["risks", "risks"]
+
+
+def test_the_undo_button_speaks_english(filled):
+    register = RiskRegister(filled, P, lang="en", today=TODAY)
+    assert register.undo.button.description == "Undo"
+    fill_form(register)
+    assert register.save()
+    assert register.undo.button.tooltip.startswith("Take back the last save: added risk #")
+
+
+def test_the_last_save_of_an_internal_risk_leaves_the_client_screen(filled):
+    from commlib.forms import set_screen_audience
+
+    p = filled.project(P)
+    register = RiskRegister(filled, P, today=TODAY)
+    fill_form(register, title=f"裁员 {SECRET}", visibility="internal")
+    assert register.save()
+    assert SECRET in register.status.message and SECRET in register.undo.button.tooltip
+    set_screen_audience(filled, p.id, "client")
+    assert SECRET not in shown(register) and register.undo.layout.display == "none"
+    set_screen_audience(filled, p.id, "internal")
+    assert register.undo.layout.display is None and register.undo.undo()
+    assert SECRET not in register.table.value

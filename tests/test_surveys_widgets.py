@@ -440,3 +440,102 @@ def test_checks_value(form):
     assert isinstance(checks, Checks)
     checks.value = ["Quality", "On time"]
     assert checks.value == ["On time", "Quality"]
+
+
+# --- client mode ------------------------------------------------------------------------
+
+
+def nps_form(filled, **kwargs):
+    survey = create_survey(filled, P, "nps", wave="W1", lang="en")
+    return survey, SurveyForm(filled, survey, **kwargs)
+
+
+def answer(form, score, respondent=None):
+    if respondent is not None:
+        form.form["respondent"].input.value = respondent
+    form.form["Q1"].input.value = score
+    assert form.save(), form.form.errors()
+
+
+def test_client_mode_shows_aggregates_only_and_no_respondent(filled):
+    _survey, form = nps_form(filled, audience="client")
+    assert form.badge.layout.display is None and "Client view" in form.badge.value
+    answer(form, 10, respondent="Mr SECRET-SENTINEL")
+    assert "SECRET-SENTINEL" not in shown(form)  # not in the status line, nor the undo
+    assert "Responses so far: 1" in form.summary.value
+    assert "NPS" not in form.summary.value and "shows from 3 responses" in form.summary.value
+    answer(form, 9)
+    assert "NPS" not in form.summary.value
+    answer(form, 3)
+    assert "NPS +33" in form.summary.value and "n = 3" in form.summary.value
+    assert "Saved the answers (1 of 2" in form.status.message
+
+
+def test_internal_mode_names_the_respondent_and_shows_the_headline_at_once(filled):
+    _survey, form = nps_form(filled)
+    assert form.badge.layout.display == "none"
+    answer(form, 10, respondent="Ms Zhang")
+    assert "NPS +100" in form.summary.value and "Ms Zhang" in form.status.message
+    assert "the answers of Ms Zhang" in form.undo.button.tooltip
+
+
+def test_the_screen_switches_live(filled):
+    from commlib.forms import set_screen_audience
+
+    survey, form = nps_form(filled)
+    answer(form, 10, respondent="Ms SECRET-SENTINEL")
+    assert "SECRET-SENTINEL" in shown(form)
+    set_screen_audience(filled, survey.project_id, "client")
+    assert form.badge.layout.display is None
+    assert "SECRET-SENTINEL" not in shown(form) and "NPS" not in form.summary.value
+    set_screen_audience(filled, survey.project_id, "internal")
+    assert "NPS +100" in form.summary.value and "SECRET-SENTINEL" in form.undo.button.tooltip
+    fixed = SurveyForm(filled, survey, audience="internal")
+    set_screen_audience(filled, survey.project_id, "client")
+    assert "NPS +100" in fixed.summary.value and fixed.badge.layout.display == "none"
+
+
+def test_a_wrong_audience_is_refused(filled, every_type):
+    with pytest.raises(ValueError, match="audience"):
+        SurveyForm(filled, every_type, audience="everyone")
+
+
+# --- undo -------------------------------------------------------------------------------
+
+
+def test_undo_the_last_response(filled):
+    from commlib.forms import on_change
+
+    heard = []
+
+    class Listener:
+        def heard(self, kind, _project_id):
+            heard.append(kind)
+
+    listener = Listener()
+    on_change(filled, {"responses"}, listener.heard)
+    survey, form = nps_form(filled)
+    other = SurveyForm(filled, survey)
+    assert form.undo.layout.display == "none"
+    answer(form, 10)
+    answer(form, 2)
+    assert heard == ["responses", "responses"]
+    assert "NPS +0" in form.summary.value or "NPS 0" in form.summary.value
+    form.undo.button.click()
+    assert [r.respondent for r in responses(filled, survey)] == ["S-001"]
+    assert "NPS +100" in form.summary.value and "Responses so far: 1" in form.summary.value
+    assert "Undone: the answers of S-002" in form.status.message
+    assert form.form["respondent"].input.value == "S-002"  # free again
+    assert "Responses so far: 1" in other.summary.value  # told
+    assert heard == ["responses", "responses", "responses"]
+    assert form.undo.layout.display == "none" and form.undo.undo() is False
+
+
+def test_undo_in_chinese(filled):
+    survey = filled.records("surveys", P)[0]
+    form = SurveyForm(filled, survey)
+    assert form.undo.button.description == "撤销"
+    form.form["Q1"].input.value = 8
+    assert form.save()
+    assert form.undo.button.tooltip == "撤销上一次保存：S-002 的答卷"
+    assert form.undo.undo() and "已撤销" in form.status.message

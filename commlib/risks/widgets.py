@@ -9,6 +9,23 @@ impact move, the score, level and expected monetary value update at once. Saving
 through ``store.add`` or ``store.update``, so changes of probability, impact, status,
 owner, review date... are kept in the history (the last few show under the form).
 Problems show in red under the field they concern, never as a traceback.
+
+The register refuses a review date in the past (before the widget's ``today``) for a live
+risk that is new or whose review date is being changed; editing another field of a risk
+whose stored review date has passed still saves, and the status line asks for the next
+date. With ``require_owner`` (the default: a risk nobody watches is not managed) a new
+risk needs an owner, and an owner cannot be removed; a stored risk that never had one
+can still be edited (the status line says it needs one). Review dates are typed in the
+session's language and order (``2026-04-24`` / ``24 Apr 2026``), not the browser's.
+"Undo" takes the last save back through the store (an added risk is deleted, an edit's
+old values are written back, so the history keeps both).
+
+In client mode (``audience="client"``, or the screen switched with
+``forms.set_screen_audience``) the table, the chooser, the owners, categories and
+milestones offered, and the history show only client-visible records, and no field of
+``Risk.internal_fields`` (the notes) is shown, loaded or written; a new risk is
+client-visible by default. Cost and schedule impact stay: the model does not call them
+internal, and the client owns the budget and the dates they affect.
 """
 
 from __future__ import annotations
@@ -22,7 +39,20 @@ import ipywidgets as w
 
 from ..contacts.widgets import local_time
 from ..errors import InvalidRecord, Problem
-from ..forms import Field, Form, ProjectWidget, enum_options, escape, heading, on_change, toggles
+from ..forms import (
+    Field,
+    Form,
+    ProjectWidget,
+    Undo,
+    date_input,
+    enum_options,
+    escape,
+    format_date,
+    heading,
+    on_change,
+    parse_date,
+    toggles,
+)
 from ..i18n import enum_label, label, language, t
 from ..models import Milestone, Risk
 from .charts import LEVEL_COLOURS
@@ -138,8 +168,10 @@ class RiskRegister(ProjectWidget):
     ``matrix`` decides each risk's level (default: <=4 low, 5–9 medium, 10–16 high,
     >=20 critical); ``percent`` the probability used for the expected monetary value
     (default :data:`~commlib.risks.scoring.PROBABILITY_PERCENT`: 5%, 20%, 40%, 60%, 85%).
-    ``today`` fixes the day for overdue reviews and a new risk's review date (default:
-    the day it is).
+    ``today`` fixes the day for overdue reviews, a new risk's review date and the
+    refusal of past review dates (default: the day it is). ``require_owner`` (default
+    ``True``) refuses a new risk without an owner. ``audience`` ``"client"`` or
+    ``"internal"`` fixes what the register shows; ``None`` follows the screen.
     """
 
     NEW = 0
@@ -153,9 +185,18 @@ class RiskRegister(ProjectWidget):
         today: date | None = None,
         matrix: RiskMatrix = DEFAULT_MATRIX,
         percent: Mapping[int, float] = PROBABILITY_PERCENT,
+        require_owner: bool = True,
+        audience: str | None = None,
     ) -> None:
-        super().__init__(store, project, lang)
+        super().__init__(store, project, lang, audience)
         self._today = today
+        self.require_owner = require_owner
+        #: internal fields typed before the screen went to client mode, by the risk chosen
+        self._stash: tuple[int, dict[str, Any]] | None = None
+        #: the milestone of the chosen risk when client mode cannot show it (kept on save)
+        self._hidden_milestone: int | None = None
+        #: the last save's undo: what it says, how to revert, whether a client may see it
+        self._last_save: tuple[str, Any, bool] | None = None
         self.matrix = matrix
         self.percent = dict(percent)
         self._risks: dict[int, Risk] = {}
@@ -207,8 +248,10 @@ class RiskRegister(ProjectWidget):
                 Field("status", w.Dropdown(options=enum_options("risk_status"), value="open")),
                 Field(
                     "review_due",
-                    w.DatePicker(value=self._review_default()),
+                    date_input(self.lang, self._review_default()),
                     default=self._review_default,
+                    parse=lambda text: parse_date(text, "review_due"),
+                    format=lambda day: format_date(day, self.lang),
                 ),
                 Field(
                     "cost_impact",
@@ -221,7 +264,11 @@ class RiskRegister(ProjectWidget):
                     parse=parse_days,
                 ),
                 Field("milestone_id", self.milestone_input, parse=_zero_is_none),
-                Field("visibility", toggles(enum_options("visibility"), "internal")),
+                Field(
+                    "visibility",
+                    toggles(enum_options("visibility"), self._visibility_default()),
+                    default=self._visibility_default,
+                ),
                 Field("notes", w.Textarea(rows=2), width="100%"),
             ],
             status=self.status,
@@ -233,27 +280,75 @@ class RiskRegister(ProjectWidget):
         _beside(self.form["probability"], self.probability_hint)
         _beside(self.form["impact"], self.assessment)
         _beside(self.form["cost_impact"], self.emv)
+        for name in self._internal:
+            stays = _hint()
+            stays.value = f"<span style='color:#555'>{escape(t('widgets.internal_stays'))}</span>"
+            _beside(self.form[name], stays)
         for name in ("probability", "impact", "cost_impact"):
             self.form[name].input.observe(self._assessment_changed, names="value")
         self.save_button = w.Button(
             description=t("widgets.save"), icon="check", button_style="primary"
         )
         self.save_button.on_click(self.save)
+        self.undo = Undo(self.form, on_undone=self._undone)
         self.history = w.HTML()
         self.children = [
-            heading(label("risks")),
+            w.HBox([heading(label("risks")), self.badge], layout=w.Layout(align_items="center")),
             self.table,
             self.chooser,
             *self.form,
-            w.HBox([self.save_button, self.status]),
+            w.HBox([self.save_button, self.undo, self.status]),
             self.history,
         ]
+        self._show_internal_fields()
 
     def _scale(self) -> list[tuple[str, int]]:
         return [(f"{n} {scale_label(n)}", n) for n in SCALE]
 
     def _review_default(self) -> date:
         return self.today + timedelta(days=REVIEW_DAYS)
+
+    def _visibility_default(self) -> str:
+        return "client" if self.client else "internal"
+
+    # --- the audience ---
+
+    @property
+    def _internal(self) -> list[str]:
+        """Form fields internal by nature (``Risk.internal_fields``: the notes)."""
+        return [name for name in self.form.fields if name in Risk.internal_fields]
+
+    def _show_internal_fields(self) -> None:
+        for name in self._internal:
+            self.form[name].layout.display = "none" if self.client else None
+
+    def audience_changed(self) -> None:
+        """Client mode: internal fields leave the screen (kept aside, back when it is
+        internal again); internal risks leave the table and the chooser."""
+        chosen = self.chooser.value
+        self._offer_undo()
+        if self.client:
+            if self.status.level == "ok":
+                self.status.clear()  # it may name an internal risk
+            typed = {n: self.form[n].input.value for n in self._internal}
+            self._stash = (chosen, typed)
+            for name in self._internal:
+                self.form[name].reset()
+        self._show_internal_fields()
+        self.form.run(self.refresh, keep=True)
+        if self.chooser.value == self.NEW and chosen == self.NEW:
+            self.form["visibility"].reset()
+        if not self.client:
+            stored = self._risks.get(self.chooser.value)
+            if stored is not None:  # back on the screen: the stored notes, not blanks
+                self.form.set_values({n: getattr(stored, n) for n in self._internal})
+            if self._stash is not None and self._stash[0] == self.chooser.value:
+                for name, value in self._stash[1].items():  # what was being typed
+                    self.form[name].input.value = value
+            self._stash = None
+
+    def _visible(self, records: list[Any]) -> list[Any]:
+        return [r for r in records if r.visibility == "client"] if self.client else list(records)
 
     # --- the live assessment ---
 
@@ -309,7 +404,7 @@ class RiskRegister(ProjectWidget):
         The form is reloaded only when the choice changes, so edits in progress stay.
         """
         with language(self.lang):
-            risks = self.store.records("risks", self.project_id)
+            risks = self._visible(self.store.records("risks", self.project_id))
             self._risks = {r.id: r for r in risks}
             self._refresh_choices(risks)
             self._show_table()
@@ -328,13 +423,15 @@ class RiskRegister(ProjectWidget):
                 self._show_history(self.chooser.value)
 
     def _refresh_choices(self, risks: list[Risk]) -> None:
-        milestones: list[Milestone] = self.store.records("milestones", self.project_id)
+        milestones: list[Milestone] = self._visible(
+            self.store.records("milestones", self.project_id)
+        )
         chosen = self.milestone_input.value
         self.milestone_input.options = [("—", 0)] + [
             (f"{m.name} ({m.current_due.isoformat()})", m.id) for m in milestones
         ]
         self.milestone_input.value = chosen if chosen in {m.id for m in milestones} else 0
-        people = self.store.records("stakeholders", self.project_id)
+        people = self._visible(self.store.records("stakeholders", self.project_id))
         owners = [p.name for p in people] + [r.owner for r in risks]
         self.form["owner"].input.options = tuple(sorted({o for o in owners if o}))
         used = [r.category for r in risks if r.category]
@@ -376,7 +473,7 @@ class RiskRegister(ProjectWidget):
         head = "".join(f'<th style="{_CELL}">{escape(h)}</th>' for h in heads)
         body = []
         for r in self._rows():
-            due = r.review_due.isoformat() if r.review_due else ""
+            due = format_date(r.review_due, self.lang)
             if r.id in late:
                 days = (self.today - r.review_due).days  # type: ignore[operator]
                 late_by = t("risks.form.overdue", days=days)
@@ -417,6 +514,8 @@ class RiskRegister(ProjectWidget):
             none = t("risks.form.history_none")
             self.history.value = f"{heading} <i>{escape(none)}</i>"
             return
+        if self.client:
+            changes = changes[~changes["field"].isin(Risk.internal_fields)]
         items = []
         moments = list(dict.fromkeys(changes["changed_at"]))[-HISTORY_SHOWN:]
         for moment in reversed(moments):
@@ -451,16 +550,24 @@ class RiskRegister(ProjectWidget):
 
     def _load(self, risk_id: int) -> None:
         risk = self._risks.get(risk_id)
+        self._hidden_milestone = None
         if risk is None:
             self.form.reset()
         else:
             self.form.clear_errors()
-            values = {name: getattr(risk, name) for name in self.form.fields}
+            shown = [n for n in self.form.fields if not (self.client and n in self._internal)]
+            values = {name: getattr(risk, name) for name in shown}
             values["cost_impact"] = format_amount(risk.cost_impact)
             values["schedule_impact_days"] = (
                 "" if risk.schedule_impact_days is None else str(risk.schedule_impact_days)
             )
             values["milestone_id"] = risk.milestone_id or 0
+            if values["milestone_id"] not in {v for _, v in self.milestone_input.options}:
+                self._hidden_milestone = risk.milestone_id  # internal: shown as "—", kept
+                values["milestone_id"] = 0
+            for name in self.form.fields:
+                if name not in shown:
+                    self.form[name].reset()
             self.form.set_values(values)
         self._update_assessment()
         self._show_history(risk_id)
@@ -480,6 +587,12 @@ class RiskRegister(ProjectWidget):
                 values[name] = field.value
             except InvalidRecord as err:
                 problems += err.problems
+        if self.client:  # not on the screen, so not the form's to write
+            for name in self._internal:
+                values.pop(name, None)
+        if self._hidden_milestone is not None and values.get("milestone_id") is None:
+            values.pop("milestone_id", None)
+        problems += self._refusals(values)
         if problems:
             bad = {p.field for p in problems}
             try:
@@ -489,16 +602,82 @@ class RiskRegister(ProjectWidget):
             raise InvalidRecord(problems, t("error.fix_hint"))
         return values
 
+    def _refusals(self, values: dict[str, Any]) -> list[Problem]:
+        """The register's own rules: no review date in the past for a live risk that is
+        new or whose review date changes; an owner, when ``require_owner``."""
+        stored = self._risks.get(self.chooser.value)
+        problems = []
+        due = values.get("review_due")
+        moved = stored is None or due != stored.review_due
+        if moved and isinstance(due, date) and due < self.today and values["status"] in LIVE:
+            message = t(
+                "risks.error.review_past",
+                date=format_date(due, self.lang),
+                today=format_date(self.today, self.lang),
+            )
+            problems.append(Problem("review_due", due, message))
+        owner = str(values.get("owner") or "").strip()
+        if self.require_owner and not owner and (stored is None or stored.owner):
+            problems.append(Problem("owner", owner, t("risks.error.owner_required")))
+        return problems
+
+    def _reminders(self, saved: Risk) -> str:
+        """What an edit left for later: a past review date, a missing owner."""
+        notes = []
+        if saved.status in LIVE and saved.review_due is not None and saved.review_due < self.today:
+            notes.append(
+                t("risks.form.review_still_past", date=format_date(saved.review_due, self.lang))
+            )
+        if self.require_owner and not saved.owner:
+            notes.append(t("risks.form.owner_still_missing"))
+        return "".join(f" {n}" for n in notes)
+
     def _save(self) -> None:
         values = self._values()
         chosen = self.chooser.value
         if chosen == self.NEW:
             saved = self.store.add(Risk(project_id=self.project_id, **values))
             message = t("risks.form.added", id=saved.id, title=saved.title)
+            self._remember(
+                t("risks.form.undo_added", id=saved.id, title=saved.title),
+                lambda: self.store.delete("risks", saved.id),
+                public=saved.visibility == "client",
+            )
             self.refresh(select=self.NEW)
         else:
+            before = self._risks[chosen]
             saved = self.store.update("risks", chosen, **values)
             message = t("risks.form.updated", id=saved.id, title=saved.title)
+            message += self._reminders(saved)
+            old = {name: getattr(before, name) for name in values}
+            self._remember(
+                t("risks.form.undo_updated", id=saved.id, title=before.title),
+                lambda: self.store.update("risks", chosen, **old),
+                public=before.visibility == "client",
+            )
             self.refresh(select=chosen)
         self.status.ok(message)
+        self._announce("risks")
+
+    def _remember(self, what: str, revert: Any, *, public: bool) -> None:
+        self._last_save = (what, revert, public)
+        self._offer_undo()
+
+    def _offer_undo(self) -> None:
+        """The undo button, unless it would name an internal risk to a client (it comes
+        back when the screen is internal again)."""
+        if self._last_save is None:
+            return
+        what, revert, public = self._last_save
+        if self.client and not public:
+            self.undo.forget()
+            self.undo.button.tooltip = ""  # forget() leaves it
+        else:
+            self.undo.remember(what, revert)
+
+    def _undone(self) -> None:
+        """After an undo: show the register as it is now, and tell the other widgets."""
+        self._last_save = None
+        chosen = self.chooser.value
+        self.refresh(select=chosen if chosen in self._risks else self.NEW)
         self._announce("risks")

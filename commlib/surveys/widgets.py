@@ -7,7 +7,15 @@ clears it). Save checks the answers against the questions, stores one ``Response
 as the data contract says: likert 1..k, nps 0..10, single the option's text, multi and
 rank lists of option texts...), clears the form for the next respondent and updates the
 running count and the headline result (NPS, mean score...) for the room. Problems show
-under the field they concern, never as a traceback.
+under the field they concern, never as a traceback. "Undo" deletes the response just
+saved (through the store) and updates the count and the headline.
+
+In client mode (``audience="client"``, or the screen of the survey's project switched
+with ``forms.set_screen_audience``) the form shows only aggregates of earlier answers:
+the count, and the headline once at least :data:`CLIENT_MIN_ANSWERS` responses are in (with
+fewer, one person's answer could be read off it); the status line and the undo button do
+not name the respondent just saved. The respondent box stays: it holds the person being
+entered now.
 """
 
 from __future__ import annotations
@@ -26,7 +34,19 @@ import sqlalchemy as sa
 
 from .. import schema
 from ..errors import CommlibError, InvalidRecord, Problem
-from ..forms import Field, Form, StatusLine, changed, escape, on_change
+from ..forms import (
+    AUDIENCE,
+    AUDIENCES,
+    Field,
+    Form,
+    StatusLine,
+    Undo,
+    changed,
+    client_badge,
+    escape,
+    on_change,
+    screen_audience,
+)
 from ..i18n import language, normalise, t
 from ..models import Question, Response, Survey
 from .templates import template_language
@@ -37,6 +57,8 @@ SOURCE = "session"
 RADIO_MAX = 6
 #: a rating scale of whole numbers with at most this many points gets buttons, not a text box
 BUTTONS_MAX = 11
+#: in client mode the headline shows from this many responses on (aggregates only)
+CLIENT_MIN_ANSWERS = 3
 NPS_COLORS = {"detractor": "#c62828", "passive": "#ef6c00", "promoter": "#2e7d32"}
 
 
@@ -299,12 +321,22 @@ class SurveyForm(w.VBox):
 
     ``lang`` sets the labels (default: the language the survey's template was written in,
     else the project's). The respondent starts as ``S-001``, ``S-002``... and may be
-    changed to a name or role; it must be unique within the survey.
+    changed to a name or role; it must be unique within the survey. ``audience``
+    ``"client"`` or ``"internal"`` fixes what it shows; ``None`` follows the screen.
     """
 
-    def __init__(self, store: Any, survey: Survey | int, lang: str | None = None) -> None:
+    def __init__(
+        self,
+        store: Any,
+        survey: Survey | int,
+        lang: str | None = None,
+        audience: str | None = None,
+    ) -> None:
         super().__init__()
+        if audience is not None and audience not in AUDIENCES:
+            raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, not {audience!r}")
         self.store = store
+        self.fixed_audience = audience
         ref = survey.id if isinstance(survey, Survey) else survey
         self.survey: Survey = store.get("surveys", ref)  # type: ignore[assignment]
         self.project = store.project(self.survey.project_id)
@@ -322,12 +354,41 @@ class SurveyForm(w.VBox):
         self._started: float | None = None
         self._auto = ""
         self.status = StatusLine()
+        self.badge = client_badge(self.lang)
+        self._last: Response | None = None
         self.add_class("commlib-widget")
         with language(self.lang):
             self._build()
+        self._show_badge()
         self.form.run(self.refresh)
         self.form["respondent"].reset()
         on_change(store, {"responses"}, self._on_change)
+        on_change(store, {AUDIENCE}, self._audience_switched)
+
+    # --- the audience ---
+
+    @property
+    def audience(self) -> str:
+        if self.fixed_audience is not None:
+            return self.fixed_audience
+        return screen_audience(self.store, self.project.id)
+
+    @property
+    def client(self) -> bool:
+        """A client may see the screen: aggregates only."""
+        return self.audience == "client"
+
+    def _show_badge(self) -> None:
+        self.badge.layout.display = None if self.client else "none"
+
+    def _audience_switched(self, _kind: str, project_id: int) -> None:
+        if project_id == self.project.id and self.fixed_audience is None:
+            self._show_badge()
+            self._show_summary()
+            if self._last is not None:
+                self._remember(self._last)
+            if self.client and self.status.level == "ok":
+                self.status.clear()  # it may name the respondent just saved
 
     # --- building ---
 
@@ -343,6 +404,7 @@ class SurveyForm(w.VBox):
             description=t("widgets.save"), icon="check", button_style="primary"
         )
         self.save_button.on_click(self.save)
+        self.undo = Undo(self.form, on_undone=self._undone)
         self.summary = w.HTML()
         title = " · ".join(part for part in (self.survey.name, self.survey.wave) if part)
         blocks: list[w.Widget] = []
@@ -356,11 +418,12 @@ class SurveyForm(w.VBox):
         if not self.answerable:
             empty = t("surveys.run.form.no_questions")
             blocks.append(w.HTML(f"<i>{escape(empty)}</i>"))
+        head = w.HTML(f"<h4 style='margin:4px 0'>{escape(title)}</h4>")
         self.children = [
-            w.HTML(f"<h4 style='margin:4px 0'>{escape(title)}</h4>"),
+            w.HBox([head, self.badge], layout=w.Layout(align_items="center")),
             respondent,
             *blocks,
-            w.HBox([self.save_button, self.status]),
+            w.HBox([self.save_button, self.undo, self.status]),
             self.summary,
         ]
 
@@ -460,7 +523,10 @@ class SurveyForm(w.VBox):
             count = t("surveys.run.form.count", count=self.count)
             text = f"<b>{escape(count)}</b>"
             question = self.headline_question
-            if question is not None:
+            if question is not None and self.client and self.count < CLIENT_MIN_ANSWERS:
+                wait = t("surveys.run.form.too_few", min=CLIENT_MIN_ANSWERS)
+                text += f"<br><i>{escape(wait)}</i>"
+            elif question is not None:
                 result = headline(question, self._headline_values)
                 text += f"<br>{escape(question.text or question.code)}<br><b>{escape(result)}</b>"
         self.summary.value = f"<div class='commlib-survey-summary'>{text}</div>"
@@ -547,12 +613,36 @@ class SurveyForm(w.VBox):
         self.form.reset()
         self._started = None
         self._show_summary()
+        key = "surveys.run.form.saved_client" if self.client else "surveys.run.form.saved"
         self.status.ok(
             t(
-                "surveys.run.form.saved",
+                key,
                 respondent=response.respondent,
                 answered=len(response.answers),
                 total=len(self.answerable),
             )
         )
+        self._remember(response)
+        changed(self.store, "responses", self.project.id, source=self)
+
+    # --- taking the last save back ---
+
+    def _remember(self, response: Response) -> None:
+        """Offer to undo ``response`` (named only when no client may be looking)."""
+        self._last = response
+        with language(self.lang):
+            what = (
+                t("surveys.run.form.undo_what_client")
+                if self.client
+                else t("surveys.run.form.undo_what", respondent=response.respondent)
+            )
+        self.undo.remember(what, lambda: self.store.delete("responses", response.id))
+
+    def _undone(self) -> None:
+        self._last = None
+        respondent = self.form["respondent"].input
+        auto = respondent.value == self._auto
+        self.refresh()
+        if auto:  # the id just freed is the next one again
+            respondent.value = self._next_respondent()
         changed(self.store, "responses", self.project.id, source=self)
