@@ -186,7 +186,10 @@ def test_kickoff_run_all_then_log_a_contact(browser, lab):  # noqa: F811
     context.route("**/*", _local_only)
     page = context.new_page()
     try:
-        page.goto(f"{lab['url']}/lab/tree/kickoff.ipynb?token={lab['token']}")
+        workspace = uuid.uuid4().hex[:8]
+        page.goto(
+            f"{lab['url']}/lab/workspaces/{workspace}/tree/kickoff.ipynb?reset&token={lab['token']}"
+        )
         # a Run All before the kernel is idle is dropped silently: wait for "Idle"
         page.locator(".jp-StatusBar-Widget", has_text="Idle").first.wait_for(timeout=60_000)
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
@@ -223,7 +226,9 @@ def test_kickoff_run_all_then_log_a_contact(browser, lab):  # noqa: F811
 
 
 def _open_and_run_all(page, lab, notebook: str) -> None:
-    page.goto(f"{lab['url']}/lab/tree/{notebook}?token={lab['token']}")
+    # a workspace of its own: no tab (and kernel) left open by an earlier test
+    workspace = uuid.uuid4().hex[:8]
+    page.goto(f"{lab['url']}/lab/workspaces/{workspace}/tree/{notebook}?reset&token={lab['token']}")
     page.locator(".jp-StatusBar-Widget", has_text="Idle").first.wait_for(timeout=60_000)
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
