@@ -514,6 +514,7 @@ class Undo(w.HBox):
 
     def forget(self) -> None:
         self.what, self._revert = "", None
+        self.button.tooltip = ""
         self.layout.display = "none"
 
     def undo(self) -> bool:

@@ -7,6 +7,7 @@ import pytest
 
 from commlib.contacts.metrics import (
     CADENCE_COLUMNS,
+    DIRECTORY_COLUMNS,
     FOLLOW_UP_COLUMNS,
     GAP_COLUMNS,
     MIX_COLUMNS,
@@ -14,6 +15,7 @@ from commlib.contacts.metrics import (
     SUMMARY_COLUMNS,
     channel_mix,
     contact_cadence,
+    directory,
     engagement_gap,
     losing_touch,
     overdue_follow_ups,
@@ -350,6 +352,26 @@ def test_engagement_gap_largest_first(people):
     assert got["gap"].tolist() == [4, 1, 0, -2]
     assert got["current_level"].tolist() == [0, 2, 3, 4]
     assert got["desired_level"].tolist() == [4, 3, 3, 2]
+
+
+# --- who is who -------------------------------------------------------------------------
+
+
+def test_directory_says_who_is_who_and_nothing_of_the_teams_ratings(people):
+    got = directory(people)
+    assert list(got.columns) == list(DIRECTORY_COLUMNS)
+    assert got["name"].tolist() == people["name"].tolist()
+    assert not {"power", "interest", "engagement_current", "email", "phone", "notes"} & set(got)
+
+
+def test_directory_of_a_client_frame_has_the_same_columns(store):
+    from commlib import Project, Stakeholder
+
+    p = store.add(Project(name="D", client="C", start=date(2026, 1, 1)))
+    store.add(Stakeholder(project_id=p.id, name="Lee", role="CIO", visibility="client"))
+    got = directory(store.frame("stakeholders", p, audience="client"))
+    assert got.to_dict("records")[0]["role"] == "CIO"
+    assert list(got.columns) == list(DIRECTORY_COLUMNS)
 
 
 # --- empty and odd inputs ---------------------------------------------------------------

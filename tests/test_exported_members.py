@@ -57,6 +57,7 @@ def test_contacts_api():
             "cadence_chart",
             "channel_mix",
             "contact_cadence",
+            "directory",
             "engagement_gap",
             "losing_touch",
             "overdue_follow_ups",

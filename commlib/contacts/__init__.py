@@ -10,6 +10,7 @@ from .charts import cadence_chart, power_interest_chart, response_time_chart, ti
 from .metrics import (
     channel_mix,
     contact_cadence,
+    directory,
     engagement_gap,
     losing_touch,
     overdue_follow_ups,
@@ -26,6 +27,7 @@ __all__ = [
     "cadence_chart",
     "channel_mix",
     "contact_cadence",
+    "directory",
     "engagement_gap",
     "losing_touch",
     "overdue_follow_ups",

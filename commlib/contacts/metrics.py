@@ -456,3 +456,17 @@ def engagement_gap(stakeholders: pd.DataFrame) -> pd.DataFrame:
     df["gap"] = df["desired_level"] - df["current_level"]
     df = df.sort_values("gap", ascending=False, na_position="last", kind="stable")
     return typed_frame(df, GAP_COLUMNS)
+
+
+# --- who is who ---------------------------------------------------------------------------
+
+#: what the stakeholder directory shows: who people are and how to reach them, nothing of
+#: the team's assessment (power, interest, engagement)
+DIRECTORY_COLUMNS = ("name", "organisation", "role", "preferred_channel", "timezone", "language")
+
+
+def directory(stakeholders: pd.DataFrame) -> pd.DataFrame:
+    """Who is who, for any audience: name, organisation, role, preferred channel, time zone
+    and language of each stakeholder, in register order. Contact details and the team's
+    ratings (power, interest, engagement) are left out, so a client may see it."""
+    return stakeholders.reindex(columns=list(DIRECTORY_COLUMNS)).reset_index(drop=True)

@@ -151,7 +151,7 @@ class Page:
     def live(self, make: Callable[[], Any], *, internal: bool = False) -> Any:
         """A view of ``make()`` that follows the store and the audience (see the module)."""
         if STATIC:
-            return None if internal and self.client else make()
+            return None if internal and self.client else _readable(make())
         view = LiveView(self, make, internal=internal)
         self._views.add(view)
         return view
@@ -228,7 +228,7 @@ class LiveView(w.VBox):
             return
         self.kinds = set(kinds)
         self.value = value
-        self._show(value)
+        self._show(_readable(value))
 
     def _show_note(self, message: str, *, muted: bool = False) -> None:
         color = "#757575" if muted else "#c62828"
@@ -257,6 +257,20 @@ class LiveView(w.VBox):
             outputs = ({"output_type": "display_data", "data": text, "metadata": {}},)
         self.output.outputs = outputs
         self.children = [self.output]
+
+
+class Sentence(str):
+    """A line of text a view shows as a paragraph (not as a quoted Python string)."""
+
+    def _repr_html_(self) -> str:
+        return f'<p class="commlib-sentence">{escape(self)}</p>'
+
+    def _repr_pretty_(self, printer: Any, _cycle: bool) -> None:
+        printer.text(str(self))
+
+
+def _readable(value: Any) -> Any:
+    return Sentence(value) if isinstance(value, str) else value
 
 
 def _spec(value: Any) -> dict[str, Any] | None:
