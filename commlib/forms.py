@@ -563,6 +563,9 @@ class ProjectWidget(w.VBox):
     (by default: ``refresh()``).
     """
 
+    #: the kind of record the form edits, whose ``internal_fields`` a client never sees
+    model: Any = None
+
     def __init__(
         self, store: Any, project: Any, lang: str | None, audience: str | None = None
     ) -> None:
@@ -595,6 +598,21 @@ class ProjectWidget(w.VBox):
 
     def _show_badge(self) -> None:
         self.badge.layout.display = None if self.client else "none"
+
+    def _visibility_default(self) -> str:
+        """What a new record's visibility starts as: client on a client screen."""
+        return "client" if self.client else "internal"
+
+    @property
+    def _internal(self) -> list[str]:
+        """The form's fields internal by nature (``model.internal_fields``: the notes)."""
+        internal = getattr(self.model, "internal_fields", frozenset())
+        return [name for name in self.form.fields if name in internal]
+
+    def _show_internal_fields(self) -> None:
+        """Internal fields leave a client's screen."""
+        for name in self._internal:
+            self.form[name].layout.display = "none" if self.client else None
 
     def _audience_switched(self, _kind: str, project_id: int) -> None:
         if project_id == self.project_id and self.fixed_audience is None:

@@ -73,6 +73,8 @@ class LessonsForm(ProjectWidget):
     ``None`` follows the screen.
     """
 
+    model = Lesson
+
     def __init__(
         self,
         store: Any,
@@ -163,19 +165,7 @@ class LessonsForm(ProjectWidget):
         ]
         self._show_internal_fields()
 
-    def _visibility_default(self) -> str:
-        return "client" if self.client else "internal"
-
     # --- the audience ---
-
-    @property
-    def _internal(self) -> list[str]:
-        """Form fields internal by nature (``Lesson.internal_fields``: the notes)."""
-        return [name for name in self.form.fields if name in Lesson.internal_fields]
-
-    def _show_internal_fields(self) -> None:
-        for name in self._internal:
-            self.form[name].layout.display = "none" if self.client else None
 
     def audience_changed(self) -> None:
         """Client mode: the notes being typed leave the screen (and come back after it);

@@ -89,6 +89,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]
     home = tmp_path_factory.mktemp("lab")
     root = home / "notebooks"
     root.mkdir()
+    shutil.copy(ROOT / "notebooks" / "risk_review.ipynb", root)
     for name in SESSIONS:
         shutil.copy(ROOT / "notebooks" / f"{name}.ipynb", root)
         nb = json.loads((root / f"{name}.ipynb").read_text(encoding="utf-8"))
@@ -181,6 +182,7 @@ def test_kickoff_run_all_then_log_a_contact(browser, lab):  # noqa: F811
     with language("zh"):  # the notebook's lang parameter
         subject_box = t("widgets.contact.subject_placeholder")
         save = t("widgets.save")
+        client_view = t("live.audience.client")
     subject = f"启动会浏览器测试 {uuid.uuid4().hex[:8]}"
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.route("**/*", _local_only)
@@ -219,6 +221,13 @@ def test_kickoff_run_all_then_log_a_contact(browser, lab):  # noqa: F811
         # internal mode shows the team's records: the check the client test relies on sees them
         assert SENTINEL in page.evaluate(_EVERYTHING_SHOWN)
         assert page.locator(".commlib-mode-internal").count() == 1
+        # one click on the banner's toggle, and the screen is fit for the client
+        page.locator(".commlib-page-banner").get_by_role("button", name=client_view).click()
+        page.locator(".commlib-mode-client").wait_for(timeout=10_000)
+        page.wait_for_function(
+            f"() => !({_EVERYTHING_SHOWN})().includes({json.dumps(SENTINEL)})", timeout=20_000
+        )
+        assert SENTINEL_EMAIL not in page.evaluate(_EVERYTHING_SHOWN)
         # no cell of the session failed
         stderr = page.locator("[data-mime-type='application/vnd.jupyter.stderr']")
         assert stderr.filter(has_text="Error").count() == 0
@@ -359,3 +368,40 @@ def test_status_review_refreshes_after_a_save(browser, lab):  # noqa: F811
 def _open_follow_ups(store: Store) -> list[str]:
     follow_ups = store.frame("follow_ups", DEMO_PROJECTS["zh"])
     return follow_ups.loc[follow_ups["status"] == "open", "title"].tolist()
+
+
+def test_risk_review_tooltips_and_pickers_work_live(browser, lab):  # noqa: F811
+    """In the live notebook, a hovered mark shows its tooltip, and a bound Vega-Lite picker
+    (the score history's risk picker) re-draws its chart."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.route("**/*", _local_only)
+    page = context.new_page()
+    try:
+        _open_and_run_all(page, lab, "risk_review.ipynb")
+        _charts_drawn(page)
+        tooltip = page.locator("#vg-tooltip-element")
+        for mark in page.locator(
+            ".commlib-chart svg.marks .mark-rect path, .commlib-chart svg.marks .mark-symbol path"
+        ).all()[:40]:
+            mark.scroll_into_view_if_needed()
+            mark.hover(force=True)
+            page.wait_for_timeout(100)
+            if tooltip.count() and tooltip.is_visible():
+                break
+        assert tooltip.is_visible()
+        assert tooltip.inner_text().strip()
+        redrawn = False
+        for chart in page.locator(".jp-OutputArea-output .commlib-chart").all():
+            select = chart.locator(".vega-bindings select").first
+            if not select.count() or select.locator("option").count() < 2:
+                continue
+            before = chart.locator("svg.marks").inner_html()
+            chosen = select.evaluate("s => s.selectedIndex")
+            select.select_option(index=1 if chosen == 0 else 0)
+            page.wait_for_timeout(300)
+            if chart.locator("svg.marks").inner_html() != before:
+                redrawn = True
+                break
+        assert redrawn, "no chart with a bound picker re-drew when the picker changed"
+    finally:
+        context.close()

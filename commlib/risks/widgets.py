@@ -174,6 +174,8 @@ class RiskRegister(ProjectWidget):
     ``"internal"`` fixes what the register shows; ``None`` follows the screen.
     """
 
+    model = Risk
+
     NEW = 0
 
     def __init__(
@@ -308,19 +310,7 @@ class RiskRegister(ProjectWidget):
     def _review_default(self) -> date:
         return self.today + timedelta(days=REVIEW_DAYS)
 
-    def _visibility_default(self) -> str:
-        return "client" if self.client else "internal"
-
     # --- the audience ---
-
-    @property
-    def _internal(self) -> list[str]:
-        """Form fields internal by nature (``Risk.internal_fields``: the notes)."""
-        return [name for name in self.form.fields if name in Risk.internal_fields]
-
-    def _show_internal_fields(self) -> None:
-        for name in self._internal:
-            self.form[name].layout.display = "none" if self.client else None
 
     def audience_changed(self) -> None:
         """Client mode: internal fields leave the screen (kept aside, back when it is
