@@ -152,19 +152,26 @@ def test_sentinel_only_in_internal_reports(reports):
 
 
 def test_injected_markup_shows_as_text_and_runs_nothing(browser, reports):  # noqa: F811
-    """The stakeholder named ``<img onerror=...>`` is an axis label, not an element."""
-    context, page, seen = _open(browser, reports[("contacts", "client")])
-    try:
-        _charts_drawn(page)
-        label = page.locator(".commlib-chart svg text", has_text="<img src=x onerror=")
-        assert label.count() >= 1
-        assert page.locator("img[src='x'], svg[onload], b[onmouseover]").count() == 0
-        label.first.hover(force=True)
-        page.wait_for_timeout(100)
-        assert page.evaluate("typeof window.__xss") == "undefined"
-        assert seen["dialogs"] == []
-    finally:
-        context.close()
+    """The stakeholder named ``<img onerror=...>`` is an axis label in the team's contacts
+    report (the cadence and power/interest charts are internal analysis) and a table cell in
+    the client's kickoff (the stakeholder directory): text, never an element."""
+    shown_as = [
+        (("contacts", "internal"), ".commlib-chart svg text"),
+        (("kickoff", "client"), "table.commlib-table td"),
+    ]
+    for report, where in shown_as:
+        context, page, seen = _open(browser, reports[report])
+        try:
+            _charts_drawn(page)
+            label = page.locator(where, has_text="<img src=x onerror=")
+            assert label.count() >= 1, report
+            assert page.locator("img[src='x'], svg[onload], b[onmouseover]").count() == 0
+            label.first.hover(force=True)
+            page.wait_for_timeout(100)
+            assert page.evaluate("typeof window.__xss") == "undefined"
+            assert seen["dialogs"] == []
+        finally:
+            context.close()
 
 
 def test_chart_tooltips_show_on_hover(browser, reports):  # noqa: F811
