@@ -317,6 +317,7 @@ def test_client_session_offline(browser, lab, name):  # noqa: F811
         for table in tables:
             assert [h for h in table["heads"] if FIELD_CODE.match(h)] == [], table["heads"]
             assert RAW_CELLS.isdisjoint(table["cells"]), table["cells"]
+            assert [c for c in table["cells"] if FIELD_CODE.match(c)] == [], table["cells"]
         errors = page.locator(
             "[data-mime-type='application/vnd.jupyter.stderr'],"
             " .jp-RenderedText[data-mime-type*='error']"
