@@ -225,6 +225,14 @@ def import_(
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help=t("report.cli.since"))
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help=t("report.cli.until"))
 @click.option("-o", "--out", type=click.Path(), default=None, help=t("report.cli.out"))
+@click.option(
+    "--format",
+    "file_format",
+    default="html",
+    show_default=True,
+    metavar="html|pdf|eml",
+    help=t("formats.cli.format"),
+)
 @click.pass_context
 def report(
     ctx: click.Context,
@@ -236,9 +244,12 @@ def report(
     since: object,
     until: object,
     out: str | None,
+    file_format: str,
 ) -> None:
+    from . import formats
     from . import report as reports
 
+    formats.check(file_format)
     if every == (name is not None):
         raise click.UsageError(t("report.error.name_or_all"))
     options = {
@@ -246,6 +257,7 @@ def report(
         "lang": report_lang,
         "since": since.date() if since else None,  # type: ignore[attr-defined]
         "until": until.date() if until else None,  # type: ignore[attr-defined]
+        "format": file_format,
     }
     if not every:
         path = reports.export_report(ctx.obj["db"], name, project, out=out, **options)
