@@ -95,19 +95,33 @@ def demo(
         _demo_reports(store, projects, reports)
 
 
-def _demo_reports(store: Store, projects: list, folder: str) -> None:
-    """What the clients of the demo projects would receive: every report, in zh and en."""
-    from .report import export_all
+#: the report the demo also writes as a PDF and as an e-mail draft, for its Chinese client
+DEMO_FORMATS = ("status_review", "zh", ("pdf", "eml"))
 
+
+def _demo_reports(store: Store, projects: list, folder: str) -> None:
+    """What the clients of the demo projects would receive: every report, in zh and en, and
+    the Chinese client's status review as a PDF and an e-mail draft too."""
+    from .report import export_all, export_report
+
+    name, lang_of_formats, file_formats = DEMO_FORMATS
     for project in projects:
         for lang in LANGUAGES:
-            written = export_all(
-                store,
-                project.name,
-                Path(folder) / project.name / f"{lang}-client",
-                audience="client",
-                lang=lang,
-            )
+            where = Path(folder) / project.name / f"{lang}-client"
+            written = export_all(store, project.name, where, audience="client", lang=lang)
+            if lang == lang_of_formats and project.language == lang:
+                written += [
+                    export_report(
+                        store,
+                        name,
+                        project.name,
+                        audience="client",
+                        lang=lang,
+                        out=where / f"{name}.{file_format}",
+                        format=file_format,
+                    )
+                    for file_format in file_formats
+                ]
             for path in written:
                 click.echo(path)
 

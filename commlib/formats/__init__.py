@@ -62,6 +62,12 @@ def _pdf(document: Document, target: Path) -> None:
     write_pdf(document, target)
 
 
+def _pdf_ready() -> None:
+    from .pdf import ready
+
+    ready()
+
+
 def _eml(document: Document, target: Path) -> None:
     from .eml import write_eml
 
@@ -69,11 +75,16 @@ def _eml(document: Document, target: Path) -> None:
 
 
 _WRITERS: dict[str, Writer] = {}
+_READY: dict[str, Callable[[], None]] = {}
 
 
-def register(name: str, writer: Writer) -> None:
-    """Make ``format=name`` write files ``<notebook>.<name>`` with ``writer(document, path)``."""
+def register(name: str, writer: Writer, ready: Callable[[], None] | None = None) -> None:
+    """Make ``format=name`` write files ``<notebook>.<name>`` with ``writer(document, path)``.
+    ``ready()`` raises :class:`FormatError` when the format cannot be written on this machine
+    (checked before the notebook runs)."""
     _WRITERS[name] = writer
+    if ready is not None:
+        _READY[name] = ready
 
 
 def names() -> list[str]:
@@ -81,19 +92,24 @@ def names() -> list[str]:
 
 
 def check(name: str) -> str:
-    """``name`` when it is a known format, else :class:`FormatError` naming the known ones."""
+    """``name`` when it is a known format that this machine can write, else
+    :class:`FormatError`: naming the known formats, or saying what to install."""
     if name not in _WRITERS:
         raise FormatError(t("formats.error.unknown", format=name, known=", ".join(_WRITERS)))
+    if name in _READY:
+        _READY[name]()
     return name
 
 
 def write(name: str, document: Document, target: Path) -> Path:
-    _WRITERS[check(name)](document, target)
+    if name not in _WRITERS:
+        check(name)
+    _WRITERS[name](document, target)
     return target
 
 
 register("html", _html)
-register("pdf", _pdf)
+register("pdf", _pdf, _pdf_ready)
 register("eml", _eml)
 
 __all__ = ["Document", "FormatError", "check", "names", "register", "write"]

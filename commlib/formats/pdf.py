@@ -59,13 +59,21 @@ def footer(lang: str) -> str:
     return f'<div style="{style}">{text}</div>'
 
 
-def write_pdf(document: Document, target: Path) -> None:
-    """Print ``document`` to ``target`` (A4, backgrounds, page numbers)."""
+def ready() -> None:
+    """:class:`FormatError` unless Playwright and Chromium are installed."""
     try:
-        from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError as err:
         raise FormatError(t("formats.pdf.no_playwright")) from err
+    chromium()
+
+
+def write_pdf(document: Document, target: Path) -> None:
+    """Print ``document`` to ``target`` (A4, backgrounds, page numbers)."""
+    ready()
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
     executable = chromium()
     with tempfile.TemporaryDirectory(prefix="commlib-pdf-") as tmp:
         page_file = Path(tmp) / f"{document.name}.html"
