@@ -35,9 +35,21 @@ ARGS = [
     "--disable-sync",
 ]
 MARGIN = {"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"}
+#: the width the page prints at: A4 (210 mm) less the margins, in CSS pixels (96 per inch)
+PAGE_WIDTH_PX = round((210 - 14 - 14) / 25.4 * 96)
 #: how long the charts may take to draw
 CHART_TIMEOUT_S = 60
 PRINT_CSS = Path(__file__).with_name("print.css")
+#: a table wider than the page is zoomed out to this at most, then its cells wrap
+MIN_ZOOM = 0.6
+_FIT_TABLES = """min => {
+  for (const table of document.querySelectorAll('table')) {
+    const room = table.parentElement.clientWidth, wide = table.scrollWidth;
+    if (!room || wide <= room) continue;
+    if (room / wide >= min) table.style.zoom = String(room / wide);
+    else table.classList.add('commlib-print-wrap');
+  }
+}"""
 _CHARTS = "document.querySelectorAll('.commlib-chart').length"
 _DRAWN = "document.querySelectorAll('.commlib-chart svg.marks, .commlib-chart canvas.marks').length"
 
@@ -115,6 +127,9 @@ def _print(browser: object, url: str, lang: str) -> bytes:
                 t("formats.pdf.not_drawn", drawn=drawn, count=count, seconds=CHART_TIMEOUT_S)
             ) from None
         page.add_style_tag(content=PRINT_CSS.read_text(encoding="utf-8"))
+        page.emulate_media(media="print")  # measure the tables as they print
+        page.set_viewport_size({"width": PAGE_WIDTH_PX, "height": 1000})
+        page.evaluate(_FIT_TABLES, MIN_ZOOM)
         page.evaluate("document.fonts.ready.then(() => true)")
         return page.pdf(
             format="A4",
