@@ -71,7 +71,7 @@ from typing import Any
 import pandas as pd
 
 from .i18n import enum_label, get_language, language, normalise, t
-from .models import KINDS, Record
+from .models import Record, StatusOverride
 
 AREAS = ("schedule", "scope", "risks", "issues", "satisfaction", "communication")
 STATUSES = ("green", "amber", "red")
@@ -243,9 +243,6 @@ class Digest:
 
 
 def _frame(store: Any, kind: str, project: Any, audience: str) -> pd.DataFrame:
-    """The kind's frame for ``audience``; an empty frame for a kind this version lacks."""
-    if kind not in KINDS:
-        return pd.DataFrame()
     return store.frame(kind, project, audience=audience)
 
 
@@ -792,14 +789,6 @@ def _decisions_needed(store: Any, project: Any, frames: dict[str, pd.DataFrame])
 # --- overrides --------------------------------------------------------------------------
 
 
-def _override_model() -> type[Record]:
-    from .errors import NotFound
-
-    if "status_overrides" not in KINDS:
-        raise NotFound(t("summary.error.no_overrides"))
-    return KINDS["status_overrides"]
-
-
 def _check_area(area: str, status: str | None = None) -> None:
     from .errors import InvalidRecord, Problem
 
@@ -839,7 +828,6 @@ def override_status(
     statuses it had; the first one for an area is added.
     """
     _check_area(area, status)
-    model = _override_model()
     found = store.project(project)
     day = today or date.today()
     values = {
@@ -852,13 +840,12 @@ def override_status(
     existing = [r for r in store.records("status_overrides", found.id) if r.area == area]
     if existing:
         return store.update("status_overrides", existing[-1].id, **values)
-    return store.add(model(project_id=found.id, area=area, **values))
+    return store.add(StatusOverride(project_id=found.id, area=area, **values))
 
 
 def clear_override(store: Any, project: Any, area: str) -> Record | None:
     """End ``area``'s override (``active=False``): the computed status shows again."""
     _check_area(area)
-    _override_model()
     found = store.project(project)
     for record in store.records("status_overrides", found.id):
         if record.area == area and record.active:
@@ -1050,6 +1037,9 @@ _BOX = (
 )
 
 
+_BLOCK = "margin:0 0 0.5em 0;break-inside:avoid"
+
+
 def _chip(status: str) -> str:
     background, colour = COLOURS[status]
     return (
@@ -1072,9 +1062,9 @@ def _status_html(a: AreaStatus, audience: str) -> str:
             f"{html.escape(t('summary.computed'))}: {_chip(a.computed)} "
             f"{html.escape(a.computed_reason)}</div>"
         )
-    weight = "font-size:1.1em;" if a.area == "overall" else ""
+    style = ("font-size:1.1em;" if a.area == "overall" else "") + _BLOCK
     return (
-        f'<div class="commlib-status" data-area="{a.area}" style="{weight}margin:0 0 0.5em 0">'
+        f'<div class="commlib-status" data-area="{a.area}" style="{style}">'
         f"<strong>{name}</strong> {_chip(a.status)}{mark}"
         f'<div class="commlib-reason">{html.escape(a.reason)}</div>{extra}</div>'
     )

@@ -8,19 +8,22 @@ import pandas as pd
 import pytest
 
 from commlib import (
-    KINDS,
     ChangeRequest,
     Contact,
     Decision,
     FollowUp,
     InvalidRecord,
+    Issue,
     Lesson,
     Milestone,
     PlanItem,
     Project,
+    Question,
+    Response,
     Risk,
     Stakeholder,
     Store,
+    Survey,
 )
 from commlib.contacts.metrics import CADENCE_COLUMNS
 from commlib.frames import typed_frame
@@ -44,10 +47,6 @@ from commlib.summary import (
 TODAY = date(2026, 4, 1)
 PERIOD = {"since": date(2026, 3, 18), "until": date(2026, 3, 31), "today": TODAY}
 START = date(2026, 3, 1)
-overrides = pytest.mark.skipif(
-    "status_overrides" not in KINDS, reason="needs the issue log's StatusOverride"
-)
-with_issues = pytest.mark.skipif("issues" not in KINDS, reason="needs the issue log's Issue")
 
 
 def _moment(day: date) -> datetime:
@@ -532,11 +531,9 @@ def test_text_is_plain(busy):
     assert "- Design — 客户已于 2026-03-21 验收" in text
 
 
-@with_issues
 def test_issues_from_the_store(store, project):
-    model = KINDS["issues"]
     store.add(
-        model(
+        Issue(
             project_id=project.id,
             title="Interface down",
             raised_on=date(2026, 3, 20),
@@ -552,7 +549,6 @@ def test_issues_from_the_store(store, project):
 # --- overrides ----------------------------------------------------------------------------
 
 
-@overrides
 def test_an_override_replaces_the_computed_status_and_the_history_keeps_it(store, project):
     assert status_summary(store, "P", **PERIOD).area("scope").status == "green"
     override_status(store, "P", "scope", "amber", "Client board to re-approve", today=TODAY)
@@ -580,7 +576,6 @@ def test_an_override_replaces_the_computed_status_and_the_history_keeps_it(store
     assert status_summary(store, "P", **PERIOD).area("scope").status == "red"
 
 
-@overrides
 def test_clear_override_shows_the_computed_status_again(store, project):
     override_status(store, "P", "overall", "red", "Sponsor left", today=TODAY)
     assert status_summary(store, "P", **PERIOD).overall.status == "red"
@@ -591,7 +586,6 @@ def test_clear_override_shows_the_computed_status_again(store, project):
     assert status_summary(store, "P", **PERIOD).overall.status == "amber"
 
 
-@overrides
 def test_an_internal_override_is_not_shown_to_the_client(store, project):
     override_status(store, "P", "risks", "red", "Gut feeling", visibility="internal")
     assert status_summary(store, "P", **PERIOD).area("risks").status == "red"
@@ -637,3 +631,87 @@ def test_retrospective_summary(busy, project):
     assert retrospective_summary(busy, "P", lang="en").to_frame()["value"].iloc[-1] == "1 recorded"
     page = r._repr_html_()
     assert "&lt;script&gt;" in page and "Go-live — Planned" in page
+
+
+# --- satisfaction and issues from a store -------------------------------------------------
+
+
+def _survey_wave(store, project, wave, opened, scores, *, visibility="client"):
+    survey = store.add(
+        Survey(
+            project_id=project.id,
+            name="Satisfaction",
+            wave=wave,
+            opened_on=opened,
+            visibility="client",
+        )
+    )
+    store.add(
+        Question(
+            project_id=project.id,
+            survey_id=survey.id,
+            code="Q1",
+            type="nps",
+            options=[str(i) for i in range(11)],
+            visibility="client",
+        )
+    )
+    store.add_all(
+        Response(
+            project_id=project.id,
+            survey_id=survey.id,
+            respondent=f"{wave}-{n}",
+            answers={"Q1": score},
+            visibility=visibility,
+        )
+        for n, score in enumerate(scores)
+    )
+    return survey
+
+
+def test_satisfaction_compares_the_last_two_waves(store, project):
+    _survey_wave(store, project, "W1", date(2026, 3, 1), [10] * 10)
+    _survey_wave(store, project, "W2", date(2026, 3, 25), [10] * 16 + [5] * 4)
+    s = status_summary(store, "P", **PERIOD)
+    # 100 -> 60 with 20 answers: 40 > 1.96·SE of the difference (1.96 · 17.9 ≈ 35)
+    assert s.area("satisfaction").status == "red"
+    assert s.area("satisfaction").reason == (
+        "NPS fell from 100 (W1) to 60 (W2), a significant drop"
+    )
+    # with 10 answers the same drop is within the noise (1.96 · 25.3 ≈ 50): amber
+    _survey_wave(store, project, "W3", date(2026, 3, 26), [10] * 8 + [5] * 2)
+    _survey_wave(store, project, "W4", date(2026, 3, 27), [10] * 10)
+    _survey_wave(store, project, "W5", date(2026, 3, 28), [10] * 8 + [5] * 2)
+    assert status_summary(store, "P", **PERIOD).area("satisfaction").status == "amber"
+    # a wave opened after the period does not count yet
+    later = {**PERIOD, "until": date(2026, 3, 20), "since": date(2026, 3, 6)}
+    assert status_summary(store, "P", **later).area("satisfaction").reason == "NPS 100 in W1"
+
+
+def test_a_client_satisfaction_counts_shared_responses_only(store, project):
+    _survey_wave(store, project, "W1", date(2026, 3, 1), [10] * 10)
+    _survey_wave(store, project, "W2", date(2026, 3, 25), [10] * 9)
+    _survey_wave(store, project, "W2b", date(2026, 3, 26), [0] * 5, visibility="internal")
+    client = status_summary(store, "P", **PERIOD, audience="client")
+    assert client.area("satisfaction").status == "green"
+    assert client.area("satisfaction").reason == "NPS 100 (W2); 100 in W1"
+    assert status_summary(store, "P", **PERIOD).area("satisfaction").status == "red"
+
+
+def test_resolved_issues_are_accomplishments(store, project):
+    store.add(
+        Issue(
+            project_id=project.id,
+            title="Login fails",
+            raised_on=date(2026, 3, 10),
+            status="resolved",
+            resolved_on=date(2026, 3, 30),
+            visibility="client",
+        )
+    )
+    items = status_summary(store, "P", **PERIOD, lang="zh").accomplishments
+    assert [(i.kind, i.title, i.note) for i in items] == [
+        ("issue", "Login fails", "已于 2026-03-30 解决")
+    ]
+    retro = retrospective_summary(store, "P", audience="client", lang="en")
+    assert dict(retro.facts)["Issues"] == "1 of 1 resolved"
