@@ -55,6 +55,19 @@ alongside (a client sees only the override). One active override per area: a new
 the stored one, so the history keeps every status it had. :func:`clear_override` ends it.
 An override with ``visibility="internal"`` applies to the internal summary only.
 
+The three lists (a period runs from ``since`` to ``until``, both included):
+
+- **accomplishments**: milestones and deliverables accepted by the client (``accepted_on``)
+  or done (the day the history shows their status became ``done``) in the period;
+  decisions (``decided_on``); change requests decided; issues resolved (``resolved_on``);
+- **next period**: open milestones and open follow-ups due in the next period, as long as
+  this one (from ``until`` + 1 day to ``until`` + (``until`` − ``since``) + 1 day), and not
+  before ``today``;
+- **decisions we need from you**: pending change requests (by the earliest current due date
+  of the open milestones they name, if any) and open follow-ups whose owner is one of the
+  project's stakeholders (not of the team: a stakeholder whose e-mail is in
+  ``Project.team`` is the team's), with their due dates.
+
 :func:`kickoff_summary` and :func:`retrospective_summary` give the kickoff's and the
 retrospective's one-page facts in the same style (a :class:`Digest`).
 """
@@ -64,7 +77,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -225,7 +238,7 @@ class Digest:
     title: str
     lang: str
     facts: tuple[tuple[str, str], ...]
-    sections: tuple[Section, ...] = field(default=())
+    sections: tuple[Section, ...] = ()
 
     def _repr_html_(self) -> str:
         return _page(self.title, [], list(self.facts), list(self.sections))
@@ -240,10 +253,6 @@ class Digest:
 
 
 # --- reading ----------------------------------------------------------------------------
-
-
-def _frame(store: Any, kind: str, project: Any, audience: str) -> pd.DataFrame:
-    return store.frame(kind, project, audience=audience)
 
 
 def _day(value: Any) -> date | None:
@@ -270,21 +279,17 @@ def _lang(lang: str | None) -> str:
 # --- the rules --------------------------------------------------------------------------
 
 
-def _verdict(status: str, reason: str) -> tuple[str, str]:
-    return status, reason
-
-
 def schedule_status(outlook: pd.DataFrame, *, today: date) -> tuple[str, str]:
     """Schedule rule over :func:`commlib.review.schedule_outlook` rows (see the module)."""
     rows = [r for r in _rows(outlook) if r["status"] in OPEN_MILESTONE]
     if not len(outlook):
-        return _verdict("none", t("summary.schedule.none"))
+        return ("none", t("summary.schedule.none"))
     if not rows:
-        return _verdict("green", t("summary.schedule.all_done"))
+        return ("green", t("summary.schedule.all_done"))
     late = [r for r in rows if _day(r["current_due"]) < today]
     if late:
         r = min(late, key=lambda r: _day(r["current_due"]))
-        return _verdict(
+        return (
             "red",
             t("summary.schedule.past_due", name=r["name"], due=_day(r["current_due"]))
             + _more(len(late)),
@@ -295,20 +300,20 @@ def schedule_status(outlook: pd.DataFrame, *, today: date) -> tuple[str, str]:
     values = {"name": worst["name"], "p80": _day(worst["p80"]), "due": _day(worst["current_due"])}
     if days > SLIP_DAYS:
         many = sum(int(r["p80_vs_current_days"]) > SLIP_DAYS for r in rows)
-        return _verdict("red", t("summary.schedule.p80", days=days, **values) + _more(many))
+        return ("red", t("summary.schedule.p80", days=days, **values) + _more(many))
     if days > 0:
         many = sum(int(r["p80_vs_current_days"]) > 0 for r in rows)
-        return _verdict("amber", t("summary.schedule.p80", days=days, **values) + _more(many))
+        return ("amber", t("summary.schedule.p80", days=days, **values) + _more(many))
     unlikely = [r for r in rows if float(r["p_current"]) < 0.5]
     if unlikely:
         r = min(unlikely, key=lambda r: float(r["p_current"]))
         chance = round(100 * float(r["p_current"]))
-        return _verdict(
+        return (
             "amber",
             t("summary.schedule.chance", name=r["name"], chance=chance, due=_day(r["current_due"]))
             + _more(len(unlikely)),
         )
-    return _verdict("green", t("summary.schedule.on_track", n=len(rows)))
+    return ("green", t("summary.schedule.on_track", n=len(rows)))
 
 
 def _more(n: int) -> str:
@@ -327,20 +332,20 @@ def scope_status(project: Any, change_requests: pd.DataFrame, *, today: date) ->
     ]
     if unconfirmed_moves:
         c = unconfirmed_moves[0]
-        return _verdict(
+        return (
             "red",
             t("summary.scope.unconfirmed_change", title=c["title"]) + _more(len(unconfirmed_moves)),
         )
     confirmed = project.scope_confirmed_on
     deadline = project.start + timedelta(days=SCOPE_GRACE_DAYS)
     if confirmed is None and today > deadline:
-        return _verdict("red", t("summary.scope.not_confirmed", deadline=deadline))
+        return ("red", t("summary.scope.not_confirmed", deadline=deadline))
     pending = [c for c in changes if c["decision"] == "pending"]
     if pending:
-        return _verdict("amber", t("summary.scope.pending", n=len(pending)))
+        return ("amber", t("summary.scope.pending", n=len(pending)))
     if confirmed is None:
-        return _verdict("amber", t("summary.scope.confirm_by", deadline=deadline))
-    return _verdict("green", t("summary.scope.confirmed", on=confirmed))
+        return ("amber", t("summary.scope.confirm_by", deadline=deadline))
+    return ("green", t("summary.scope.confirmed", on=confirmed))
 
 
 def risks_status(
@@ -356,7 +361,7 @@ def risks_status(
     high = [r for r in live if r["level"] == "high"]
     if critical:
         r = max(critical, key=lambda r: r["score"])
-        return _verdict(
+        return (
             "red",
             t("summary.risks.level", title=r["title"], level=level_label("critical"))
             + _more(len(critical)),
@@ -367,20 +372,20 @@ def risks_status(
             for day in (today, today - timedelta(weeks=EXPOSURE_WEEKS))
         )
         if now > then:
-            return _verdict("red", t("summary.risks.rising", then=then, now=now, n=len(high)))
+            return ("red", t("summary.risks.rising", then=then, now=now, n=len(high)))
     if high:
         r = max(high, key=lambda r: r["score"])
-        return _verdict(
+        return (
             "amber",
             t("summary.risks.level", title=r["title"], level=level_label("high"))
             + _more(len(high)),
         )
     overdue = overdue_reviews(risks, today=today) if len(risks) else pd.DataFrame()
     if len(overdue):
-        return _verdict("amber", t("summary.risks.overdue_reviews", n=len(overdue)))
+        return ("amber", t("summary.risks.overdue_reviews", n=len(overdue)))
     if not live:
-        return _verdict("green", t("summary.risks.none_open"))
-    return _verdict("green", t("summary.risks.fine", n=len(live)))
+        return ("green", t("summary.risks.none_open"))
+    return ("green", t("summary.risks.fine", n=len(live)))
 
 
 def _exposure_on(risks: pd.DataFrame, history: pd.DataFrame | None, day: date) -> int:
@@ -399,34 +404,32 @@ def issues_status(issues: pd.DataFrame, *, today: date) -> tuple[str, str]:
     serious_late = [r for r in serious if r in late]
     if serious_late:
         r = min(serious_late, key=lambda r: _day(r["target_date"]))
-        return _verdict(
+        return (
             "red",
             t("summary.issues.serious_late", title=r["title"], due=_day(r["target_date"]))
             + _more(len(serious_late)),
         )
     if late:
-        return _verdict("amber", t("summary.issues.late", n=len(late)))
+        return ("amber", t("summary.issues.late", n=len(late)))
     if serious:
         r = serious[0]
-        return _verdict(
-            "amber", t("summary.issues.serious", title=r["title"]) + _more(len(serious))
-        )
+        return ("amber", t("summary.issues.serious", title=r["title"]) + _more(len(serious)))
     if not live:
-        return _verdict("green", t("summary.issues.none_open"))
-    return _verdict("green", t("summary.issues.on_time", n=len(live)))
+        return ("green", t("summary.issues.none_open"))
+    return ("green", t("summary.issues.on_time", n=len(live)))
 
 
 def satisfaction_status(waves: Sequence[dict[str, Any]]) -> tuple[str, str]:
     """Satisfaction rule over NPS waves, oldest first: dicts with ``wave``, ``nps``, ``se``,
     ``n`` (see :func:`nps_waves`)."""
     if not waves:
-        return _verdict("none", t("summary.satisfaction.none"))
+        return ("none", t("summary.satisfaction.none"))
     last = waves[-1]
     score = round(float(last["nps"]))
     if len(waves) < 2:
         if last["nps"] < 0:
-            return _verdict("red", t("summary.satisfaction.negative", nps=score, wave=last["wave"]))
-        return _verdict("green", t("summary.satisfaction.first", nps=score, wave=last["wave"]))
+            return ("red", t("summary.satisfaction.negative", nps=score, wave=last["wave"]))
+        return ("green", t("summary.satisfaction.first", nps=score, wave=last["wave"]))
     before = waves[-2]
     values = {
         "nps": score,
@@ -437,12 +440,12 @@ def satisfaction_status(waves: Sequence[dict[str, Any]]) -> tuple[str, str]:
     drop = float(before["nps"]) - float(last["nps"])
     margin = Z95 * math.sqrt(float(before["se"]) ** 2 + float(last["se"]) ** 2)
     if last["nps"] < 0:
-        return _verdict("red", t("summary.satisfaction.negative", nps=score, wave=last["wave"]))
+        return ("red", t("summary.satisfaction.negative", nps=score, wave=last["wave"]))
     if drop > 0 and drop > margin:
-        return _verdict("red", t("summary.satisfaction.significant_drop", **values))
+        return ("red", t("summary.satisfaction.significant_drop", **values))
     if drop > 0:
-        return _verdict("amber", t("summary.satisfaction.lower", **values))
-    return _verdict("green", t("summary.satisfaction.steady", **values))
+        return ("amber", t("summary.satisfaction.lower", **values))
+    return ("green", t("summary.satisfaction.steady", **values))
 
 
 def communication_status(
@@ -471,24 +474,24 @@ def communication_status(
     behind = planned[planned["overdue"].astype(bool)] if len(planned) else planned
     client = audience == "client"
     if n_late >= RED_FOLLOW_UPS or worst > LATE_DAYS:
-        return _verdict("red", t("summary.communication.follow_ups_late", n=n_late, days=worst))
+        return ("red", t("summary.communication.follow_ups_late", n=n_late, days=worst))
     if len(planned) and len(behind) * 2 > len(planned):
         if client:
-            return _verdict("red", t("summary.communication.client_behind"))
-        return _verdict("red", t("summary.communication.behind", n=len(behind), of=len(planned)))
+            return ("red", t("summary.communication.client_behind"))
+        return ("red", t("summary.communication.behind", n=len(behind), of=len(planned)))
     if n_late:
-        return _verdict("amber", t("summary.communication.follow_ups_late", n=n_late, days=worst))
+        return ("amber", t("summary.communication.follow_ups_late", n=n_late, days=worst))
     if len(behind):
         if client:
-            return _verdict("amber", t("summary.communication.client_behind"))
+            return ("amber", t("summary.communication.client_behind"))
         from .contacts import losing_touch
 
         first = losing_touch(behind).iloc[0]
-        return _verdict(
+        return (
             "amber",
             t("summary.communication.losing_touch", name=first["name"]) + _more(len(behind)),
         )
-    return _verdict("green", t("summary.communication.on_plan"))
+    return ("green", t("summary.communication.on_plan"))
 
 
 def overall_status(areas: Iterable[AreaStatus]) -> tuple[str, str]:
@@ -496,15 +499,13 @@ def overall_status(areas: Iterable[AreaStatus]) -> tuple[str, str]:
     found = list(areas)
     worst = max((a.status for a in found), key=_RANK.__getitem__, default="none")
     if worst == "none":
-        return _verdict("none", t("summary.overall.none"))
+        return ("none", t("summary.overall.none"))
     named = t("summary.separator").join(
         t(f"summary.area.{a.area}") for a in found if a.status == worst
     )
     if worst == "green":
-        return _verdict("green", t("summary.overall.green"))
-    return _verdict(
-        worst, t("summary.overall.worst", areas=named, status=t(f"summary.status.{worst}"))
-    )
+        return ("green", t("summary.overall.green"))
+    return (worst, t("summary.overall.worst", areas=named, status=t(f"summary.status.{worst}")))
 
 
 # --- surveys ----------------------------------------------------------------------------
@@ -587,7 +588,7 @@ def status_summary(
     today = today or until
     found = store.project(project)
     frames = {
-        kind: _frame(store, kind, found, audience)
+        kind: store.frame(kind, found, audience=audience)
         for kind in (
             "milestones",
             "risks",
@@ -804,7 +805,7 @@ def _check_area(area: str, status: str | None = None) -> None:
 
 def active_overrides(store: Any, project: Any, *, audience: str = "internal") -> dict[str, Any]:
     """Area -> the active override (a row as a dict) that ``audience`` may see."""
-    frame = _frame(store, "status_overrides", project, audience)
+    frame = store.frame("status_overrides", project, audience=audience)
     found = {}
     for row in sorted(_rows(frame), key=lambda r: int(r["id"])):
         if bool(row.get("active")):
@@ -867,12 +868,12 @@ def kickoff_summary(
     code = _lang(lang)
     found = store.project(project)
     with language(code):
-        people = _frame(store, "stakeholders", found, audience)
+        people = store.frame("stakeholders", found, audience=audience)
         key = [p for p in _rows(people) if int(p["power"]) >= HIGH]
-        milestones = _rows(_frame(store, "milestones", found, audience))
+        milestones = _rows(store.frame("milestones", found, audience=audience))
         milestones = [m for m in milestones if m["status"] != "cancelled"]
         first = min(milestones, key=lambda m: (_day(m["current_due"]), m["id"]), default=None)
-        risks = _frame(store, "risks", found, audience)
+        risks = store.frame("risks", found, audience=audience)
         scored = score_risks(risks) if len(risks) else risks
         live = [r for r in _rows(scored) if r["status"] in LIVE_RISKS]
         counts = {lv: sum(r["level"] == lv for r in live) for lv in LEVELS}
@@ -903,7 +904,7 @@ def kickoff_summary(
                 t("summary.kickoff.risks_n", n=len(live)) + (f" ({by_level})" if by_level else ""),
             ),
         )
-        plan = _rows(_frame(store, "communication_plan", found, audience))
+        plan = _rows(store.frame("communication_plan", found, audience=audience))
         names = {int(p["id"]): p["name"] for p in _rows(people)}
         plan_items = tuple(
             Item(
@@ -954,14 +955,14 @@ def retrospective_summary(
     with language(code):
         milestones = [
             m
-            for m in _rows(_frame(store, "milestones", found, audience))
+            for m in _rows(store.frame("milestones", found, audience=audience))
             if m["status"] != "cancelled"
         ]
         delivered = [m for m in milestones if m["status"] == "done"]
         missing = [m for m in milestones if m["status"] != "done"]
         slips = [(_day(m["current_due"]) - _day(m["baseline_due"])).days for m in milestones]
         late = [s for s in slips if s > 0]
-        issues = _rows(_frame(store, "issues", found, audience))
+        issues = _rows(store.frame("issues", found, audience=audience))
         resolved = [i for i in issues if i.get("status") in ("resolved", "closed")]
         waves = nps_waves(store, found, audience=audience)
         if waves:
@@ -970,7 +971,7 @@ def retrospective_summary(
             )
         else:
             satisfaction = t("summary.satisfaction.none")
-        lessons = _frame(store, "lessons", found, audience)
+        lessons = store.frame("lessons", found, audience=audience)
         facts = (
             (
                 t("summary.retro.milestones"),
