@@ -13,9 +13,9 @@ reason. The rules, checked in this order (the first that holds decides):
 area           red                                        amber
 =============  =========================================  ========================================
 schedule       an open milestone is past its current due  an open milestone's P80 is after its
-               date; or its P80 (``schedule_outlook``) is current due date; or the chance of
-               more than ``SLIP_DAYS`` (14) days after    meeting that date is below 50%
-               its current due date
+               date; or its P80 (``schedule_outlook``)    current due date; or the chance of
+               is more than ``SLIP_DAYS`` (14) days       meeting that date is below 50%
+               after its current due date
 scope          an approved change request moved dates     a change request is pending; or the
                (schedule impact not 0) with nobody named  scope is not confirmed yet, within the
                as deciding it; or the scope is still not  grace period
@@ -58,7 +58,8 @@ An override with ``visibility="internal"`` applies to the internal summary only.
 The three lists (a period runs from ``since`` to ``until``, both included):
 
 - **accomplishments**: milestones and deliverables accepted by the client (``accepted_on``)
-  or done (the day the history shows their status became ``done``) in the period;
+  or done in the period (the day the history shows their status became ``done``; for one
+  stored as done, its current due date);
   decisions (``decided_on``); change requests decided; issues resolved (``resolved_on``);
 - **next period**: open milestones and open follow-ups due in the next period, as long as
   this one (from ``until`` + 1 day to ``until`` + (``until`` − ``since``) + 1 day), and not
