@@ -245,7 +245,9 @@ class Digest:
         return _page(self.title, [], list(self.facts), list(self.sections))
 
     def text(self) -> str:
-        lines = [self.title, ""] + [f"{k}: {v}" for k, v in self.facts]
+        with language(self.lang):
+            facts = [t("summary.labelled", label=k, value=v) for k, v in self.facts]
+        lines = [self.title, "", *facts]
         return "\n".join([*lines, *_sections_text(self.sections)]).rstrip() + "\n"
 
     def to_frame(self) -> pd.DataFrame:
@@ -1056,12 +1058,12 @@ def _status_html(a: AreaStatus, audience: str) -> str:
     name = html.escape(t(f"summary.area.{a.area}"))
     mark = ""
     if a.overridden:
-        mark = f' <em class="commlib-override">({html.escape(t("summary.override"))})</em>'
+        mark = f' <em class="commlib-override">{html.escape(t("summary.override"))}</em>'
     extra = ""
     if a.overridden and audience == "internal":
         extra = (
             '<div class="commlib-computed" style="font-size:0.9em;color:#555">'
-            f"{html.escape(t('summary.computed'))}: {_chip(a.computed)} "
+            f"{html.escape(t('summary.computed'))} {_chip(a.computed)} "
             f"{html.escape(a.computed_reason)}</div>"
         )
     style = ("font-size:1.1em;" if a.area == "overall" else "") + _BLOCK
@@ -1104,13 +1106,13 @@ def _page(
 
 
 def _status_text(a: AreaStatus, audience: str) -> str:
-    label = t(f"summary.status.{a.status}")
-    line = f"{t(f'summary.area.{a.area}')}: [{label}] {a.reason}"
+    status = f"[{t(f'summary.status.{a.status}')}] {a.reason}"
+    line = t("summary.labelled", label=t(f"summary.area.{a.area}"), value=status)
     if a.overridden:
-        line += f" ({t('summary.override')})"
+        line += f" {t('summary.override')}"
         if audience == "internal":
             computed = t(f"summary.status.{a.computed}")
-            line += f"\n    {t('summary.computed')}: [{computed}] {a.computed_reason}"
+            line += f"\n    {t('summary.computed')} [{computed}] {a.computed_reason}"
     return line
 
 
