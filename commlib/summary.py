@@ -642,7 +642,7 @@ def status_summary(
             areas=areas,
             accomplishments=tuple(_accomplishments(frames, history, since, until)),
             next_period=tuple(_next_period(frames, since, until, today)),
-            decisions_needed=tuple(_decisions_needed(store, found, frames)),
+            decisions_needed=tuple(_decisions_needed(store, found, frames, until)),
         )
 
 
@@ -758,8 +758,11 @@ def _client_people(store: Any, project: Any) -> dict[str, str]:
     return found
 
 
-def _decisions_needed(store: Any, project: Any, frames: dict[str, pd.DataFrame]) -> list[Item]:
-    """Pending change requests, and open follow-ups owned by a client stakeholder."""
+def _decisions_needed(
+    store: Any, project: Any, frames: dict[str, pd.DataFrame], until: date
+) -> list[Item]:
+    """Pending change requests (requested by ``until``), and open follow-ups owned by a
+    client stakeholder."""
     dues = {
         int(m["id"]): _day(m["current_due"])
         for m in _rows(frames["milestones"])
@@ -767,7 +770,7 @@ def _decisions_needed(store: Any, project: Any, frames: dict[str, pd.DataFrame])
     }
     items = []
     for c in _rows(frames["change_requests"]):
-        if c["decision"] != "pending":
+        if c["decision"] != "pending" or _day(c["requested_on"]) > until:
             continue
         linked = [dues[i] for i in (c.get("milestone_ids") or []) if int(i) in dues]
         before = min(linked) if linked else None
@@ -880,7 +883,7 @@ def kickoff_summary(
         scored = score_risks(risks) if len(risks) else risks
         live = [r for r in _rows(scored) if r["status"] in LIVE_RISKS]
         counts = {lv: sum(r["level"] == lv for r in live) for lv in LEVELS}
-        by_level = ", ".join(
+        by_level = t("summary.separator").join(
             f"{level_label(lv)} {counts[lv]}" for lv in reversed(LEVELS) if counts[lv]
         )
         if found.scope_confirmed_on:
@@ -904,7 +907,9 @@ def kickoff_summary(
             ),
             (
                 t("summary.kickoff.risks"),
-                t("summary.kickoff.risks_n", n=len(live)) + (f" ({by_level})" if by_level else ""),
+                t("summary.kickoff.risks_by_level", n=len(live), levels=by_level)
+                if by_level
+                else t("summary.kickoff.risks_n", n=len(live)),
             ),
         )
         plan = _rows(store.frame("communication_plan", found, audience=audience))
