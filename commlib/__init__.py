@@ -25,6 +25,7 @@ from .models import (
     Contact,
     Decision,
     FollowUp,
+    Issue,
     Lesson,
     Milestone,
     PlanItem,
@@ -34,6 +35,7 @@ from .models import (
     Response,
     Risk,
     Stakeholder,
+    StatusOverride,
     Survey,
 )
 from .store import Store
@@ -51,6 +53,7 @@ __all__ = [
     "Decision",
     "FollowUp",
     "InvalidRecord",
+    "Issue",
     "Lesson",
     "Milestone",
     "NotFound",
@@ -63,6 +66,7 @@ __all__ = [
     "Response",
     "Risk",
     "Stakeholder",
+    "StatusOverride",
     "Store",
     "StoreError",
     "Survey",

@@ -42,6 +42,13 @@ QuestionType = Literal[
     "single", "multi", "rank", "likert", "nps", "rating", "numeric", "text", "matrix"
 ]
 DecisionState = Literal["pending", "approved", "rejected", "deferred"]
+IssueImpact = Literal["schedule", "cost", "scope", "quality"]
+IssueStatus = Literal["open", "in_progress", "resolved", "closed"]
+#: the areas of the executive summary whose computed status a specialist may override
+StatusArea = Literal[
+    "overall", "schedule", "scope", "risks", "issues", "satisfaction", "communication"
+]
+Rag = Literal["green", "amber", "red"]
 #: the four boxes of the power/interest grid
 Quadrant = Literal["manage_closely", "keep_satisfied", "keep_informed", "monitor"]
 
@@ -58,6 +65,10 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "question_type": typing.get_args(QuestionType),
     "decision": typing.get_args(DecisionState),
     "quadrant": typing.get_args(Quadrant),
+    "issue_impact": typing.get_args(IssueImpact),
+    "issue_status": typing.get_args(IssueStatus),
+    "status_area": typing.get_args(StatusArea),
+    "rag": typing.get_args(Rag),
 }
 
 # --- value types ------------------------------------------------------------------------
@@ -554,6 +565,66 @@ class Lesson(Record):
     recorded_on: date
 
 
+class Issue(Record):
+    """A problem the project has now (the I of a RAID log), and what is done about it.
+
+    Raised by a stakeholder (``raised_by``) or by someone of the team (``raised_by_team``,
+    a name); it may come from a risk that occurred (``risk_id``) and hold up a milestone
+    (``milestone_id``). A resolved or closed issue needs ``resolved_on``.
+    """
+
+    kind: ClassVar[str] = "issues"
+    references: ClassVar[dict[str, str]] = {
+        "raised_by": "stakeholders",
+        "risk_id": "risks",
+        "milestone_id": "milestones",
+    }
+    tracked: ClassVar[tuple[str, ...]] = ("status", "severity", "owner", "target_date", "solution")
+
+    title: Name
+    description: Text = ""
+    raised_on: date
+    raised_by: Id | None = None
+    raised_by_team: Short = ""
+    impact: IssueImpact = "schedule"
+    severity: Scale = 3
+    owner: Short = ""
+    #: the solution, or the plan of actions towards one
+    solution: Text = ""
+    target_date: date | None = None
+    status: IssueStatus = "open"
+    resolved_on: date | None = None
+    risk_id: Id | None = None
+    milestone_id: Id | None = None
+
+    @model_validator(mode="after")
+    def _dates(self) -> Issue:
+        if self.status in ("resolved", "closed") and self.resolved_on is None:
+            raise PydanticCustomError(
+                "resolved_on_missing", "a resolved or closed issue needs resolved_on"
+            )
+        _check_order(self.raised_on, self.target_date, "target_date")
+        _check_order(self.raised_on, self.resolved_on, "resolved_on")
+        return self
+
+
+class StatusOverride(Record):
+    """The specialist's own status for an area of the executive summary, with the reason.
+
+    It replaces the computed status while ``active``; withdrawing it sets ``active`` to
+    false, which keeps it (and its history).
+    """
+
+    kind: ClassVar[str] = "status_overrides"
+    tracked: ClassVar[tuple[str, ...]] = ("status", "reason", "active")
+
+    area: StatusArea
+    status: Rag
+    reason: Item
+    set_on: date
+    active: bool = True
+
+
 class Change(BaseModel):
     """One entry of the history: a tracked field of a record changed at a moment."""
 
@@ -589,6 +660,8 @@ KINDS: dict[str, type[Record]] = {
         ChangeRequest,
         Decision,
         Lesson,
+        Issue,
+        StatusOverride,
     )
 }
 

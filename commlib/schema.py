@@ -21,7 +21,7 @@ from alembic.operations import Operations
 
 from .models import KINDS, Change, Record, field_type
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _v2_communication_plan(op: Operations) -> None:
@@ -69,12 +69,62 @@ def _v3_schedule(op: Operations) -> None:
         batch.create_foreign_key("fk_risks_milestone_id", "milestones", ["milestone_id"], ["id"])
 
 
+def _record_columns() -> list[sa.Column]:
+    """The columns every record table starts with (as version 4 wrote them)."""
+    return [
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column(
+            "project_id",
+            sa.Integer,
+            sa.ForeignKey("projects.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column("visibility", sa.String(8), nullable=False),
+        sa.Column("notes", sa.Text, nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=True),
+        sa.Column("updated_at", UTCDateTime(), nullable=True),
+    ]
+
+
+def _v4_issues(op: Operations) -> None:
+    """Version 4: the issue log and the specialist's status overrides (issue: issue log)."""
+    op.create_table(
+        "issues",
+        *_record_columns(),
+        sa.Column("title", sa.Text, nullable=False),
+        sa.Column("description", sa.Text, nullable=False),
+        sa.Column("raised_on", sa.Date, nullable=False),
+        sa.Column("raised_by", sa.Integer, sa.ForeignKey("stakeholders.id"), nullable=True),
+        sa.Column("raised_by_team", sa.Text, nullable=False),
+        sa.Column("impact", sa.String(8), nullable=False),
+        sa.Column("severity", sa.Integer, nullable=False),
+        sa.Column("owner", sa.Text, nullable=False),
+        sa.Column("solution", sa.Text, nullable=False),
+        sa.Column("target_date", sa.Date, nullable=True),
+        sa.Column("status", sa.String(11), nullable=False),
+        sa.Column("resolved_on", sa.Date, nullable=True),
+        sa.Column("risk_id", sa.Integer, sa.ForeignKey("risks.id"), nullable=True),
+        sa.Column("milestone_id", sa.Integer, sa.ForeignKey("milestones.id"), nullable=True),
+    )
+    op.create_table(
+        "status_overrides",
+        *_record_columns(),
+        sa.Column("area", sa.String(13), nullable=False),
+        sa.Column("status", sa.String(5), nullable=False),
+        sa.Column("reason", sa.Text, nullable=False),
+        sa.Column("set_on", sa.Date, nullable=False),
+        sa.Column("active", sa.Boolean, nullable=False),
+    )
+
+
 #: version -> function that upgrades a store from ``version - 1`` to ``version``
 #: (written out in full, not taken from the models, so that later changes to a model
 #: cannot change what an old upgrade does)
 MIGRATIONS: dict[int, Callable[[Operations], None]] = {
     2: _v2_communication_plan,
     3: _v3_schedule,
+    4: _v4_issues,
 }
 
 

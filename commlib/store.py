@@ -989,7 +989,9 @@ def _dtypes(model: type[Record]) -> dict[str, Any]:
     for name, info in model.model_fields.items():
         kind = field_type(model, name)
         optional = not info.is_required() and info.default is None
-        if kind is int:
+        if kind is bool:
+            dtypes[name] = "boolean" if optional else "bool"
+        elif kind is int:
             dtypes[name] = "Int64" if optional and name != "id" else "int64"
         elif kind is float:
             dtypes[name] = "float64"

@@ -21,6 +21,7 @@ _FIELD_OF = {
     "duplicate_ids": "stakeholder_ids",
     "acceptance_pair": "accepted_on",
     "decided_on_missing": "decided_on",
+    "resolved_on_missing": "resolved_on",
     "confirmation_pair": "scope_confirmed_on",
     "three_point": "duration_likely",
     "self_dependency": "depends_on",

@@ -10,6 +10,7 @@ from commlib import (
     Contact,
     Decision,
     FollowUp,
+    Issue,
     Lesson,
     Milestone,
     PlanItem,
@@ -18,6 +19,7 @@ from commlib import (
     Response,
     Risk,
     Stakeholder,
+    StatusOverride,
     Store,
     Survey,
 )
@@ -253,6 +255,44 @@ def fill(store: Store) -> Project:
             title="尽早确认数据口径",
             recorded_on=date(2026, 4, 1),
             what_happened=TRICKY[1],
+        )
+    )
+    store.add_all(
+        [
+            Issue(
+                project_id=p.id,
+                title="主数据质量不达标",
+                description=TRICKY[5],
+                raised_on=date(2026, 3, 20),
+                raised_by=zhang.id,
+                impact="quality",
+                severity=4,
+                owner="王芳",
+                solution=TRICKY[1],
+                target_date=date(2026, 4, 10),
+                risk_id=risk.id,
+                milestone_id=m.id,
+                visibility="client",
+            ),
+            Issue(
+                project_id=p.id,
+                title="接口联调延误",
+                raised_on=date(2026, 3, 10),
+                raised_by_team="Li Lei",
+                impact="schedule",
+                status="resolved",
+                resolved_on=date(2026, 3, 18),
+                notes="供应商内部问题 INTERNAL-SENTINEL",
+            ),
+        ]
+    )
+    store.add(
+        StatusOverride(
+            project_id=p.id,
+            area="schedule",
+            status="amber",
+            reason="UAT 延期两周，客户已知悉",
+            set_on=date(2026, 3, 26),
         )
     )
     store.update("risks", risk.id, probability=4, at=datetime(2026, 3, 15, tzinfo=UTC))

@@ -34,8 +34,10 @@ def same_files(a: Path, b: Path) -> bool:
 def test_round_trip_is_exact(filled, tmp_path):
     first, second, other = roundtrip(filled, tmp_path)
     assert same_files(first, second)
-    for kind in ["contacts", "stakeholders", "responses", "change_requests", "history"]:
+    kinds = ["contacts", "stakeholders", "responses", "change_requests", "issues", "history"]
+    for kind in [*kinds, "status_overrides"]:
         assert filled.frame(kind).equals(other.frame(kind)), kind
+    assert len(other.frame("issues")) == 2 and other.frame("status_overrides")["active"].all()
 
 
 def test_files_are_utf8_with_bom_and_readable_chinese(filled, tmp_path):
@@ -70,7 +72,15 @@ def test_neutralise_is_reversible(text):
 def test_tricky_text_survives(filled, tmp_path):
     _first, _second, other = roundtrip(filled, tmp_path)
     values = set()
-    for kind in ["projects", "stakeholders", "contacts", "questions", "responses", "lessons"]:
+    for kind in [
+        "projects",
+        "stakeholders",
+        "contacts",
+        "questions",
+        "responses",
+        "lessons",
+        "issues",
+    ]:
         for row in other.records(kind):
             for value in row.model_dump().values():
                 if isinstance(value, dict):

@@ -9,11 +9,13 @@ from commlib import (
     ChangeRequest,
     Contact,
     InvalidRecord,
+    Issue,
     Milestone,
     PlanItem,
     Project,
     Risk,
     Stakeholder,
+    StatusOverride,
     language,
 )
 from commlib.models import quadrant_of, to_text
@@ -261,3 +263,61 @@ def test_answers_are_clean_text_or_numbers():
     assert ok.answers == {"Q1": 9, "Q2": ["a", "b"]}
     with pytest.raises(InvalidRecord):
         Response(project_id=1, survey_id=1, respondent="r", answers={"Q3": "bad\x00text"})
+
+
+def test_issues_need_a_title_and_dates_in_order():
+    issue = Issue(project_id=1, title="接口延误", raised_on=date(2026, 3, 1))
+    assert (issue.status, issue.impact, issue.severity, issue.visibility) == (
+        "open",
+        "schedule",
+        3,
+        "internal",
+    )
+    assert set(Issue.references) == {"raised_by", "risk_id", "milestone_id"}
+    assert Issue.tracked == ("status", "severity", "owner", "target_date", "solution")
+    found = problems(Issue, project_id=1, title=" ", raised_on="2026-03-01", severity=6)
+    assert set(found) == {"title", "severity"}
+    found = problems(
+        Issue, project_id=1, title="x", raised_on="2026-03-01", target_date="2026-02-01"
+    )
+    assert set(found) == {"target_date"}
+    found = problems(Issue, project_id=1, title="x", raised_on="2026-03-01", impact="money")
+    assert "schedule" in found["impact"].message
+
+
+@pytest.mark.parametrize("status", ["resolved", "closed"])
+def test_resolved_issues_need_the_date_they_were_resolved(status):
+    found = problems(Issue, project_id=1, title="x", raised_on="2026-03-01", status=status)
+    assert found["resolved_on"].message == (
+        "a resolved or closed issue needs the date it was resolved"
+    )
+    with language("zh"):
+        found = problems(Issue, project_id=1, title="x", raised_on="2026-03-01", status=status)
+        assert found["resolved_on"].message == "已解决或已关闭的问题须填写解决日期"
+    found = problems(
+        Issue,
+        project_id=1,
+        title="x",
+        raised_on="2026-03-01",
+        status=status,
+        resolved_on="2026-02-28",
+    )
+    assert set(found) == {"resolved_on"}
+    done = Issue(
+        project_id=1, title="x", raised_on="2026-03-01", status=status, resolved_on="2026-03-04"
+    )
+    assert done.resolved_on == date(2026, 3, 4)
+
+
+def test_status_overrides_need_a_reason():
+    override = StatusOverride(
+        project_id=1, area="schedule", status="amber", reason=" 延期两周 ", set_on="2026-03-26"
+    )
+    assert override.active is True and override.reason == "延期两周"
+    assert StatusOverride.tracked == ("status", "reason", "active")
+    found = problems(
+        StatusOverride, project_id=1, area="budget", status="blue", reason="  ", set_on="2026-03-26"
+    )
+    assert set(found) == {"area", "status", "reason"}
+    assert "satisfaction" in found["area"].message and "amber" in found["status"].message
+    assert list(KINDS)[-2:] == ["issues", "status_overrides"]

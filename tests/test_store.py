@@ -134,6 +134,10 @@ def test_client_frames_hide_internal_records_and_fields(filled):
     assert {"email", "phone", "notes"}.isdisjoint(client.columns)
     assert "INTERNAL-SENTINEL" not in client.to_json(force_ascii=False, date_format="iso")
     assert len(filled.frame("contacts", audience="client")) == 1
+    issues = filled.frame("issues", audience="client")
+    assert issues["title"].tolist() == ["主数据质量不达标"] and "notes" not in issues.columns
+    assert "INTERNAL-SENTINEL" not in issues.to_json(force_ascii=False, date_format="iso")
+    assert len(filled.frame("issues")) == 2
 
 
 def test_frames_have_the_model_columns_and_types(filled):
@@ -266,6 +270,7 @@ def test_the_first_version_store_opens_and_upgrades(tmp_path):
     assert store.schema_version == schema.SCHEMA_VERSION
     counts = store.counts()["华辰 ERP 升级"]
     assert counts.pop("communication_plan") == 0  # new in version 2
+    assert counts.pop("issues") == counts.pop("status_overrides") == 0  # new in version 4
     assert all(n > 0 for n in counts.values())
     assert store.get("stakeholders", 1).name == "张伟"
     store.add(PlanItem(project_id=1, what="周报", quadrant="manage_closely", cadence_days="weekly"))
@@ -465,7 +470,9 @@ def _reference_frame(store, kind, project=None, audience="internal"):
         kind_of = field_type(model, name)
         info = model.model_fields[name]
         optional = not info.is_required() and info.default is None
-        if kind_of is int:
+        if kind_of is bool:
+            df[name] = df[name].astype("boolean" if optional else "bool")
+        elif kind_of is int:
             df[name] = df[name].astype("Int64" if optional and name != "id" else "int64")
         elif kind_of is float:
             df[name] = df[name].astype("float64")
