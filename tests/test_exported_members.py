@@ -166,6 +166,7 @@ def test_issues_api():
 
     assert sorted(issues.__all__) == sorted(
         [
+            "IssueLog",
             "issue_from_risk",
             "issues_by_age",
             "open_issues",

@@ -15,8 +15,10 @@ from .metrics import (
     problems_and_solutions,
     time_to_resolve,
 )
+from .widgets import IssueLog
 
 __all__ = [
+    "IssueLog",
     "issue_from_risk",
     "issues_by_age",
     "open_issues",
