@@ -121,6 +121,9 @@ def test_an_edit_keeps_the_history(log, filled):
     assert (again.status, again.severity, again.owner) == ("in_progress", 5, "Li Na")
     history = filled.history(P, kind="issues", record_id=first.id)
     assert set(history["field"]) == {"status", "severity", "owner"}
+    shown_history = log.history.value
+    assert f"问题 #{first.id} 的变更记录" in shown_history
+    assert "状态: 未处理 → 处理中" in shown_history and "严重程度: 4 → 5" in shown_history
 
 
 def test_refusals_a_person_would_not_mean(log, filled):

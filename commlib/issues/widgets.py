@@ -28,6 +28,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from ..contacts.widgets import local_time
 from ..errors import InvalidRecord, Problem
 from ..forms import (
     Field,
@@ -52,6 +53,8 @@ _CELL = "padding:2px 8px;border-bottom:1px solid #ddd;text-align:left;vertical-a
 _OVERDUE = "#c62828"
 #: the fields that point at other records, chosen in a dropdown ("—" is none)
 _REFERENCES = ("raised_by", "risk_id", "milestone_id")
+#: moments of change of the chosen issue shown under the form (latest first)
+HISTORY_SHOWN = 8
 
 
 def _zero_is_none(value: Any) -> Any:
@@ -184,12 +187,14 @@ class IssueLog(ProjectWidget):
         )
         self.save_button.on_click(self.save)
         self.undo = Undo(self.form, on_undone=self._undone)
+        self.history = w.HTML()
         self.children = [
             w.HBox([heading(label("issues")), self.badge], layout=w.Layout(align_items="center")),
             self.table,
             self.chooser,
             *self.form,
             w.HBox([self.save_button, self.undo, self.status]),
+            self.history,
         ]
         self._show_internal_fields()
 
@@ -245,6 +250,8 @@ class IssueLog(ProjectWidget):
                 self._loading = False
             if select is not None or self.chooser.value != current:
                 self._load(self.chooser.value)
+            else:
+                self._show_history(self.chooser.value)
 
     def _refresh_choices(self, issues: list[Issue]) -> None:
         people = self._visible(self.store.records("stakeholders", self.project_id))
@@ -367,6 +374,41 @@ class IssueLog(ProjectWidget):
             self.form.set_values(values)
         finally:
             self._loading = False
+            self._show_history(issue_id)
+
+    def _show_history(self, issue_id: int) -> None:
+        """The chosen issue's changes of status, severity, owner, target date and solution."""
+        if issue_id == self.NEW or issue_id not in self._issues:
+            self.history.value = ""
+            return
+        changes = self.store.history(self.project_id, kind="issues", record_id=issue_id)
+        if self.client:
+            changes = changes[~changes["field"].isin(Issue.internal_fields)]
+        title = f"<b>{escape(t('issues.form.history', id=issue_id))}</b>"
+        if changes.empty:
+            self.history.value = f"{title} <i>{escape(t('issues.form.history_none'))}</i>"
+            return
+        items = []
+        moments = list(dict.fromkeys(changes["changed_at"]))[-HISTORY_SHOWN:]
+        for moment in reversed(moments):
+            at_once = changes[changes["changed_at"] == moment]
+            parts = [
+                f"{label(c.field)}: {self._shown(c.field, c.old)} → {self._shown(c.field, c.new)}"
+                for c in at_once.itertuples(index=False)
+            ]
+            when = local_time(moment.to_pydatetime())
+            items.append(f"<li>{escape(when)} · {escape('; '.join(parts))}</li>")
+        self.history.value = f"{title}<ul style='margin:2px 0'>{''.join(items)}</ul>"
+
+    def _shown(self, field: str, value: Any) -> str:
+        """A value of the history as the form shows it."""
+        if value is None or (not isinstance(value, str) and value != value):
+            return "—"
+        if field == "status":
+            return enum_label("issue_status", str(value))
+        if field == "target_date":
+            return format_date(date.fromisoformat(str(value)), self.lang)
+        return str(value)
 
     def _status_changed(self, change: dict[str, Any]) -> None:
         """Resolved or closed: today is the resolution date unless one is given; back to
