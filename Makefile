@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
-demo: $(VENV)/.installed ## build the demo store, show what is in it, write its reports
+demo: $(VENV)/.installed system ## build the demo store, show what is in it, write its reports
 	$(BIN)/commlib demo --replace --reports reports
 	$(BIN)/commlib status
 
@@ -24,7 +24,7 @@ test: $(VENV)/.installed system ## lint, then the whole test suite (browser and 
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
-system: ## Debian packages the tests need (chromium, postgresql), installed when missing
+system: ## Debian packages the tests and the demo's PDF need (chromium, CJK fonts, postgresql), installed when missing
 	.ci/system-packages
 
 lab: $(VENV)/.installed ## JupyterLab on notebooks/, against the same store

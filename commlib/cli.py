@@ -95,19 +95,33 @@ def demo(
         _demo_reports(store, projects, reports)
 
 
-def _demo_reports(store: Store, projects: list, folder: str) -> None:
-    """What the clients of the demo projects would receive: every report, in zh and en."""
-    from .report import export_all
+#: the report the demo also writes as a PDF and as an e-mail draft, for its Chinese client
+DEMO_FORMATS = ("status_review", "zh", ("pdf", "eml"))
 
+
+def _demo_reports(store: Store, projects: list, folder: str) -> None:
+    """What the clients of the demo projects would receive: every report, in zh and en, and
+    the Chinese client's status review as a PDF and an e-mail draft too."""
+    from .report import export_all, export_report
+
+    name, lang_of_formats, file_formats = DEMO_FORMATS
     for project in projects:
         for lang in LANGUAGES:
-            written = export_all(
-                store,
-                project.name,
-                Path(folder) / project.name / f"{lang}-client",
-                audience="client",
-                lang=lang,
-            )
+            where = Path(folder) / project.name / f"{lang}-client"
+            written = export_all(store, project.name, where, audience="client", lang=lang)
+            if lang == lang_of_formats and project.language == lang:
+                written += [
+                    export_report(
+                        store,
+                        name,
+                        project.name,
+                        audience="client",
+                        lang=lang,
+                        out=where / f"{name}.{file_format}",
+                        format=file_format,
+                    )
+                    for file_format in file_formats
+                ]
             for path in written:
                 click.echo(path)
 
@@ -225,6 +239,14 @@ def import_(
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help=t("report.cli.since"))
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help=t("report.cli.until"))
 @click.option("-o", "--out", type=click.Path(), default=None, help=t("report.cli.out"))
+@click.option(
+    "--format",
+    "file_format",
+    default="html",
+    show_default=True,
+    metavar="html|pdf|eml",
+    help=t("formats.cli.format"),
+)
 @click.pass_context
 def report(
     ctx: click.Context,
@@ -236,9 +258,12 @@ def report(
     since: object,
     until: object,
     out: str | None,
+    file_format: str,
 ) -> None:
+    from . import formats
     from . import report as reports
 
+    formats.check(file_format)
     if every == (name is not None):
         raise click.UsageError(t("report.error.name_or_all"))
     options = {
@@ -246,6 +271,7 @@ def report(
         "lang": report_lang,
         "since": since.date() if since else None,  # type: ignore[attr-defined]
         "until": until.date() if until else None,  # type: ignore[attr-defined]
+        "format": file_format,
     }
     if not every:
         path = reports.export_report(ctx.obj["db"], name, project, out=out, **options)

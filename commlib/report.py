@@ -37,6 +37,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from . import formats
 from .errors import CommlibError, NotFound
 from .i18n import LANGUAGES, get_language, language, normalise, set_language, t
 
@@ -361,15 +362,18 @@ def export_report(
     until: date | None = None,
     out: str | os.PathLike[str] | None = None,
     notebooks: str | os.PathLike[str] | None = None,
+    format: str = "html",
 ) -> Path:
-    """Run ``notebooks/<name>.ipynb`` for ``project`` and write a self-contained HTML report.
+    """Run ``notebooks/<name>.ipynb`` for ``project`` and write a self-contained HTML report
+    (``format="pdf"``: printed to PDF; ``"eml"``: an e-mail draft, see :mod:`commlib.formats`).
 
     ``store`` is a path, a URL, a ``Store`` or ``None`` (``$COMMLIB_DB``). ``until`` is also
     the notebook's ``today`` when it declares one. Returns the path written
-    (default: ``<name>.html`` in the working folder).
+    (default: ``<name>.<format>`` in the working folder).
     """
     from .store import Store
 
+    formats.check(format)
     if audience not in ("internal", "client"):
         raise ReportError(t("error.audience"))
     code = normalise(lang) if lang else get_language()
@@ -402,10 +406,12 @@ def export_report(
             title = t("report.title.heading", project=record.name, notebook=heading)
             facts = _facts(record, audience, since, until, datetime.now(UTC))
         html = _to_html(nb, title, facts, code, bundle())
-    target = Path(out) if out is not None else Path(f"{path.stem}.html")
+    target = Path(out) if out is not None else Path(f"{path.stem}.{format}")
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(html, encoding="utf-8")
-    return target
+    document = formats.Document(
+        html, path.stem, heading, title, code, audience, record, since, until, db
+    )
+    return formats.write(format, document, target)
 
 
 def reportable(
@@ -432,13 +438,15 @@ def export_all(
     notebooks: str | os.PathLike[str] | None = None,
     progress: Callable[[Path], object] | None = None,
     skipped: Callable[[Path, NothingToReport], object] | None = None,
+    format: str = "html",
 ) -> list[Path]:
-    """One report per notebook that declares ``project``, written to ``out_dir/<name>.html``.
+    """One report per notebook that declares ``project``, written to ``out_dir/<name>.<format>``.
 
     ``progress`` is called with each notebook done. A client export skips notebooks
     that do not declare ``audience`` (they could not keep internal records out); a notebook
     with nothing for the audience is left out and passed to ``skipped`` with the reason.
     """
+    formats.check(format)
     folder = Path(out_dir)
     written = []
     for path in reportable(notebooks, audience):
@@ -451,8 +459,9 @@ def export_all(
                 lang=lang,
                 since=since,
                 until=until,
-                out=folder / f"{path.stem}.html",
+                out=folder / f"{path.stem}.{format}",
                 notebooks=path.parent,
+                format=format,
             )
         except NothingToReport as err:
             if skipped is not None:

@@ -122,3 +122,63 @@ def test_demo_then_status_lists_both_projects_with_every_kind(run):
     assert again.exit_code == 1 and "--replace" in again.output
     assert run("demo", "--replace", "--lang", "en", "--today", "2026-11-23").exit_code == 0
     assert json.loads(run("status", "--json").output) == payload
+
+
+def test_report_with_an_unknown_format_is_one_line(run, tmp_path):
+    fill(Store(run.db))
+    for which in (["status_review"], ["--all", "-o", str(tmp_path / "all")]):
+        result = run("report", *which, "--project", "华辰 ERP 升级", "--format", "docx")
+        assert result.exit_code == 1, result.output
+        assert result.output == "Error: unknown format 'docx': use one of html, pdf, eml\n"
+    assert not (tmp_path / "all").exists()
+
+
+def test_report_all_as_pdf_names_files_after_the_notebooks(run, tmp_path, monkeypatch):
+    import shutil
+    from pathlib import Path
+
+    fill(Store(run.db))
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    source = Path(__file__).parent.parent / "notebooks" / "status_review.ipynb"
+    shutil.copy(source, notebooks / source.name)
+    monkeypatch.setenv("COMMLIB_NOTEBOOKS", str(notebooks))
+    out = tmp_path / "out"
+    result = run(
+        "report", "--all", "--project", "华辰 ERP 升级", "--audience", "client", "--format",
+        "pdf", "-o", str(out), "--until", "2026-03-31",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["status_review.pdf"]
+    assert (out / "status_review.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_demo_reports_add_the_chinese_status_review_as_pdf_and_eml(tmp_path, monkeypatch):
+    """`make demo`: every report as HTML, and the zh client's status review as PDF and .eml."""
+    from types import SimpleNamespace
+
+    from commlib import cli as cli_module
+    from commlib import report
+
+    calls = []
+    monkeypatch.setattr(report, "export_all", lambda *a, **k: calls.append(("all", a, k)) or [])
+    monkeypatch.setattr(
+        report, "export_report", lambda *a, **k: calls.append(("one", a, k)) or k["out"]
+    )
+    projects = [
+        SimpleNamespace(name="华辰", language="zh"),
+        SimpleNamespace(name="H", language="en"),
+    ]
+    cli_module._demo_reports(None, projects, str(tmp_path))
+    singles = [
+        (c[1][2], c[1][1], c[2]["lang"], c[2]["out"], c[2]["format"])
+        for c in calls
+        if c[0] == "one"
+    ]
+    folder = tmp_path / "华辰" / "zh-client"
+    assert singles == [
+        ("华辰", "status_review", "zh", folder / "status_review.pdf", "pdf"),
+        ("华辰", "status_review", "zh", folder / "status_review.eml", "eml"),
+    ]
+    assert all(c[2]["audience"] == "client" for c in calls)
+    assert len([c for c in calls if c[0] == "all"]) == 4
