@@ -28,6 +28,7 @@ from .models import (
     Contact,
     Decision,
     FollowUp,
+    Issue,
     Lesson,
     Milestone,
     PlanItem,
@@ -999,6 +1000,208 @@ def build_demo(
     return built
 
 
+class IssueRow(NamedTuple):
+    title: Tx
+    description: Tx
+    impact: str
+    severity: int
+    owner: str  # a stakeholder's key, or "@n" for our n-th consultant
+    solution: Tx
+    raised_by: str  # a stakeholder's key, or "@n": raised by our n-th consultant
+    day: int  # raised on this day of the project
+    target: int | None  # the target date, a day of the project
+    status: str  # where the issue ends up by today
+    resolved: int | None = None  # resolved on this day of the project
+    milestone: str | None = None
+    risk: int | None = None  # the index in RISKS of the occurred risk it was raised from
+    notes: Tx = ("", "")
+
+
+ISSUES = (
+    IssueRow(
+        ("试迁移物料主数据重复编码", "Duplicate material codes in the trial load"),
+        (
+            "第一轮试迁移中 8% 的物料编码重复，BOM 无法正确关联。",
+            "8% of material codes were duplicates in the first trial load, so BOMs did not link.",
+        ),
+        "quality",
+        4,
+        "@3",
+        (
+            "业务方指定数据负责人，按清洗规则合并重复编码后再做一轮试迁移。",
+            "The business named a data owner; duplicates were merged by the cleansing "
+            "rules and a further trial load run.",
+        ),
+        "it",
+        88,
+        110,
+        "resolved",
+        112,
+        "migration",
+        1,
+    ),
+    IssueRow(
+        ("{erp}接口调整延误两周", "{erp} interface changes two weeks late"),
+        (
+            "{erp}方需要额外两周调整过账接口，集成测试无法按计划开始。",
+            "The {erp} team needs two more weeks for the posting interface, so "
+            "integration testing cannot start as planned.",
+        ),
+        "schedule",
+        4,
+        "@1",
+        (
+            "先测不依赖过账的流程，{erp}方每周两次同步进度。",
+            "Test the flows that do not post first; the {erp} team reports progress twice a week.",
+        ),
+        "@1",
+        100,
+        124,
+        "closed",
+        126,
+        "sit",
+    ),
+    IssueRow(
+        ("关键用户无法参加验收测试", "Key users unavailable for acceptance testing"),
+        (
+            "月末结账期间关键用户无法脱产，验收测试用例执行不到一半。",
+            "Month-end close keeps the key users busy; less than half of the acceptance "
+            "test cases have been run.",
+        ),
+        "schedule",
+        4,
+        "manager1",
+        (
+            "请厂长安排两名替补用户，测试用例由我方顾问预先准备。",
+            "The plant manager assigns two stand-in users; our consultants prepare the "
+            "test cases in advance.",
+        ),
+        "@0",
+        150,
+        165,
+        "in_progress",
+        None,
+        "uat",
+    ),
+    IssueRow(
+        ("条码标签打印错位", "Barcode labels print out of alignment"),
+        (
+            "二号仓库的标签打印机打出的条码偏移，扫描枪无法识别。",
+            "Labels from the second warehouse's printers are offset and the scanners "
+            "cannot read them.",
+        ),
+        "quality",
+        3,
+        "itops",
+        (
+            "更换标签模板并统一打印机驱动版本。",
+            "Change the label template and use one printer driver version everywhere.",
+        ),
+        "keyuser",
+        172,
+        192,
+        "open",
+    ),
+    IssueRow(
+        ("培训材料未按期交付", "Training material late"),
+        (
+            "操作手册和培训视频比计划晚一周，影响关键用户培训安排。",
+            "Manuals and training videos are a week behind plan, which holds up the "
+            "key-user training.",
+        ),
+        "schedule",
+        3,
+        "@2",
+        (
+            "先发布核心流程手册，视频分两批交付。",
+            "Publish the manuals of the core flows first; deliver the videos in two batches.",
+        ),
+        "@2",
+        160,
+        175,
+        "open",
+        None,
+        "training",
+        None,
+        (
+            "【内部】写手资源被另一个项目借走，尚未告知客户。",
+            "[Internal] Our writer was lent to another project; the client has not been told.",
+        ),
+    ),
+    IssueRow(
+        ("报表开发超出预算", "Report development over budget"),
+        (
+            "新增报表的开发工作量比估算多 30%。",
+            "The new reports took 30% more effort than estimated.",
+        ),
+        "cost",
+        3,
+        "@0",
+        (
+            "与发起人商定超出部分由变更请求覆盖，低优先级报表移到二期。",
+            "Agreed with the sponsor that a change request covers the overrun; "
+            "low-priority reports move to phase two.",
+        ),
+        "finance",
+        120,
+        140,
+        "resolved",
+        138,
+    ),
+    IssueRow(
+        ("批量过账接口超时", "Bulk posting interface times out"),
+        (
+            "月末批量过账超过 2000 条时接口超时，需要人工重试。",
+            "Month-end bulk posting of more than 2,000 lines times out and needs manual retries.",
+        ),
+        "quality",
+        5,
+        "@1",
+        (
+            "改为分批提交并增加异步回执，{erp}方配合调整超时参数。",
+            "Post in batches with asynchronous receipts; the {erp} team raises its timeout.",
+        ),
+        "itops",
+        175,
+        196,
+        "in_progress",
+        None,
+        "golive",
+        None,
+        (
+            "【内部】可能需要额外一周开发，报价前先评估。",
+            "[Internal] May need another week of development; estimate before quoting.",
+        ),
+    ),
+    IssueRow(
+        ("生产部要求增加交接班报表", "Operations ask for a shift handover report"),
+        (
+            "生产部在验收测试中提出交接班报表需求，不在已确认范围内。",
+            "Operations asked for a shift handover report during acceptance testing; it "
+            "is not in the agreed scope.",
+        ),
+        "scope",
+        2,
+        "@0",
+        (
+            "按变更流程评估工作量，提交指导委员会决定。",
+            "Estimate it through change control and take it to the steering committee.",
+        ),
+        "ops",
+        168,
+        None,
+        "open",
+        None,
+        None,
+        None,
+        (
+            "【内部】{ops}很坚持，先与发起人沟通再回复。",
+            "[Internal] {ops} insists; talk to the sponsor before answering.",
+        ),
+    ),
+)
+
+
 def _build(d: _Demo) -> Project:
     project = _project(d)
     _stakeholders(d)
@@ -1011,6 +1214,7 @@ def _build(d: _Demo) -> Project:
     _change_requests(d)
     _decisions(d)
     _lessons(d)
+    _issues(d)
     _milestone_progress(d)
     d.apply_updates()
     return project
@@ -1809,6 +2013,58 @@ def _decisions(d: _Demo) -> None:
             )
         )
     d.store.add_all(records)
+
+
+def _issues(d: _Demo) -> None:
+    """The issue log: the first one raised from the risk of poor legacy data when it
+    occurred; each moves on to in progress and to where it ends up by today."""
+    from .issues import issue_from_risk
+
+    risks = d.store.records("risks", d.project_id)
+    records = []
+    for row in ISSUES:
+        notes = d.tx(row.notes)
+        raised = d.day(row.day)
+        base = (
+            issue_from_risk(risks[row.risk], today=raised)  # type: ignore[arg-type]
+            if row.risk is not None
+            else Issue(project_id=d.project_id, title="-", raised_on=raised)
+        )
+        by_team = row.raised_by.startswith("@")
+        records.append(
+            base.model_copy(
+                update={
+                    "title": d.tx(row.title),
+                    "description": d.tx(row.description),
+                    "impact": row.impact,
+                    "severity": row.severity,
+                    "owner": d.who(row.owner),
+                    "solution": d.tx(row.solution),
+                    "raised_by": None if by_team else d.people[row.raised_by].id,
+                    "raised_by_team": d.who(row.raised_by) if by_team else "",
+                    "target_date": None if row.target is None else d.day(row.target),
+                    "milestone_id": row.milestone and d.milestones[row.milestone].id,
+                    "visibility": d.visibility(notes),
+                    "notes": notes,
+                    "created_at": d.at(raised, 10),
+                }
+            )
+        )
+    stored = d.store.add_all([Issue.model_validate(r.model_dump()) for r in records])
+    for row, issue in zip(ISSUES, stored, strict=True):
+        if row.status == "open":
+            continue
+        started = d.at(d.day(row.day + 2), 11)
+        d.later("issues", issue.id, started, status="in_progress")  # type: ignore[arg-type]
+        if row.resolved is not None:
+            done = d.day(row.resolved)
+            d.later(
+                "issues",
+                issue.id,  # type: ignore[arg-type]
+                d.at(done, 16),
+                status=row.status,
+                resolved_on=done,
+            )
 
 
 def _lessons(d: _Demo) -> None:

@@ -20,7 +20,8 @@ from commlib.demo import DEMO_PROJECTS, INTERNAL, build_demo
 TODAY = date(2025, 3, 12)  # a Wednesday
 ZH, EN = DEMO_PROJECTS["zh"], DEMO_PROJECTS["en"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
-RECORD_KINDS = [k for k in KINDS if k != "projects"]
+#: status overrides are the specialist's own, made in a session: the demo has none
+RECORD_KINDS = [k for k in KINDS if k not in ("projects", "status_overrides")]
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +86,7 @@ def test_every_kind_of_record_is_there(built: Store, name: str) -> None:
     assert 3 <= counts["change_requests"] <= 6
     assert 5 <= counts["decisions"] <= 10
     assert 4 <= counts["lessons"] <= 8
+    assert 6 <= counts["issues"] <= 10
 
 
 # --- stakeholders and contacts ----------------------------------------------------------
@@ -331,6 +333,29 @@ def test_a_few_risk_reviews_are_overdue(built: Store, name: str) -> None:
     assert len(overdue) < len(live)
 
 
+@pytest.mark.parametrize("name", [ZH, EN])
+def test_issues_are_open_overdue_or_resolved_some_from_an_occurred_risk(
+    built: Store, name: str
+) -> None:
+    from commlib.issues import open_issues, time_to_resolve
+
+    issues = built.frame("issues", name)
+    live = open_issues(issues, TODAY)
+    assert live["overdue"].sum() >= 2
+    shared = open_issues(built.frame("issues", name, audience="client"), TODAY)
+    assert len(shared) >= 2
+    times, summary = time_to_resolve(issues)
+    assert len(times) >= 2 and (times["days"] > 0).all() and summary["count"][0] == len(times)
+    assert (issues["solution"].str.len() > 0).all() and (issues["owner"].str.len() > 0).all()
+    from_risk = issues[issues["risk_id"].notna()]
+    assert len(from_risk) == 1
+    risk = built.get("risks", int(from_risk["risk_id"].iloc[0]))
+    assert risk.status == "occurred" and from_risk["visibility"].iloc[0] == risk.visibility
+    assert set(issues["impact"]) >= {"schedule", "quality", "cost", "scope"}
+    moves = built.history(name, kind="issues")
+    assert {"in_progress", "resolved", "closed"} <= set(moves["new"])
+
+
 # --- surveys ----------------------------------------------------------------------------
 
 
@@ -392,6 +417,7 @@ def test_chinese_project_is_written_in_chinese_and_english_one_in_english(built:
         ("lessons", ["title", "what_happened"]),
         ("decisions", ["title"]),
         ("follow_ups", ["title"]),
+        ("issues", ["title", "description", "solution"]),
     ]:
         for field in fields:
             zh = built.frame(kind, ZH)[field]

@@ -159,3 +159,22 @@ def test_surveys_api():
     )
     for name in surveys.__all__:
         assert hasattr(surveys, name), name
+
+
+def test_issues_api():
+    import commlib.issues as issues
+
+    assert sorted(issues.__all__) == sorted(
+        [
+            "IssueLog",
+            "issue_from_risk",
+            "issues_by_age",
+            "open_issues",
+            "overdue_issues",
+            "problems_and_solutions",
+            "raise_from_risk",
+            "time_to_resolve",
+        ]
+    )
+    for name in issues.__all__:
+        assert hasattr(issues, name), name

@@ -654,3 +654,39 @@ def test_the_last_save_of_an_internal_risk_leaves_the_client_screen(filled):
     set_screen_audience(filled, p.id, "internal")
     assert register.undo.layout.display is None and register.undo.undo()
     assert SECRET not in register.table.value
+
+
+# --- an occurred risk raised as an issue ------------------------------------------------
+
+
+def test_an_occurred_risk_is_raised_as_an_issue_once(register, filled):
+    heard = []
+
+    class Listener:
+        def heard(self, kind, _project_id):
+            heard.append(kind)
+
+    listener = Listener()
+    from commlib.forms import on_change
+
+    on_change(filled, {"issues"}, listener.heard)
+    risk = risks(filled)[0]
+    filled.update("issues", 1, risk_id=None)  # the fixture's issue came from this risk
+    register.edit(risk.id)
+    assert register.raise_button.layout.display == "none"  # open: nothing to raise yet
+    register.form["status"].input.value = "occurred"
+    assert register.save()
+    assert register.raise_button.layout.display is None
+    assert register.raise_button.description == "提为问题"
+    before = len(filled.records("issues", P))
+    register.raise_button.click()
+    raised = filled.records("issues", P)[-1]
+    assert len(filled.records("issues", P)) == before + 1
+    assert raised.risk_id == risk.id and raised.title == risk.title and raised.raised_on == TODAY
+    assert f"#{raised.id}" in register.status.message and register.status.level == "ok"
+    assert heard == ["issues"]
+    assert not register.raise_issue()  # a second time is refused, naming the issue
+    assert "已提为问题" in register.status.message and register.status.level == "error"
+    assert len(filled.records("issues", P)) == before + 1
+    register.edit(None)
+    assert register.raise_button.layout.display == "none"

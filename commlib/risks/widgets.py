@@ -18,7 +18,9 @@ risk needs an owner, and an owner cannot be removed; a stored risk that never ha
 can still be edited (the status line says it needs one). Review dates are typed in the
 session's language and order (``2026-04-24`` / ``24 Apr 2026``), not the browser's.
 "Undo" takes the last save back through the store (an added risk is deleted, an edit's
-old values are written back, so the history keeps both).
+old values are written back, so the history keeps both). A chosen risk stored as
+occurred offers "Raise as an issue" (:func:`commlib.issues.raise_from_risk`): it becomes
+an issue of the issue log, once.
 
 In client mode (``audience="client"``, or the screen switched with
 ``forms.set_screen_audience``) the table, the chooser, the owners, categories and
@@ -54,6 +56,7 @@ from ..forms import (
     toggles,
 )
 from ..i18n import enum_label, label, language, t
+from ..issues.from_risk import raise_from_risk
 from ..models import Milestone, Risk
 from .charts import LEVEL_COLOURS
 from .scoring import (
@@ -293,13 +296,20 @@ class RiskRegister(ProjectWidget):
         )
         self.save_button.on_click(self.save)
         self.undo = Undo(self.form, on_undone=self._undone)
+        self.raise_button = w.Button(
+            description=t("issues.from_risk.button"),
+            icon="exclamation-circle",
+            tooltip=t("issues.from_risk.tip"),
+        )
+        self.raise_button.layout.display = "none"
+        self.raise_button.on_click(self.raise_issue)
         self.history = w.HTML()
         self.children = [
             w.HBox([heading(label("risks")), self.badge], layout=w.Layout(align_items="center")),
             self.table,
             self.chooser,
             *self.form,
-            w.HBox([self.save_button, self.undo, self.status]),
+            w.HBox([self.save_button, self.raise_button, self.undo, self.status]),
             self.history,
         ]
         self._show_internal_fields()
@@ -411,6 +421,7 @@ class RiskRegister(ProjectWidget):
                 self._load(self.chooser.value)
             else:
                 self._show_history(self.chooser.value)
+                self._show_raise_button()
 
     def _refresh_choices(self, risks: list[Risk]) -> None:
         milestones: list[Milestone] = self._visible(
@@ -561,6 +572,27 @@ class RiskRegister(ProjectWidget):
             self.form.set_values(values)
         self._update_assessment()
         self._show_history(risk_id)
+        self._show_raise_button()
+
+    # --- an occurred risk becomes an issue ---
+
+    def _show_raise_button(self) -> None:
+        """The "raise as an issue" button shows for a chosen risk stored as occurred."""
+        risk = self._risks.get(self.chooser.value)
+        occurred = risk is not None and risk.status == "occurred"
+        self.raise_button.layout.display = None if occurred else "none"
+
+    def raise_issue(self, _button: w.Button | None = None) -> bool:
+        """Raise the chosen (occurred) risk as an issue of the issue log; ``True`` when it
+        went through (a risk already raised is refused, naming its issue)."""
+
+        def run() -> None:
+            risk = self._risks[self.chooser.value]
+            issue = raise_from_risk(self.store, risk.id, today=self.today, lang=self.lang)
+            self.status.ok(t("issues.from_risk.raised", id=issue.id, title=issue.title))
+            self._announce("issues")
+
+        return self.form.run(run)
 
     # --- saving ---
 
