@@ -150,15 +150,18 @@ def _missing(value: object) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def _enum_keys(name: object, values: list[object]) -> str | None:
-    """The value-key prefix that labels every value of the column, if one does."""
+def _enum_keys(name: object, values: list[object], kind: str | None = None) -> str | None:
+    """The value-key prefix that labels every value of the column, if one does; the
+    frame's own kind (``frame.attrs["kind"]``, set by ``Store.frame``) is asked first, so
+    an issue's ``open`` is not read as a follow-up's."""
     if not isinstance(name, str):
         return None
     enums, _ = _model_columns()
     found = {v for v in values if not _missing(v)}
     if not found or not all(isinstance(v, str) for v in found):
         return None
-    for prefix in (*_VALUE_KEYS.get(name, ()), *enums.get(name, ())):
+    own = _kind_enums().get((kind, name)) if kind else None
+    for prefix in (*((own,) if own else ()), *_VALUE_KEYS.get(name, ()), *enums.get(name, ())):
         if all(has(f"{prefix}.{v}") for v in found):
             return prefix
     return None
@@ -190,11 +193,12 @@ def _texts(
     zone: tzinfo,
     percent: list[bool] | None = None,
     prefixes: list[str | None] | None = None,
+    kind: str | None = None,
 ) -> list[str]:
     """One column's cells as text. ``percent``: the rows whose numbers are shares;
     ``prefixes``: each row's value-key prefix (else one for the column, if any fits)."""
     values = [_py(v) for v in column.tolist()]
-    prefix = None if prefixes else _enum_keys(name, values)
+    prefix = None if prefixes else _enum_keys(name, values, kind)
     floats = [v for v in values if isinstance(v, float) and not _missing(v)]
     fixed = _DECIMALS.get(name) if isinstance(name, str) else None
     whole = fixed is None and all(v.is_integer() for v in floats)
@@ -288,6 +292,7 @@ def present(
 
     code = normalise(lang) if lang else get_language()
     zone = local_timezone()
+    kind = frame.attrs.get("kind")
     frame = _index(frame)
     hide = _hidden(frame.columns, audience)
     shown = [not (isinstance(c, str) and c in hide) for c in frame.columns]
@@ -303,6 +308,7 @@ def present(
                 zone,
                 percent.get(i),
                 history if c in ("old", "new") else None,
+                kind,
             )
             for i, c in enumerate(frame.columns)
         },

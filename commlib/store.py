@@ -386,6 +386,7 @@ class Store:
         )
         if audience == "client":
             df = df.drop(columns=[f for f in model.internal_fields if f in df.columns])
+        df.attrs["kind"] = kind  # what display labels its enumerations by
         return df
 
     def _project_id(self, conn: sa.Connection, ref: str | int | Project) -> int:

@@ -342,3 +342,18 @@ def test_no_raw_codes_on_screen(demo, audience):
                 assert [c for c in cells if re.fullmatch(r"[a-z]+_[a-z_]+", c)] == [], name
             if name == "keywords" or name.endswith("share"):
                 assert all(c.endswith("%") for c in shown.get("占比", [])), name
+
+
+def test_an_enumeration_is_labelled_by_the_frames_own_kind(tmp_path):
+    """An issue's ``open`` reads as an issue status, not as a follow-up's (same code)."""
+    from commlib import Issue, Project, Store
+    from commlib.display import present
+    from commlib.i18n import t
+
+    store = Store(tmp_path / "k.db")
+    p = store.add(Project(name="P", client="C", start=date(2026, 1, 1)))
+    store.add(Issue(project_id=p.id, title="x", raised_on=date(2026, 1, 2)))
+    shown = present(store.frame("issues", p), "zh")
+    assert shown[t("field.status", "zh")].tolist() == [t("enum.issue_status.open", "zh")]
+    assert t("enum.issue_status.open", "zh") != t("enum.follow_up_status.open", "zh")
+    store.close()
