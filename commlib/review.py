@@ -521,6 +521,8 @@ class Expectations:
         from .display import to_html
 
         note = f'<p class="commlib-note">{html.escape(self.note)}</p>' if self.note else ""
+        if note and self.table.empty:  # the note says it: one sentence, no empty table
+            return note
         return note + to_html(self.table, self.lang)
 
 

@@ -8,7 +8,7 @@
   }
   function wrap(text, px, size) {
     if (typeof text !== "string") return text;
-    var per = Math.max(8, Math.floor(px / size));
+    var per = Math.max(8, Math.floor(px / (size * 1.25)));
     var lines = [], line = "";
     var parts = /\s/.test(text) ? text.split(/(\s+)/) : Array.from(text);
     var wide = function (s) { return s.replace(/[^\u2e80-\uffff]/g, "").length; };
@@ -21,9 +21,11 @@
     return lines.length > 1 ? lines : text;
   }
   function titled(title, px) {
-    if (typeof title === "string") return wrap(title, px, 13);
-    if (!title || typeof title !== "object") return title;
-    var out = Object.assign({}, title);
+    if (!title) return title;
+    if (typeof title === "string" || Array.isArray(title)) title = { text: title };
+    // from the left edge of the whole chart, not centred over the plot (which the axis
+    // labels push right): a long line then ends inside the box
+    var out = Object.assign({}, title, { anchor: "start", frame: "bounds" });
     out.text = wrap(title.text, px, title.fontSize || 13);
     if (title.subtitle) out.subtitle = wrap(title.subtitle, px, title.subtitleFontSize || 11);
     return out;
@@ -42,7 +44,7 @@
     spec.config = spec.config || {};
     spec.config.legend = Object.assign({ orient: "bottom", columns: 2 }, spec.config.legend || {});
     spec.config.axis = Object.assign({ labelLimit: Math.round(box * 0.35) }, spec.config.axis || {});
-    if (spec.title) spec.title = titled(spec.title, box - 10);
+    if (spec.title) spec.title = titled(spec.title, box - 24);
     result.finalize && result.finalize();
     el.innerHTML = "";
     el.classList.add("commlib-fit");
