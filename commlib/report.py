@@ -20,6 +20,12 @@ A report speaks to its reader in one language (``lang``):
   (Chinese before the first `` · ``); cells tagged ``lang-zh`` or ``lang-en`` appear only in
   reports of that language; cells tagged ``help`` (notes for the notebook user) and
   ``session`` (live forms) never appear. The first ``# heading`` becomes the title block.
+
+A report reads as a document (``report.css`` and ``fit.js`` in the template folder): the title
+block names the project, the client, the period the notebook covers (its ``since``/``until``
+after its own defaults, read back from the kernel), who prepared it (the project's team) and
+when; a heading with nothing under it is left out; charts fit a phone's width; print on A4
+keeps rows and charts whole and hides the pickers.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ section, the period in the title block, and print without pickers or forced page
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -25,6 +26,8 @@ RUNS = {
     "survey-zh": ("survey_analysis", ZH, "zh"),
 }
 WIDTHS = (390, 1000)
+#: A4's width less 12 mm margins, in CSS pixels
+A4 = 708
 #: a cell of numbers, as commlib.display right-aligns them
 NUMBER = r"/^[-+]?[\d,]*\.?\d+(?:%| pp)?$/"
 
@@ -173,12 +176,12 @@ def test_the_title_block_shows_the_period_the_report_covers(browser, reports):  
     assert "commlib" not in facts and "commlib 0.1.0" in footer
     assert title_font.startswith('"PingFang SC"') and "Times" not in title_font
     kickoff = reports["kickoff-zh"].read_text(encoding="utf-8")
-    assert "2026-06-01 – 2026-11-23" in kickoff  # from the project's start
+    assert re.search(r"<dd>\d{4}-\d\d-\d\d – 2026-11-23</dd>", kickoff)  # the project's start
 
 
 @pytest.mark.parametrize("key", ["status-zh", "survey-zh"])
 def test_print_hides_pickers_and_forces_no_page_breaks(browser, reports, key):  # noqa: F811
-    context, page = _page(browser, reports[key], 800, media="print")
+    context, page = _page(browser, reports[key], A4, media="print")
     try:
         found = page.evaluate(
             """() => ({
@@ -190,6 +193,8 @@ def test_print_hides_pickers_and_forces_no_page_breaks(browser, reports, key):  
                 .filter(el => getComputedStyle(el).breakInside !== 'avoid').length,
             charts: [...document.querySelectorAll('.commlib-chart')]
                 .filter(el => getComputedStyle(el).breakInside !== 'avoid').length,
+            wide: [...document.querySelectorAll('main table')]
+                .filter(el => el.getBoundingClientRect().right > innerWidth + 1).length,
         })"""
         )
     finally:
@@ -199,3 +204,4 @@ def test_print_hides_pickers_and_forces_no_page_breaks(browser, reports, key):  
     assert set(found["pickers"]) <= {"none"}
     assert found["breaks"] == 0
     assert found["rows"] == 0 and found["charts"] == 0
+    assert found["wide"] == 0  # tables fit the page

@@ -30,6 +30,17 @@
     if (title.subtitle) out.subtitle = wrap(title.subtitle, px, title.subtitleFontSize || 11);
     return out;
   }
+  // legends under the plot, two entries a row, even where a chart placed its own
+  function narrowLegends(unit) {
+    ["color", "fill", "stroke", "shape", "size", "opacity"].forEach(function (channel) {
+      var enc = unit.encoding && unit.encoding[channel];
+      if (!enc || typeof enc !== "object" || enc.legend === null) return;
+      enc.legend = Object.assign({}, enc.legend || {}, {
+        orient: "bottom", direction: "horizontal", columns: 2
+      });
+    });
+    (unit.layer || []).forEach(narrowLegends);
+  }
   window.commlibFit = function (selector, result, options) {
     var el = document.querySelector(selector);
     if (!el || !result || !result.spec || !single(result.spec)) return;
@@ -44,6 +55,7 @@
     spec.config = spec.config || {};
     spec.config.legend = Object.assign({ orient: "bottom", columns: 2 }, spec.config.legend || {});
     spec.config.axis = Object.assign({ labelLimit: Math.round(box * 0.35) }, spec.config.axis || {});
+    narrowLegends(spec);
     if (spec.title) spec.title = titled(spec.title, box - 24);
     result.finalize && result.finalize();
     el.innerHTML = "";
