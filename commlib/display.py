@@ -403,13 +403,16 @@ def _escaped(shown: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_html(frame: pd.DataFrame, lang: str | None = None, *, audience: str = "internal") -> str:
-    """:func:`present`, as an HTML table (escaped); an empty frame says so under its headers.
+    """:func:`present`, as an HTML table (escaped); an empty frame says so in one sentence.
 
     The table sits in a box that scrolls sideways (``commlib-table-wrap``), with a small
     style of its own: long text columns wrap between words, short ones and numbers do not.
     """
     code = normalise(lang) if lang else get_language()
     shown = present(frame, code, audience=audience)
+    if shown.empty:  # one sentence, not a table of headers over nothing
+        empty = _html.escape(t("table.empty", code))
+        return f'<div class="commlib-table-wrap"><p class="commlib-empty">{empty}</p></div>'
     index = not isinstance(shown.index, pd.RangeIndex)
     table = _escaped(shown).to_html(
         index=index, escape=False, na_rep="", border=0, classes="commlib-table"
@@ -419,10 +422,7 @@ def to_html(frame: pd.DataFrame, lang: str | None = None, *, audience: str = "in
     first = 1 + (shown.index.nlevels if index else 0)
     style = _STYLE.format(rules=_column_rules(shown, table_id, first))
     parts = ['<div class="commlib-table-wrap" style="overflow-x:auto">']
-    parts += [f"<style>{style}</style>", table]
-    if shown.empty:
-        parts.append(f'<p class="commlib-empty">{_html.escape(t("table.empty", code))}</p>')
-    parts.append("</div>")
+    parts += [f"<style>{style}</style>", table, "</div>"]
     return "\n".join(parts)
 
 

@@ -20,6 +20,12 @@ A report speaks to its reader in one language (``lang``):
   (Chinese before the first `` · ``); cells tagged ``lang-zh`` or ``lang-en`` appear only in
   reports of that language; cells tagged ``help`` (notes for the notebook user) and
   ``session`` (live forms) never appear. The first ``# heading`` becomes the title block.
+
+A report reads as a document (``report.css`` and ``fit.js`` in the template folder): the title
+block names the project, the client, the period the notebook covers (its ``since``/``until``
+after its own defaults, read back from the kernel), who prepared it (the project's team) and
+when; a heading with nothing under it is left out; charts fit a phone's width; print on A4
+keeps rows and charts whole and hides the pickers.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from . import formats
+from . import __version__, formats
 from .errors import CommlibError, NotFound
 from .i18n import LANGUAGES, get_language, language, normalise, set_language, t
 
@@ -84,10 +90,11 @@ def _d3_locales() -> dict[str, dict[str, Any]]:
 
 
 def embed_options(lang: str | None = None) -> dict[str, Any]:
-    """vega-embed options for ``lang``: no action menu, and the language's d3 number and
-    time locale (month and day names on time axes) where it is not d3's English."""
+    """vega-embed options for ``lang``: no action menu, SVG (sharp in print, text a browser
+    can measure), and the language's d3 number and time locale (month and day names on time
+    axes) where it is not d3's English."""
     code = normalise(lang) if lang else get_language()
-    return {"actions": False, **_d3_locales().get(code, {})}
+    return {"actions": False, "renderer": "svg", **_d3_locales().get(code, {})}
 
 
 def offline_renderer(
@@ -98,8 +105,9 @@ def offline_renderer(
     element = f"commlib-chart-{uuid.uuid4().hex[:12]}"
     html = (
         f'<div id="{element}" class="commlib-chart"></div>'
-        f"<script type=\"text/javascript\">vegaEmbed('#{element}', {script_json(spec)}, "
-        f"{script_json(embed_options(lang))});</script>"
+        f"<script type=\"text/javascript\">(function (o) {{ vegaEmbed('#{element}', "
+        f"{script_json(spec)}, o).then(function (r) {{ window.commlibFit && "
+        f"commlibFit('#{element}', r, o); }}); }})({script_json(embed_options(lang))});</script>"
     )
     return {"text/html": html}
 
@@ -217,7 +225,7 @@ def _failed(nb: Any, err: Any) -> str:
     The error is read from the cell's error output: the exception nbclient raises names
     ``NoneType`` when the failure came from showing the result (e.g. altair's MaxRowsError).
     """
-    ours = {"injected", "commlib-setup"}
+    ours = {"injected", "commlib-setup", _PERIOD_TAG}
     cells = [c for c in nb.cells if not ours & set(c.metadata.get("tags", []))]
     for number, cell in enumerate(cells, 1):  # numbered as in the notebook file
         for output in cell.get("outputs", []):
@@ -238,6 +246,38 @@ def _clean(nb: Any) -> None:
             cell.outputs = [o for o in cell.outputs if WIDGET_VIEW not in o.get("data", {})]
     nb.cells = [c for c in nb.cells if c.cell_type != "code" or c.outputs]
     nb.metadata.pop("widgets", None)
+
+
+_HEADING = re.compile(r"^(#{1,6})[ \t]+\S")
+
+
+def drop_empty_sections(nb: Any) -> None:
+    """Leave out every heading (``##`` and lower) with nothing under it: no output and no text
+    before the next heading of the same or a higher level. A section holding only empty
+    subsections is empty too. Cells left without text are dropped."""
+    lines: list[tuple[int, int, int]] = []  # (cell, line, level): level 0 is content
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            lines.append((i, -1, 0))
+            continue
+        for n, line in enumerate(cell.source.splitlines()):
+            found = _HEADING.match(line)
+            if found:
+                lines.append((i, n, len(found.group(1))))
+            elif line.strip():
+                lines.append((i, n, 0))
+    empty: dict[int, set[int]] = {}
+    for at, (i, n, level) in enumerate(lines):
+        if level < 2:
+            continue
+        following = (lvl for _, _, lvl in lines[at + 1 :] if lvl == 0 or lvl <= level)
+        if next(following, None) != 0:
+            empty.setdefault(i, set()).add(n)
+    for i, drop in empty.items():
+        cell = nb.cells[i]
+        kept = [line for n, line in enumerate(cell.source.splitlines()) if n not in drop]
+        cell.source = "\n".join(kept).strip()
+    nb.cells = [c for c in nb.cells if c.cell_type != "markdown" or c.source.strip()]
 
 
 _BILINGUAL = re.compile(r"^(#{1,6}[ \t]+)(.+?)[ \t]+·[ \t]+(.+?)[ \t]*$", re.M)
@@ -303,26 +343,80 @@ def _bundle_meanwhile() -> Iterator[Callable[[], str]]:
             child.wait()
 
 
-def _facts(
-    project: Any, audience: str, since: date | None, until: date | None, now: datetime
-) -> list[tuple[str, str]]:
-    from . import __version__
+def _prepared_by(project: Any) -> str:
+    """The project team's addresses: its people (``name@domain``), else its domains."""
+    team = [str(a) for a in getattr(project, "team", None) or []]
+    people = [a for a in team if "@" in a]
+    return ", ".join(people or team)
 
-    audiences = {"internal": t("report.audience.internal"), "client": t("report.audience.client")}
-    start = since or project.start
-    end = until or project.end
-    period = f"{start or '…'} – {end or '…'}"
-    return [
+
+def _facts(
+    project: Any, audience: str, period: tuple[date | None, date], now: datetime
+) -> list[tuple[str, str]]:
+    """The title block: project, client, the period the report covers, who prepared it (the
+    project's team; left out when it has none), when, and a warning on internal reports."""
+    since, until = period
+    rows = [
         (t("report.title.project"), project.name),
         (t("report.title.client"), project.client or ""),
-        (t("report.title.period"), period),
-        (t("report.title.audience"), audiences[audience]),
-        (t("report.title.generated"), now.strftime("%Y-%m-%d %H:%M UTC")),
-        (t("report.title.version"), f"commlib {__version__}"),
+        (t("report.title.period"), f"{since or project.start} – {until}"),
     ]
+    prepared = _prepared_by(project)
+    if prepared:
+        rows.append((t("report.title.prepared_by"), prepared))
+    rows.append((t("report.title.generated"), now.strftime("%Y-%m-%d %H:%M UTC")))
+    if audience == "internal":
+        rows.append((t("report.title.audience"), t("report.audience.internal")))
+    return rows
 
 
-def _to_html(nb: Any, title: str, facts: list[tuple[str, str]], lang: str, vega_js: str) -> str:
+#: the last cell of a report's run: the period the notebook settled on (its ``since``,
+#: ``until`` and ``today`` after its own defaults), read back for the title block
+_PERIOD_TAG = "commlib-period"
+_PERIOD_MARK = "commlib-period "
+_PERIOD_SOURCE = (
+    "import datetime as _commlib_dt, json as _commlib_json\n"
+    "print(" + repr(_PERIOD_MARK) + " + _commlib_json.dumps({_k: (_v.isoformat()"
+    " if isinstance(_v, _commlib_dt.date) else None) for _k, _v in"
+    " ((_k, globals().get(_k)) for _k in ('since', 'until', 'today'))}))"
+)
+
+
+def _add_period_cell(nb: Any) -> None:
+    import nbformat
+
+    nb.cells.append(nbformat.v4.new_code_cell(_PERIOD_SOURCE, metadata={"tags": [_PERIOD_TAG]}))
+
+
+def _take_period(nb: Any) -> dict[str, date | None]:
+    """Remove the period cell and return what it printed (``{}`` when it printed nothing)."""
+    found: dict[str, date | None] = {}
+    for cell in [c for c in nb.cells if _PERIOD_TAG in c.metadata.get("tags", [])]:
+        nb.cells.remove(cell)
+        for output in cell.get("outputs", []):
+            for line in str(output.get("text", "")).splitlines():
+                if line.startswith(_PERIOD_MARK):
+                    values = json.loads(line[len(_PERIOD_MARK) :])
+                    found = {k: _iso_day(v) for k, v in values.items()}
+    return found
+
+
+def _iso_day(value: str | None) -> date | None:
+    return date.fromisoformat(value[:10]) if value else None
+
+
+def report_period(
+    ran: dict[str, date | None], since: date | None, until: date | None, today: date
+) -> tuple[date | None, date]:
+    """The period a report covers: the notebook's own ``since``/``until`` after its defaults
+    (a status review: the 14 days before ``until``), else the ones given, else up to today."""
+    end = ran.get("until") or until or ran.get("today") or today
+    return ran.get("since") or since, end
+
+
+def _to_html(
+    nb: Any, title: str, facts: list[tuple[str, str]], lang: str, vega_js: str, footer: str = ""
+) -> str:
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
@@ -338,6 +432,7 @@ def _to_html(nb: Any, title: str, facts: list[tuple[str, str]], lang: str, vega_
             "title": title,
             "facts": facts,
             "vega_js": vega_js,
+            "footer": footer,
         }
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
@@ -398,18 +493,24 @@ def export_report(
     _inject(nb, values)
     # Session cells (forms, and what creates records for them) are not run: a report reads.
     nb.cells = [c for c in nb.cells if SESSION_TAG not in c.metadata.get("tags", [])]
+    _add_period_cell(nb)
     with _bundle_meanwhile() as bundle:
         _execute(nb, path.parent, db)
+        now = datetime.now(UTC)
+        period = report_period(_take_period(nb), since, until, now.date())
         _clean(nb)
         heading = localise(nb, code) or path.stem
+        drop_empty_sections(nb)
         with language(code):
             title = t("report.title.heading", project=record.name, notebook=heading)
-            facts = _facts(record, audience, since, until, datetime.now(UTC))
-        html = _to_html(nb, title, facts, code, bundle())
+            facts = _facts(record, audience, period, now)
+            footer = t("report.footer", tool=f"commlib {__version__}")
+        html = _to_html(nb, title, facts, code, bundle(), footer)
     target = Path(out) if out is not None else Path(f"{path.stem}.{format}")
     target.parent.mkdir(parents=True, exist_ok=True)
+    start, end = period  # the period the report covers, as its title block says
     document = formats.Document(
-        html, path.stem, heading, title, code, audience, record, since, until, db
+        html, path.stem, heading, title, code, audience, record, start, end, db
     )
     return formats.write(format, document, target)
 

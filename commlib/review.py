@@ -329,8 +329,12 @@ def period_contacts(contacts: pd.DataFrame, *, since: date, until: date) -> pd.D
     return contacts[(at >= _start(since)) & (at < _end(until))].reset_index(drop=True)
 
 
-def next_steps(follow_ups: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
-    """Open follow-ups, soonest due first (no due date last), labelled in ``lang``."""
+def next_steps(
+    follow_ups: pd.DataFrame, *, today: date | None = None, lang: str | None = None
+) -> pd.DataFrame:
+    """Open follow-ups still ahead, soonest due first (no due date last), labelled in
+    ``lang``. With ``today``, the ones due before it are left out: they are overdue, and
+    ``commlib.contacts.overdue_follow_ups`` lists them."""
     fields = ["title", "owner", "due"]
     with language(lang):
         labels = [t("review.column.title"), t("review.column.owner"), t("review.column.due")]
@@ -338,6 +342,9 @@ def next_steps(follow_ups: pd.DataFrame, *, lang: str | None = None) -> pd.DataF
             return pd.DataFrame(columns=labels)
         open_ = follow_ups[follow_ups["status"] == "open"]
         due = pd.to_datetime(open_["due"], errors="coerce")
+        if today is not None:
+            ahead = due.isna() | (due >= pd.Timestamp(today))
+            open_, due = open_[ahead], due[ahead]
         open_ = open_.assign(_due=due).sort_values(["_due", "id"], na_position="last")
         return open_[fields].set_axis(labels, axis=1).reset_index(drop=True)
 
@@ -363,8 +370,32 @@ def schedule_outlook(
         today=today,
         seed=seed,
     )
-    visible = store.frame("milestones", found, audience=audience)["id"].astype(int)
-    return outlook[outlook["id"].isin(visible)].reset_index(drop=True)
+    shown = store.frame("milestones", found, audience=audience)
+    outlook = outlook[outlook["id"].isin(shown["id"].astype(int))].reset_index(drop=True)
+    return outlook.assign(
+        **_acceptance(outlook, shown, store.frame("stakeholders", found, audience=audience))
+    )
+
+
+def _acceptance(
+    outlook: pd.DataFrame, milestones: pd.DataFrame, stakeholders: pd.DataFrame
+) -> dict[str, list[Any]]:
+    """``accepted_by_name`` and ``accepted_on`` of each row of ``outlook``: the names of the
+    stakeholders the audience sees (an acceptance by someone else keeps its date only)."""
+    names = (
+        dict(zip(stakeholders["id"].astype(int), stakeholders["name"], strict=True))
+        if len(stakeholders)
+        else {}
+    )
+    by_id = {int(r["id"]): r for _, r in milestones.iterrows()}
+    who, when = [], []
+    for rid in outlook["id"].astype(int):
+        row = by_id.get(rid)
+        accepted_by = None if row is None else row.get("accepted_by")
+        ref = None if accepted_by is None or pd.isna(accepted_by) else int(accepted_by)
+        who.append(names.get(ref) if ref is not None else None)
+        when.append(_day(row.get("accepted_on")) if row is not None else None)
+    return {"accepted_by_name": who, "accepted_on": when}
 
 
 # --- surveys ------------------------------------------------------------------------------
@@ -490,6 +521,8 @@ class Expectations:
         from .display import to_html
 
         note = f'<p class="commlib-note">{html.escape(self.note)}</p>' if self.note else ""
+        if note and self.table.empty:  # the note says it: one sentence, no empty table
+            return note
         return note + to_html(self.table, self.lang)
 
 

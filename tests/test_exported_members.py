@@ -92,6 +92,7 @@ def test_risks_and_schedule_api():
             "level",
             "matrix_cells",
             "overdue_reviews",
+            "risk_list",
             "risk_matrix_chart",
             "score",
             "score_history",
@@ -104,6 +105,7 @@ def test_risks_and_schedule_api():
         [
             "DEFAULT_PROBABILITIES",
             "ChangeDecision",
+            "ScopeLists",
             "Simulation",
             "accept_milestone",
             "confirm_scope",
@@ -129,9 +131,11 @@ def test_surveys_api():
     assert sorted(surveys.__all__) == sorted(
         [
             "TEMPLATES",
+            "ClientSurvey",
             "SurveyForm",
             "analyse",
             "choose_survey",
+            "client_summary",
             "codebook",
             "create_survey",
             "crosstab",

@@ -11,6 +11,7 @@ charts; the widget (``widgets.py``) adds and edits risks through the store.
 """
 
 from .charts import exposure_chart, risk_matrix_chart, score_history_chart
+from .listing import risk_list
 from .review import exposure, overdue_reviews, score_history, top_movers
 from .scoring import (
     DEFAULT_MATRIX,
@@ -39,6 +40,7 @@ __all__ = [
     "level",
     "matrix_cells",
     "overdue_reviews",
+    "risk_list",
     "risk_matrix_chart",
     "score",
     "score_history",

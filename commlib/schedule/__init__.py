@@ -17,11 +17,19 @@ so the history keeps what changed and when.
 from .charts import forecast_chart, gantt_chart
 from .forecast import DEFAULT_PROBABILITIES, Simulation, forecast, forecast_table, simulate
 from .milestones import accept_milestone, milestone_table
-from .scope import ChangeDecision, confirm_scope, decide_change, open_changes, scope_summary
+from .scope import (
+    ChangeDecision,
+    ScopeLists,
+    confirm_scope,
+    decide_change,
+    open_changes,
+    scope_summary,
+)
 
 __all__ = [
     "DEFAULT_PROBABILITIES",
     "ChangeDecision",
+    "ScopeLists",
     "Simulation",
     "accept_milestone",
     "confirm_scope",

@@ -213,22 +213,62 @@ def simulate(
 
 def forecast_table(table: pd.DataFrame, *, lang: str | None = None) -> pd.DataFrame:
     """The forecast as people read it: headers, types and statuses in ``lang``, dates as
-    ``YYYY-MM-DD``, chances as percentages. For showing; compute with :func:`forecast`."""
+    ``YYYY-MM-DD``, chances as percentages. For showing; compute with :func:`forecast`.
+
+    A done milestone shows how it ended instead of a chance: ``outcome`` says the day it was
+    done (its current due date), how many days late or early against the baseline, and who
+    accepted it when ``table`` has ``accepted_by_name``/``accepted_on`` (as
+    ``commlib.review.schedule_outlook`` gives them); its P50/P80 and chances stay blank.
+    """
+    done = (table["status"].astype(str) == "done").tolist()
+
+    def unless_done(values: list[str]) -> list[str]:
+        return ["" if d else v for v, d in zip(values, done, strict=True)]
+
     with language(lang):
-        shown = pd.DataFrame(
-            {
-                t("field.name"): table["name"].astype(str).to_numpy(),
-                t("field.type"): [enum_label("milestone_kind", v) for v in table["type"]],
-                t("field.status"): [enum_label("milestone_status", v) for v in table["status"]],
-                t("field.baseline_due"): [_iso(d) for d in table["baseline_due"]],
-                t("field.current_due"): [_iso(d) for d in table["current_due"]],
-                t("schedule.forecast.p50"): [_iso(d) for d in table["p50"]],
-                t("schedule.forecast.p80"): [_iso(d) for d in table["p80"]],
-                t("schedule.forecast.p_baseline"): [_percent(p) for p in table["p_baseline"]],
-                t("schedule.forecast.p_current"): [_percent(p) for p in table["p_current"]],
-            }
-        )
+        rows = (row for _, row in table.iterrows())
+        outcome = [outcome_text(row) if d else "" for row, d in zip(rows, done, strict=True)]
+        columns = {
+            t("field.name"): table["name"].astype(str).to_numpy(),
+            t("field.type"): [enum_label("milestone_kind", v) for v in table["type"]],
+            t("field.status"): [enum_label("milestone_status", v) for v in table["status"]],
+            t("schedule.forecast.outcome"): outcome,
+            t("field.baseline_due"): [_iso(d) for d in table["baseline_due"]],
+            t("field.current_due"): [_iso(d) for d in table["current_due"]],
+            t("schedule.forecast.p50"): unless_done([_iso(d) for d in table["p50"]]),
+            t("schedule.forecast.p80"): unless_done([_iso(d) for d in table["p80"]]),
+            t("schedule.forecast.p_baseline"): unless_done(
+                [_percent(p) for p in table["p_baseline"]]
+            ),
+            t("schedule.forecast.p_current"): unless_done(
+                [_percent(p) for p in table["p_current"]]
+            ),
+        }
+        if not any(done):
+            del columns[t("schedule.forecast.outcome")]
+        shown = pd.DataFrame(columns)
     return shown
+
+
+def outcome_text(row: Mapping[str, Any]) -> str:
+    """How a done milestone ended, in the current language: done on its current due date,
+    on time or N days late/early against the baseline, and accepted by whom and when."""
+    on, baseline = _day(row.get("current_due")), _day(row.get("baseline_due"))
+    days = (on - baseline).days if on and baseline else 0
+    if days > 0:
+        text = t(
+            "schedule.outcome.late_one" if days == 1 else "schedule.outcome.late", on=on, days=days
+        )
+    elif days < 0:
+        early = -days
+        key = "schedule.outcome.early_one" if early == 1 else "schedule.outcome.early"
+        text = t(key, on=on, days=early)
+    else:
+        text = t("schedule.outcome.on_time", on=on)
+    by, accepted = row.get("accepted_by_name"), _day(row.get("accepted_on"))
+    if isinstance(by, str) and by and accepted:
+        text = t("schedule.outcome.accepted", outcome=text, by=by, on=accepted)
+    return text
 
 
 # --- internals --------------------------------------------------------------------------

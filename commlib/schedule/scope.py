@@ -12,6 +12,7 @@ keeps every move with the day of the decision.
 
 from __future__ import annotations
 
+import html as _html
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -57,10 +58,41 @@ def confirm_scope(
     )
 
 
+@dataclass(frozen=True)
+class ScopeLists:
+    """Goals, in scope and out of scope as three bullet lists (``sections``: ``(heading,
+    items)``), then the sentence of the client's confirmation. Shows itself as HTML, every
+    item escaped; a section without items says so."""
+
+    sections: tuple[tuple[str, tuple[str, ...]], ...]
+    status: str
+    empty: str = ""
+
+    def _repr_html_(self) -> str:
+        parts = ['<div class="commlib-list">']
+        for heading, items in self.sections:
+            parts.append(f"<h3>{_html.escape(heading)}</h3>")
+            if items:
+                rows = "".join(f"<li>{_html.escape(item)}</li>" for item in items)
+                parts.append(f"<ul>{rows}</ul>")
+            else:
+                parts.append(f'<p class="commlib-empty">{_html.escape(self.empty)}</p>')
+        parts.append(f"<p>{_html.escape(self.status)}</p></div>")
+        return "\n".join(parts)
+
+    def __repr__(self) -> str:
+        lines = []
+        for heading, items in self.sections:
+            lines += [heading, *(f"- {item}" for item in items or (self.empty,))]
+        return "\n".join([*lines, self.status])
+
+
 def scope_summary(project: Project, *, lang: str | None = None) -> dict[str, Any]:
     """Goals and scope items with the client's confirmation, ready to show.
 
-    Returns ``{"items", "confirmed", "by", "on", "channel", "status"}``: ``items`` is a frame
+    Returns ``{"items", "lists", "confirmed", "by", "on", "channel", "status"}``: ``lists``
+    shows goals, in scope and out of scope as three bullet lists with the confirmation
+    sentence (:class:`ScopeLists`, for a reader); ``items`` is a frame
     with a row per item (``section``: goals, in_scope or out_of_scope; ``section_label`` in
     ``lang``; ``position`` from 1 within its section; ``item``), ``confirmed`` whether the
     client confirmed, ``by``/``on``/``channel`` as recorded, and ``status`` one sentence in
@@ -73,6 +105,8 @@ def scope_summary(project: Project, *, lang: str | None = None) -> dict[str, Any
             for n, item in enumerate(getattr(project, section), start=1)
         ]
         items = pd.DataFrame(rows, columns=["section", "section_label", "position", "item"])
+        labels = [label(section) for section in SECTIONS]
+        empty = t("table.empty")
         confirmed = bool(project.scope_confirmed_by) and project.scope_confirmed_on is not None
         channel = project.scope_confirmed_channel
         if not confirmed:
@@ -90,8 +124,17 @@ def scope_summary(project: Project, *, lang: str | None = None) -> dict[str, Any
                 by=project.scope_confirmed_by,
                 on=project.scope_confirmed_on,
             )
+    lists = ScopeLists(
+        sections=tuple(
+            (label_of, tuple(getattr(project, section)))
+            for section, label_of in zip(SECTIONS, labels, strict=True)
+        ),
+        status=status,
+        empty=empty,
+    )
     return {
         "items": items.astype({"position": "int64"}),
+        "lists": lists,
         "confirmed": confirmed,
         "by": project.scope_confirmed_by or None,
         "on": project.scope_confirmed_on,

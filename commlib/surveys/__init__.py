@@ -22,6 +22,7 @@ from .analysis import (
     wave_change,
 )
 from .charts import crosstab_chart, likert_chart, multi_chart, nps_chart, trend_chart
+from .client import ClientSurvey, client_summary
 from .data import codebook, responses_frame, save_responses, save_survey
 from .templates import TEMPLATES, create_survey, template_questions
 from .waves import choose_survey, next_wave, waves
@@ -29,9 +30,11 @@ from .widgets import SurveyForm
 
 __all__ = [
     "TEMPLATES",
+    "ClientSurvey",
     "SurveyForm",
     "analyse",
     "choose_survey",
+    "client_summary",
     "codebook",
     "create_survey",
     "crosstab",

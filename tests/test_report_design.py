@@ -1,0 +1,207 @@
+"""Client reports read as documents, checked in Chromium: text left and numbers right, nothing
+wider than a phone or a desktop window, chart text that stays legible on a phone, no empty
+section, the period in the title block, and print without pickers or forced page breaks."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from commlib import Store
+from commlib.demo import build_demo
+from commlib.report import export_report
+
+from .browser import browser  # noqa: F401  (fixture)
+
+TODAY = date(2026, 11, 23)
+ZH, EN = "华辰 MES 升级（演示）", "Harbourside WMS rollout (demo)"
+#: (notebook, project, lang): a few reports, for speed
+RUNS = {
+    "status-zh": ("status_review", ZH, "zh"),
+    "status-en": ("status_review", EN, "en"),
+    "kickoff-zh": ("kickoff", ZH, "zh"),
+    "survey-zh": ("survey_analysis", ZH, "zh"),
+}
+WIDTHS = (390, 1000)
+#: A4's width less 12 mm margins, in CSS pixels
+A4 = 708
+#: a cell of numbers, as commlib.display right-aligns them
+NUMBER = r"/^[-+]?[\d,]*\.?\d+(?:%| pp)?$/"
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("design-reports")
+    store = Store(folder / "demo.db")
+    build_demo(store, today=TODAY)
+    db = store.url
+    store.close()
+    return {
+        key: export_report(
+            db,
+            name,
+            project,
+            audience="client",
+            lang=lang,
+            until=TODAY,
+            out=folder / f"{key}.html",
+        )
+        for key, (name, project, lang) in RUNS.items()
+    }
+
+
+def _page(browser, path: Path, width: int, media: str = "screen"):  # noqa: F811
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    context.route("http://**/*", lambda route: route.abort())
+    context.route("https://**/*", lambda route: route.abort())
+    page = context.new_page()
+    page.emulate_media(media=media)
+    page.goto(path.as_uri(), wait_until="load")
+    expected = page.locator(".commlib-chart").count()
+    if expected:
+        page.wait_for_function(
+            f"document.querySelectorAll('.commlib-chart svg.marks').length >= {expected}",
+            timeout=10_000,
+        )
+    page.wait_for_timeout(300)  # charts re-drawn at a phone's width settle
+    return context, page
+
+
+@pytest.mark.parametrize("key", list(RUNS))
+def test_text_is_left_aligned_and_numbers_right(browser, reports, key):  # noqa: F811
+    context, page = _page(browser, reports[key], 1000)
+    try:
+        found = page.evaluate(
+            f"""() => {{
+            const number = {NUMBER};
+            const cells = [...document.querySelectorAll('main td, main th')]
+                .filter(el => el.textContent.trim());
+            return {{
+                cells: cells.length,
+                text_right: cells.filter(el => !number.test(el.textContent.trim()))
+                    .filter(el => getComputedStyle(el).textAlign === 'right')
+                    .map(el => el.textContent.trim()),
+                numbers_right: cells.filter(el => el.tagName === 'TD')
+                    .filter(el => number.test(el.textContent.trim()))
+                    .filter(el => getComputedStyle(el).textAlign === 'right').length,
+            }};
+        }}"""
+        )
+    finally:
+        context.close()
+    assert found["cells"] > 0
+    assert found["text_right"] == []
+    if key.startswith("status"):
+        assert found["numbers_right"] > 0  # slip days, overdue days
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("key", list(RUNS))
+def test_nothing_is_wider_than_the_window(browser, reports, key, width):  # noqa: F811
+    context, page = _page(browser, reports[key], width)
+    try:
+        found = page.evaluate(
+            """() => {
+            const wide = [...document.querySelectorAll('body *')]
+                .filter(el => !el.closest('.commlib-table-wrap'))
+                .filter(el => el.getBoundingClientRect().right > innerWidth + 1)
+                .map(el => el.tagName + '.' + el.className);
+            return {scroll: document.documentElement.scrollWidth, inner: innerWidth, wide};
+        }"""
+        )
+    finally:
+        context.close()
+    assert found["scroll"] <= found["inner"]
+    assert found["wide"] == []
+
+
+@pytest.mark.parametrize("key", list(RUNS))
+def test_chart_text_stays_legible_on_a_phone(browser, reports, key):  # noqa: F811
+    context, page = _page(browser, reports[key], 390)
+    try:
+        sizes = page.evaluate(
+            """() => [...document.querySelectorAll('.commlib-chart svg.marks')].flatMap(svg => {
+                const drawn = svg.getBoundingClientRect().width;
+                const scale = drawn / (svg.width.baseVal.value || drawn);
+                return [...svg.querySelectorAll('text')]
+                    .filter(t => t.textContent.trim())
+                    .map(t => [t.textContent, parseFloat(getComputedStyle(t).fontSize) * scale]);
+            })"""
+        )
+    finally:
+        context.close()
+    if key != "survey-zh":
+        assert sizes, "the report draws charts with text"
+    small = [(text, round(size, 1)) for text, size in sizes if size < 10 - 0.01]
+    assert small == []
+
+
+@pytest.mark.parametrize("key", list(RUNS))
+def test_every_section_has_something_under_it(browser, reports, key):  # noqa: F811
+    context, page = _page(browser, reports[key], 1000)
+    try:
+        empty = page.evaluate(
+            """() => {
+            const parts = [...document.querySelectorAll(
+                'main h2, main .jp-OutputArea-output, main .jp-RenderedMarkdown > *')]
+                .filter(el => el.tagName === 'H2' || (!/^H[1-6]$/.test(el.tagName)
+                        && el.textContent.trim()) || el.querySelector?.('svg, table'));
+            return parts.filter((el, i) => el.tagName === 'H2'
+                && (i + 1 === parts.length || parts[i + 1].tagName === 'H2'))
+                .map(el => el.textContent);
+        }"""
+        )
+        headings = page.locator("main h2").count()
+    finally:
+        context.close()
+    assert headings >= 2
+    assert empty == []
+
+
+def test_the_title_block_shows_the_period_the_report_covers(browser, reports):  # noqa: F811
+    context, page = _page(browser, reports["status-zh"], 1000)
+    try:
+        facts = page.locator(".commlib-title dl").inner_text()
+        title_font = page.evaluate(
+            "getComputedStyle(document.querySelector('.commlib-title h1')).fontFamily"
+        )
+        footer = page.locator(".commlib-footer").inner_text()
+    finally:
+        context.close()
+    assert "期间\n2026-11-09 – 2026-11-23" in facts  # the 14 days before until
+    assert "客户\n上海华辰智能制造有限公司" in facts and "编制\n" in facts
+    assert "commlib" not in facts and "commlib 0.1.0" in footer
+    assert title_font.startswith('"PingFang SC"') and "Times" not in title_font
+    kickoff = reports["kickoff-zh"].read_text(encoding="utf-8")
+    assert re.search(r"<dd>\d{4}-\d\d-\d\d – 2026-11-23</dd>", kickoff)  # the project's start
+
+
+@pytest.mark.parametrize("key", ["status-zh", "survey-zh"])
+def test_print_hides_pickers_and_forces_no_page_breaks(browser, reports, key):  # noqa: F811
+    context, page = _page(browser, reports[key], A4, media="print")
+    try:
+        found = page.evaluate(
+            """() => ({
+            pickers: [...document.querySelectorAll('.vega-bindings')]
+                .map(el => getComputedStyle(el).display),
+            breaks: [...document.querySelectorAll('body *')]
+                .filter(el => getComputedStyle(el).breakBefore === 'page').length,
+            rows: [...document.querySelectorAll('main tr')]
+                .filter(el => getComputedStyle(el).breakInside !== 'avoid').length,
+            charts: [...document.querySelectorAll('.commlib-chart')]
+                .filter(el => getComputedStyle(el).breakInside !== 'avoid').length,
+            wide: [...document.querySelectorAll('main table')]
+                .filter(el => el.getBoundingClientRect().right > innerWidth + 1).length,
+        })"""
+        )
+    finally:
+        context.close()
+    if key == "survey-zh":
+        assert found["pickers"], "the survey charts carry pickers"
+    assert set(found["pickers"]) <= {"none"}
+    assert found["breaks"] == 0
+    assert found["rows"] == 0 and found["charts"] == 0
+    assert found["wide"] == 0  # tables fit the page
