@@ -331,6 +331,7 @@ def test_status_review_refreshes_after_a_save(browser, lab):  # noqa: F811
     """Mark an overdue follow-up done on the board: the overdue table above loses it."""
     with language("zh"):
         done = t("widgets.board.done")
+        days_overdue = t("table.column.days_overdue")
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.route("**/*", _local_only)
     page = context.new_page()
@@ -338,7 +339,10 @@ def test_status_review_refreshes_after_a_save(browser, lab):  # noqa: F811
     try:
         open_before = _open_follow_ups(store)
         _open_and_run_all(page, lab, "status_review.ipynb")
-        overdue = page.locator(".commlib-live table").nth(3)
+        # the overdue follow-ups: the live table with a "days overdue" column
+        overdue = page.locator(".commlib-live table").filter(
+            has=page.locator("th", has_text=days_overdue)
+        )
         overdue.wait_for(timeout=30_000)
         before = overdue.locator("tbody tr").count()
         title = overdue.locator("tbody tr td").first.inner_text().strip()
@@ -350,12 +354,13 @@ def test_status_review_refreshes_after_a_save(browser, lab):  # noqa: F811
         )
         board_row.last.get_by_role("button", name=done).click()
         page.wait_for_function(
-            """([title, before]) => {
-                const t = document.querySelectorAll('.commlib-live table')[3];
+            """([title, before, header]) => {
+                const t = [...document.querySelectorAll('.commlib-live table')].find(
+                    t => [...t.querySelectorAll('th')].some(h => h.textContent.trim() === header));
                 return t && t.querySelectorAll('tbody tr').length === before - 1
                     && !t.textContent.includes(title);
             }""",
-            arg=[title, before],
+            arg=[title, before, days_overdue],
             timeout=30_000,
         )
         open_after = _open_follow_ups(store)

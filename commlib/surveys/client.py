@@ -105,6 +105,14 @@ class ClientSurvey:
     keywords: pd.DataFrame
 
 
+def _column(table: pd.DataFrame, name: str) -> pd.Series:
+    """A column of an analysis table; an empty one when the table has none (an analysis with
+    nothing to show keeps only its ``code`` column)."""
+    if name in table:
+        return table[name]
+    return pd.Series([None] * len(table), index=table.index, dtype=object)
+
+
 def client_summary(
     frame: pd.DataFrame, book: pd.DataFrame, result: SurveyAnalysis, *, lang: str | None = None
 ) -> ClientSurvey:
@@ -128,20 +136,20 @@ def client_summary(
     nps_table = pd.DataFrame(
         {
             "question": named(nps),
-            "wave": nps.get("wave", pd.Series(dtype=object)),
-            "n": nps["n"],
-            "nps": nps["nps"].round().astype("Int64"),
-            "share_promoters": nps["share_promoters"],
-            "share_detractors": nps["share_detractors"],
+            "wave": _column(nps, "wave"),
+            "n": _column(nps, "n"),
+            "nps": _column(nps, "nps").round().astype("Int64"),
+            "share_promoters": _column(nps, "share_promoters"),
+            "share_detractors": _column(nps, "share_detractors"),
         }
     )
     csat = result.csat
     csat_table = pd.DataFrame(
         {
             "question": named(csat),
-            "wave": csat.get("wave", pd.Series(dtype=object)),
-            "n": csat["n"],
-            "satisfied_share": csat["share"],
+            "wave": _column(csat, "wave"),
+            "n": _column(csat, "n"),
+            "satisfied_share": _column(csat, "share"),
         }
     )
     changes = result.changes
@@ -167,9 +175,9 @@ def client_summary(
     multi_table = pd.DataFrame(
         {
             "question": named(multi),
-            "wave": multi.get("wave", pd.Series(dtype=object)),
-            "option": multi["option"],
-            "share": multi["share"],
+            "wave": _column(multi, "wave"),
+            "option": _column(multi, "option"),
+            "share": _column(multi, "share"),
         }
     )
     return ClientSurvey(
