@@ -154,3 +154,31 @@ def test_impact_follows_what_the_risk_would_cost():
     issue = issue_from_risk(risk, today=TODAY)
     assert issue.impact == "schedule" and issue.milestone_id == 2
     assert issue.visibility == "internal"
+
+
+def test_problems_and_solutions_of_a_client_frame_with_no_resolved_issue(tmp_path):
+    """Only open issues shared (no resolution date anywhere): no phantom resolved row."""
+    from commlib import Issue, Project, Store
+
+    store = Store(tmp_path / "p.db")
+    p = store.add(Project(name="P", client="C", start=date(2026, 1, 1)))
+    store.add(
+        Issue(project_id=p.id, title="shared", raised_on=date(2026, 3, 1), visibility="client")
+    )
+    store.add(
+        Issue(
+            project_id=p.id,
+            title="internal",
+            raised_on=date(2026, 3, 1),
+            status="resolved",
+            resolved_on=date(2026, 3, 20),
+        )
+    )
+    shown = problems_and_solutions(
+        store.frame("issues", p, audience="client"),
+        since=date(2026, 3, 17),
+        until=date(2026, 3, 31),
+        lang="en",
+    )
+    assert shown.iloc[:, 0].tolist() == ["shared"]
+    store.close()

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from commlib import Contact, Milestone, Risk, Stakeholder, Store
+from commlib import Contact, Issue, Milestone, Risk, Stakeholder, Store
 from commlib.report import export_all
+from commlib.summary import override_status
 
 from .browser import browser  # noqa: F401  (fixture)
 from .conftest import fill
@@ -74,6 +75,28 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], P
             current_due=date(2026, 4, 20),
         )
     )
+    # the issue log and the executive summary: an internal issue and an internal override
+    # carry the sentinel; a shared issue and a shared override carry markup
+    store.add(
+        Issue(
+            project_id=project.id,
+            title=f"{SENTINEL} issue",
+            raised_on=date(2026, 3, 21),
+            severity=5,
+            target_date=date(2026, 3, 25),
+        )
+    )
+    store.add(
+        Issue(
+            project_id=project.id,
+            title=XSS[2],
+            solution=XSS[3],
+            raised_on=date(2026, 3, 22),
+            visibility="client",
+        )
+    )
+    override_status(store, project, "risks", "red", f"{SENTINEL} override", visibility="internal")
+    override_status(store, project, "scope", "amber", XSS[4], visibility="client")
     for survey in store.records("surveys", project.id):
         store.update("surveys", survey.id, visibility="client")
     db = store.url
@@ -149,6 +172,23 @@ def test_sentinel_only_in_internal_reports(reports):
     shown = {"contacts", "kickoff", "status_review", "risk_review", "retrospective", "overview"}
     for name in shown:
         assert SENTINEL in reports[(name, "internal")].read_text(encoding="utf-8"), name
+    # the status review's issue log and summary: internal issue and override in, not out
+    internal = reports[("status_review", "internal")].read_text(encoding="utf-8")
+    assert f"{SENTINEL} issue" in internal and f"{SENTINEL} override" in internal
+
+
+def test_the_client_status_review_shows_shared_issue_and_override_as_text(browser, reports):  # noqa: F811
+    context, page, seen = _open(browser, reports[("status_review", "client")])
+    try:
+        _charts_drawn(page)
+        body = page.locator("main").inner_text()
+        assert XSS[2] in body  # the shared issue's title, as text
+        assert XSS[4] in body  # the shared override's reason, as text
+        assert page.locator("img[src='x'], svg[onload], b[onmouseover]").count() == 0
+        assert page.evaluate("typeof window.__xss") == "undefined"
+        assert seen["dialogs"] == [] and seen["requests"] == []
+    finally:
+        context.close()
 
 
 def test_injected_markup_shows_as_text_and_runs_nothing(browser, reports):  # noqa: F811

@@ -168,12 +168,15 @@ def problems_and_solutions(
         labels = [t(f"issues.column.{c}") for c in PROBLEM_COLUMNS]
         if issues.empty:
             return pd.DataFrame(columns=labels)
-        live = issues[issues["status"].isin(LIVE)].assign(shown_on=issues["target_date"])
+        live = issues[issues["status"].isin(LIVE)]
+        live = live.assign(shown_on=live["target_date"])
         on = pd.to_datetime(issues["resolved_on"], errors="coerce")
         recent = (
             issues["status"].isin(DONE) & (on >= pd.Timestamp(since)) & (on <= pd.Timestamp(until))
         )
-        done = issues[recent].assign(shown_on=issues["resolved_on"])
+        done = issues[recent.to_numpy(dtype=bool)]
+        # from the rows' own column: an empty frame would take the whole column's index
+        done = done.assign(shown_on=done["resolved_on"])
         live = live.sort_values(["severity", "raised_on", "id"], ascending=[False, True, True])
         done = done.sort_values(["resolved_on", "id"], ascending=[False, True])
         rows = [
