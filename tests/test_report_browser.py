@@ -172,6 +172,9 @@ def test_sentinel_only_in_internal_reports(reports):
     shown = {"contacts", "kickoff", "status_review", "risk_review", "retrospective", "overview"}
     for name in shown:
         assert SENTINEL in reports[(name, "internal")].read_text(encoding="utf-8"), name
+    # the team's own analysis is in the team's contacts report (and left out for a client:
+    # tests/test_report_design.py)
+    assert "Losing touch" in reports[("contacts", "internal")].read_text(encoding="utf-8")
     # the status review's issue log and summary: internal issue and override in, not out
     internal = reports[("status_review", "internal")].read_text(encoding="utf-8")
     assert f"{SENTINEL} issue" in internal and f"{SENTINEL} override" in internal

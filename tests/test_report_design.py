@@ -40,12 +40,18 @@ NUMBER = r"/^[-+]?[\d,]*\.?\d+(?:%| pp)?$/"
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     folder = tmp_path_factory.mktemp("design-reports")
     store = Store(folder / "demo.db")
     build_demo(store, today=TODAY)
     db = store.url
     store.close()
+    return db, folder
+
+
+@pytest.fixture(scope="module")
+def reports(demo: tuple[str, Path]) -> dict[str, Path]:
+    db, folder = demo
     return {
         key: export_report(
             db,
@@ -212,3 +218,40 @@ def test_print_hides_pickers_and_forces_no_page_breaks(browser, reports, key):  
     assert found["breaks"] == 0
     assert found["rows"] == 0 and found["charts"] == 0
     assert found["wide"] == 0  # tables fit the page
+
+
+#: sections that hold only the team's own analysis of the client (losing touch, cadence,
+#: power/interest, response times, the team's follow-up misses): never in a client report
+INTERNAL_SECTIONS = {
+    "zh": ("疏于联系", "权力/利益", "回复时效", "逾期跟进"),
+    "en": ("Losing touch", "Power and interest", "Response times", "Overdue follow-ups"),
+}
+
+
+@pytest.mark.parametrize(
+    "key", ["contacts-zh", "contacts-en", "status_review-zh", "status_review-en"]
+)
+def test_no_internal_only_section_in_a_client_report(reports, key):
+    html = reports[key].read_text(encoding="utf-8")
+    headings = re.findall(r"<h2[^>]*>(.*?)</h2>", html, flags=re.S)
+    lang = key.rsplit("-", 1)[1]
+    assert headings
+    for heading in headings:
+        assert not any(name in heading for name in INTERNAL_SECTIONS[lang]), heading
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_client_status_review_shows_a_shared_open_issue(demo, reports, lang):
+    db, _ = demo
+    store = Store(db)
+    try:
+        project = ZH if lang == "zh" else EN
+        issues = store.frame("issues", project)
+    finally:
+        store.close()
+    shared = issues[(issues["visibility"] == "client") & issues["status"].isin(["open"])]
+    internal = issues[issues["visibility"] == "internal"]
+    assert not shared.empty and not internal.empty
+    html = reports[f"status_review-{lang}"].read_text(encoding="utf-8")
+    assert any(title in html for title in shared["title"])
+    assert not any(title in html for title in internal["title"])
