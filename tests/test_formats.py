@@ -137,7 +137,7 @@ def test_eml_is_a_draft_with_a_chinese_subject_to_the_planned_recipients(zh_eml)
     assert zh_eml["X-Unsent"] == "1"
     assert zh_eml["MIME-Version"] == "1.0"
     assert zh_eml["Date"].datetime.tzinfo is not None
-    assert zh_eml["Subject"] == f"{PROJECT}：状态评审 2026-03-01 – 2026-03-31"
+    assert zh_eml["Subject"] == f"{PROJECT}：状态评审 2026-03-17 – 2026-03-31"
     # the 周报 row of the plan goes by e-mail to the manage_closely box: 张伟 (Li Na is internal)
     assert [(a.display_name, a.addr_spec) for a in zh_eml["To"].addresses] == [
         ("张伟", "zhang.wei@huachen.cn")

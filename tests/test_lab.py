@@ -340,8 +340,11 @@ def test_status_review_refreshes_after_a_save(browser, lab):  # noqa: F811
         open_before = _open_follow_ups(store)
         _open_and_run_all(page, lab, "status_review.ipynb")
         # the overdue follow-ups: the live table with a "days overdue" column
-        overdue = page.locator(".commlib-live table").filter(
-            has=page.locator("th", has_text=days_overdue)
+        # (the first such table: losing touch, below it, has one too)
+        overdue = (
+            page.locator(".commlib-live table")
+            .filter(has=page.locator("th", has_text=days_overdue))
+            .first
         )
         overdue.wait_for(timeout=30_000)
         before = overdue.locator("tbody tr").count()

@@ -105,7 +105,8 @@ def test_text_is_left_aligned_and_numbers_right(browser, reports, key):  # noqa:
         )
     finally:
         context.close()
-    assert found["cells"] > 0
+    if "<table" in reports[key].read_text(encoding="utf-8"):
+        assert found["cells"] > 0
     assert found["text_right"] == []
     if key.startswith("status"):
         assert found["numbers_right"] > 0  # slip days, overdue days
@@ -118,8 +119,10 @@ def test_nothing_is_wider_than_the_window(browser, reports, key, width):  # noqa
     try:
         found = page.evaluate(
             """() => {
+            // a chart's own box counts; marks it clips (inside its svg) widen nothing
             const wide = [...document.querySelectorAll('body *')]
                 .filter(el => !el.closest('.commlib-table-wrap'))
+                .filter(el => !(el.ownerSVGElement && el.ownerSVGElement.closest('.commlib-chart')))
                 .filter(el => el.getBoundingClientRect().right > innerWidth + 1)
                 .map(el => el.tagName + '.' + el.className);
             return {scroll: document.documentElement.scrollWidth, inner: innerWidth, wide};

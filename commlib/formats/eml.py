@@ -170,12 +170,15 @@ def chart_specs(html: str) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
     decoder = json.JSONDecoder()
     specs = {}
     for script in parser.scripts:
-        found = _EMBED.match(script.strip())
+        found = _EMBED.search(script)
         if not found:
             continue
-        rest = script.strip()[found.end() :]
+        rest = script[found.end() :]
         spec, end = decoder.raw_decode(rest)
-        options, _ = decoder.raw_decode(rest[end:].lstrip(", "))
+        tail = rest[end:].lstrip(", ")
+        if not tail.startswith("{"):  # the options are the argument of the wrapping function
+            tail = tail[tail.rfind("})(") + 3 :]
+        options, _ = decoder.raw_decode(tail)
         specs[found.group(1)] = (spec, options)
     return specs
 
