@@ -55,6 +55,8 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 SESSION_TAG = "session"
 #: cells with this tag are notes for the notebook user, left out of a report
 HELP_TAG = "help"
+#: text cells with this tag speak of the team's own analysis: left out of a client's report
+INTERNAL_TAG = "internal"
 #: cells tagged ``lang-zh`` / ``lang-en`` appear only in reports of that language
 LANG_TAG = "lang-{lang}"
 _HTML_LANG = {"zh": "zh-CN", "en": "en"}
@@ -491,8 +493,10 @@ def export_report(
         if "until" not in names:
             values["today"] = until
     _inject(nb, values)
-    # Session cells (forms, and what creates records for them) are not run: a report reads.
-    nb.cells = [c for c in nb.cells if SESSION_TAG not in c.metadata.get("tags", [])]
+    # Session cells (forms, and what creates records for them) are not run: a report reads;
+    # text about the team's own analysis (tagged ``internal``) is not for a client.
+    left_out = {SESSION_TAG, *([INTERNAL_TAG] if audience == "client" else [])}
+    nb.cells = [c for c in nb.cells if not left_out & set(c.metadata.get("tags", []))]
     _add_period_cell(nb)
     with _bundle_meanwhile() as bundle:
         _execute(nb, path.parent, db)
