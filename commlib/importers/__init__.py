@@ -198,13 +198,16 @@ class Importer:
     ``sniff(path, head)`` gets the path and the first ``HEAD_BYTES`` of the file and says
     whether this importer reads it; ``run(store, project, path, **options)`` imports it,
     raising ``CommlibError`` (usually ``BadFile`` or ``InvalidRecord``) to refuse it.
+    ``hinted``: ``sniff`` also takes the user's hints as keywords (``encoding=``,
+    ``header_rows=``...: see ``commlib.surveys.formats.Hints``).
     """
 
     name: str
-    sniff: Callable[[Path, bytes], bool]
+    sniff: Callable[..., bool]
     run: Callable[..., ImportReport]
     label: Callable[[], str]
     describe: Callable[[], str]
+    hinted: bool = False
 
 
 IMPORTERS: list[Importer] = []
@@ -221,10 +224,21 @@ def register(importer: Importer) -> Importer:
     return importer
 
 
-def detect(path: Path, head: bytes) -> Importer:
-    """The importer for a file, or ``BadFile`` saying why not and which kinds are known."""
+def detect(path: Path, head: bytes, **options: Any) -> Importer:
+    """The importer for a file, or ``BadFile`` saying why not and which kinds are known.
+
+    ``platform=NAME`` takes that importer whatever the file looks like; the other options
+    are hints for the importers that take them (``Importer.hinted``).
+    """
+    platform = options.get("platform")
+    if platform:
+        chosen = next((i for i in IMPORTERS if i.name == platform), None)
+        if chosen is None:
+            names = ", ".join(i.name for i in IMPORTERS)
+            raise BadFile(t("importers.refused.unknown_platform", name=platform, names=names))
+        return chosen
     for importer in IMPORTERS:
-        if importer.sniff(path, head):
+        if importer.sniff(path, head, **options) if importer.hinted else importer.sniff(path, head):
             return importer
     for explain in EXPLAIN:
         reason = explain(path, head)
@@ -288,7 +302,7 @@ def import_file(store: Store, path: Path, project: Project, **options: Any) -> I
     """Import one file; whatever goes wrong is reported as the file's refusal."""
     kind = ""
     try:
-        importer = detect(path, _head(path))
+        importer = detect(path, _head(path), **options)
         kind = importer.name
         return importer.run(store, project, path, **options)
     except CommlibError as err:

@@ -44,6 +44,7 @@ from ._read import (
     CONTROL,
     XLS_MAGIC,
     XLSX_MAGIC,
+    Hints,
     Table,
     UnreadableTable,
     detect_encoding,
@@ -63,14 +64,14 @@ PLATFORMS: tuple[ModuleType, ...] = (
 )
 
 
-def table_of(path: Path) -> Table:
+def table_of(path: Path, hints: Hints | None = None) -> Table:
     """The file as a table (or ``BadFile``)."""
     try:
         with path.open("rb") as fh:
             head = fh.read(HEAD_BYTES)
     except OSError as err:
         raise BadFile(t("importers.refused.unreadable", reason=err.strerror or err)) from err
-    found = peek(path, head)
+    found = peek(path, head, hints)
     if found is None:
         raise BadFile(t("surveys.import.not_a_table"))
     return found
@@ -152,10 +153,18 @@ def _shown(codes: list[str]) -> str:
     return ", ".join(codes[:10]) + (", ..." if len(codes) > 10 else "")
 
 
+def hints_of(options: dict[str, Any]) -> Hints:
+    """The user's hints among an import's options (``platform=``, ``header_rows=``...)."""
+    return Hints(**{k: options[k] for k in Hints.__dataclass_fields__ if options.get(k)})
+
+
 def _importer(module: ModuleType) -> Importer:
-    def sniff(path: Path, head: bytes) -> bool:
-        found = peek(path, head)
-        return found is not None and bool(module.sniff(found))
+    def sniff(path: Path, head: bytes, **options: Any) -> bool:
+        hints = hints_of(options)
+        if hints.platform and hints.platform != module.NAME:
+            return False
+        found = peek(path, head, hints)
+        return found is not None and (hints.platform == module.NAME or bool(module.sniff(found)))
 
     def run(
         store: Store,
@@ -167,8 +176,9 @@ def _importer(module: ModuleType) -> Importer:
         tz: str | None = None,
         **_options: Any,
     ) -> ImportReport:
-        table = table_of(path)
-        if not module.sniff(table):  # run without detection, on another layout
+        hints = hints_of(_options)
+        table = table_of(path, hints)
+        if hints.platform != module.NAME and not module.sniff(table):  # another layout
             raise BadFile(t("surveys.import.wrong_layout", expected=module.describe()))
         if getattr(module, "NEEDS_SURVEY", False) and not (survey or "").strip():
             raise BadFile(t("surveys.import.unknown_layout", expected=expected()))
@@ -181,7 +191,7 @@ def _importer(module: ModuleType) -> Importer:
 
     label: Callable[[], str] = module.label
     describe: Callable[[], str] = module.describe
-    return Importer(module.NAME, sniff, run, label, describe)
+    return Importer(module.NAME, sniff, run, label, describe, hinted=True)
 
 
 def _damaged_workbook(path: Path, head: bytes) -> str | None:

@@ -48,6 +48,21 @@ class UnreadableTable(BadFile):
         super().__init__(t("surveys.import.unreadable", reason=reason))
 
 
+@dataclass(frozen=True)
+class Hints:
+    """What the user says of a file that its content cannot tell (``commlib import`` options).
+
+    ``platform``: a platform's ``NAME`` (``qualtrics``...); ``header_rows``: how many rows the
+    heading takes; ``date_order``: ``mdy``, ``dmy`` or ``ymd`` for dates such as ``3/4/24``;
+    ``encoding``: a Python codec name. None: found from the file.
+    """
+
+    platform: str | None = None
+    header_rows: int | None = None
+    date_order: str | None = None
+    encoding: str | None = None
+
+
 @dataclass
 class Table:
     """A tabular file: its kind, how to read it, and its first rows as text."""
@@ -60,6 +75,7 @@ class Table:
     sheet: str = ""
     complete: bool = False  # the rows are the whole file
     extra: dict[str, Any] = field(default_factory=dict)
+    hints: Hints = field(default_factory=Hints)
 
     @property
     def header(self) -> list[str]:
@@ -74,25 +90,25 @@ class Table:
 # --- recognising --------------------------------------------------------------------------
 
 
-def peek(path: Path, head: bytes) -> Table | None:
+def peek(path: Path, head: bytes, hints: Hints | None = None) -> Table | None:
     """The file as a table (first rows only), or None when it is not one."""
     try:
         stat = path.stat()
     except OSError:
         return None
-    return _peek(path, stat.st_mtime_ns, stat.st_size, head)
+    return _peek(path, stat.st_mtime_ns, stat.st_size, head, hints or Hints())
 
 
 @lru_cache(maxsize=32)
-def _peek(path: Path, _mtime: int, size: int, head: bytes) -> Table | None:
+def _peek(path: Path, _mtime: int, size: int, head: bytes, hints: Hints) -> Table | None:
     if head.startswith(XLSX_MAGIC) or head.startswith(XLS_MAGIC):
         try:
             name, rows = excel_rows(path, PEEK_ROWS)
         except (BadFile, OSError):
             return None
         kind = "xlsx" if head.startswith(XLSX_MAGIC) else "xls"
-        return Table(path, kind, _texts(rows), sheet=name) if rows else None
-    encoding = detect_encoding(head)
+        return Table(path, kind, _texts(rows), sheet=name, hints=hints) if rows else None
+    encoding = hints.encoding or detect_encoding(head)
     if encoding is None:
         return None
     text = _decode_head(head, encoding)
@@ -113,7 +129,9 @@ def _peek(path: Path, _mtime: int, size: int, head: bytes) -> Table | None:
     rows = [r for r in rows if any(c.strip() for c in r)]
     if not rows or len(rows[0]) < 2:
         return None
-    return Table(path, "csv", rows[: PEEK_ROWS * 20], encoding, delimiter, complete=complete)
+    return Table(
+        path, "csv", rows[: PEEK_ROWS * 20], encoding, delimiter, complete=complete, hints=hints
+    )
 
 
 def detect_encoding(head: bytes) -> str | None:
