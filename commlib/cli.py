@@ -188,26 +188,49 @@ def import_csv(ctx: click.Context, folder: str) -> None:
 
 
 @cli.command("import", help=t("importers.cli.help"))
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--project", required=True, help=t("importers.cli.project"))
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--project", help=t("importers.cli.project"))
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help=t("importers.cli.since"))
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help=t("importers.cli.until"))
 @click.option("--survey", default=None, metavar="NAME", help=t("surveys.import.cli.survey"))
 @click.option("--wave", default=None, metavar="WAVE", help=t("surveys.import.cli.wave"))
+@click.option("--dry-run", is_flag=True, help=t("importers.cli.dry_run"))
+@click.option("--platform", default=None, metavar="NAME", help=t("importers.cli.platform"))
+@click.option("--header-rows", type=int, metavar="N", help=t("importers.cli.header_rows"))
+@click.option("--date-order", metavar="mdy|dmy|ymd", help=t("importers.cli.date_order"))
+@click.option("--encoding", default=None, metavar="NAME", help=t("importers.cli.encoding"))
+@click.option("--formats", "list_formats", is_flag=True, help=t("importers.cli.formats"))
 @click.option("--json", "as_json", is_flag=True, help=t("cli.help.json"))
 @click.pass_context
 def import_(
     ctx: click.Context,
     paths: tuple[str, ...],
-    project: str,
+    project: str | None,
     since: object,
     until: object,
     survey: str | None,
     wave: str | None,
+    dry_run: bool,
+    platform: str | None,
+    header_rows: int | None,
+    date_order: str | None,
+    encoding: str | None,
+    list_formats: bool,
     as_json: bool,
 ) -> None:
-    from .importers import import_files, render, summary
+    from .importers import formats, import_files, render, summary
 
+    if list_formats:
+        known = formats()
+        if as_json:
+            click.echo(json.dumps(known, ensure_ascii=False, indent=2))
+        else:
+            click.echo("\n".join(f"{f['name']:<14} {f['label']}: {f['layout']}" for f in known))
+        return
+    if not paths:
+        raise click.UsageError(t("importers.cli.no_paths"))
+    if not project:
+        raise click.UsageError(t("importers.cli.no_project"))
     reports = import_files(
         _store(ctx),
         paths,
@@ -216,6 +239,11 @@ def import_(
         until=until.date() if until else None,  # type: ignore[attr-defined]
         survey=survey,
         wave=wave,
+        dry_run=dry_run,
+        platform=platform,
+        header_rows=header_rows,
+        date_order=date_order,
+        encoding=encoding,
     )
     if as_json:
         click.echo(json.dumps(summary(reports), ensure_ascii=False, indent=2))

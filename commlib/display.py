@@ -338,21 +338,27 @@ def _all_bool(column: pd.Series) -> bool:
 _SEGMENT_FROM = 8
 #: a text column with a cell wider than this (a Chinese character counts two) may wrap
 _LONG = 24
+#: a date or a moment as display writes them (2026-07-06, 2026-07-06 14:30, 2026年7月6日)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?|\d{4}年\d{1,2}月\d{1,2}日")
 _NUMERIC = re.compile(r"[-+]?[\d,]*\.?\d+(?:%| pp)?")
 _STYLE = (
     ".commlib-table-wrap table.commlib-table{{table-layout:auto;width:auto;max-width:none;"
     "word-break:keep-all;overflow-wrap:break-word}}"
     ".commlib-table-wrap .commlib-table th,.commlib-table-wrap .commlib-table td"
     "{{text-align:left;vertical-align:top;white-space:nowrap}}"
+    ".commlib-nowrap{{white-space:nowrap!important;overflow-wrap:normal!important}}"
     "{rules}"
 )
 
 
 @lru_cache(maxsize=65_536)
 def _cell(text: str) -> str:
-    """``text`` escaped, with ``<wbr>`` between the words of long Chinese text."""
+    """``text`` escaped, with ``<wbr>`` between the words of long Chinese text; a date or a
+    moment never breaks inside (not even where a printed table must wrap its cells)."""
     from .cjk import HAN, cut
 
+    if _DATE.fullmatch(text):
+        return f'<span class="commlib-nowrap">{_html.escape(text)}</span>'
     if len(text) <= _SEGMENT_FROM or not HAN.search(text):
         return _html.escape(text)
     parts, at = [], 0

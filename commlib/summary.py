@@ -204,7 +204,9 @@ class Summary:
     def _repr_html_(self) -> str:
         with language(self.lang):
             statuses = [_status_html(a, self.audience) for a in (self.overall, *self.areas)]
-            return _page(self.heading(), statuses, [], self.sections())
+            # the report's own heading names the summary: the box says which period it covers
+            period = t("summary.period", since=self.since, until=self.until)
+            return _page(period, statuses, [], self.sections())
 
     def text(self) -> str:
         """Plain text, for an e-mail body."""
@@ -242,7 +244,7 @@ class Digest:
     sections: tuple[Section, ...] = ()
 
     def _repr_html_(self) -> str:
-        return _page(self.title, [], list(self.facts), list(self.sections))
+        return _page(None, [], list(self.facts), list(self.sections))
 
     def text(self) -> str:
         with language(self.lang):
@@ -1084,12 +1086,14 @@ def _item_text(item: Item) -> str:
 
 
 def _page(
-    title: str,
+    title: str | None,
     statuses: list[str],
     facts: list[tuple[str, str]],
     sections: list[Section],
 ) -> str:
-    parts = [f'<div class="commlib-summary" style="{_BOX}">', f"<h3>{html.escape(title)}</h3>"]
+    parts = [f'<div class="commlib-summary" style="{_BOX}">']
+    if title:
+        parts.append(f"<h3>{html.escape(title)}</h3>")
     parts += statuses
     if facts:
         parts.append('<dl style="margin:0">')

@@ -118,11 +118,12 @@ def test_an_unknown_layout_is_refused_saying_what_is_expected(crm, src):
     path.write_text("name,amount\nx,1\n")
     report = one(import_files(crm.store, path, "ERP"))
     assert not report.ok
-    for expected in ["BEGIN:VCALENDAR", "From:", ".mbox", "when, stakeholder, channel"]:
-        assert expected in report.refused
+    assert report.refused.startswith("a table of 2 columns (name, amount)")
+    assert "commlib import --formats" in report.refused
     binary = src / "photo.eml"
     binary.write_bytes(bytes(range(256)) * 10)
-    assert "expected one of" in one(import_files(crm.store, binary, "ERP")).refused
+    refused = one(import_files(crm.store, binary, "ERP")).refused
+    assert refused.startswith("binary data, not text: not a kind of file commlib imports")
 
 
 def test_missing_and_empty_files_are_refused_with_the_reason(crm, src):

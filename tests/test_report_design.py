@@ -157,6 +157,50 @@ def test_chart_text_stays_legible_on_a_phone(browser, reports, key):  # noqa: F8
 
 
 @pytest.mark.parametrize("key", list(RUNS))
+def test_no_chart_text_is_cut_off_at_the_chart_edge_on_a_phone(browser, reports, key):  # noqa: F811
+    context, page = _page(browser, reports[key], 390)
+    try:
+        cut = page.evaluate(
+            """() => [...document.querySelectorAll('.commlib-chart svg.marks')].flatMap(svg => {
+                const box = svg.getBoundingClientRect();
+                return [...svg.querySelectorAll('text')].filter(t => t.textContent.trim())
+                    .filter(t => { const r = t.getBoundingClientRect();
+                        return r.width && (r.left < box.left - 1 || r.right > box.right + 1); })
+                    .map(t => t.textContent.slice(0, 40));
+            })"""
+        )
+    finally:
+        context.close()
+    assert cut == []  # long legends, axis labels and subtitles wrap or are cut with an ellipsis
+
+
+def test_dates_never_break_inside_even_in_print(browser, reports):  # noqa: F811
+    context, page = _page(browser, reports["status_review-en"], 1000)
+    try:
+        page.emulate_media(media="print")
+        found = page.evaluate(
+            """() => [...document.querySelectorAll('main td')]
+                .filter(td => /^\\d{4}-\\d\\d-\\d\\d$/.test(td.textContent.trim()))
+                .map(td => getComputedStyle(td.querySelector('span') || td).whiteSpace)"""
+        )
+    finally:
+        context.close()
+    assert found and set(found) == {"nowrap"}
+
+
+def test_each_summary_is_named_once(reports):
+    names = {
+        "status_review-zh": "执行摘要",
+        "kickoff-zh": "启动会摘要",
+        "retrospective-en": "Retrospective summary",
+    }
+    for key, name in names.items():
+        text = reports[key].read_text(encoding="utf-8")
+        headings = re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", text, flags=re.S)
+        assert sum(name in h for h in headings) == 1, key
+
+
+@pytest.mark.parametrize("key", list(RUNS))
 def test_every_section_has_something_under_it(browser, reports, key):  # noqa: F811
     context, page = _page(browser, reports[key], 1000)
     try:

@@ -544,7 +544,7 @@ def test_a_plain_table_needs_a_survey_name(erp, tmp_path):
     path = write_csv(tmp_path / "data.csv", GENERIC)
     refused = import_files(erp, path, "ERP")[0]
     assert not refused.ok
-    assert "--survey" in refused.refused and "Respondent ID" in refused.refused
+    assert "--survey" in refused.refused and "a table of" in refused.refused
     report = one(import_files(erp, path, "ERP", survey="Plain", wave="W2"))
     assert report.kind == "survey_table" and report.added == 4
     assert report.details["wave"] == "W2"
@@ -629,9 +629,8 @@ def test_an_unknown_layout_says_what_was_expected(erp, tmp_path):
     binary = tmp_path / "photo.xlsx"
     binary.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4)
     report = import_files(erp, binary, "ERP", survey="S")[0]
-    assert not report.ok and "expected one of" in report.refused
-    for words in ["序号, 提交答卷时间", "ResponseId", "Respondent ID", "Timestamp", "submitdate"]:
-        assert words in report.refused
+    assert not report.ok and report.refused.startswith("the workbook cannot be read")
+    assert "save it again as .xlsx" in report.refused
     header_only = write_csv(tmp_path / "empty.csv", [WJX_READABLE[0]])
     refused = import_files(erp, header_only, "ERP")[0]
     assert not refused.ok and "no responses" in refused.refused

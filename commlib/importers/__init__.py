@@ -76,6 +76,7 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     refused: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    dry_run: bool = False
 
     @property
     def ok(self) -> bool:
@@ -143,6 +144,8 @@ def render(reports: Sequence[ImportReport]) -> str:
             refused=s.refused,
         )
     )
+    if any(r.dry_run for r in reports):
+        lines.append(t("importers.report.dry_run"))
     return "\n".join(lines)
 
 
@@ -152,7 +155,7 @@ def _render_one(report: ImportReport) -> list[str]:
         return [t("importers.report.refused", file=report.file, kind=kind, reason=report.refused)]
     lines = [
         t(
-            "importers.report.file",
+            "importers.report.file_dry" if report.dry_run else "importers.report.file",
             file=report.file,
             kind=kind,
             added=report.added,
@@ -171,6 +174,10 @@ def _render_one(report: ImportReport) -> list[str]:
             "  "
             + t("surveys.import.report", survey=details["survey"], wave=wave, questions=questions)
         )
+    if report.dry_run and "understood" in report.details:
+        from ..surveys.formats.understood import lines as understood_lines
+
+        lines += ["  " + line for line in understood_lines(report.details["understood"])]
     for item in report.skipped[:SHOWN]:
         lines.append("  " + t("importers.report.skipped", item=item.item, reason=item.reason))
     lines += ["  " + t("importers.report.warning", text=w) for w in report.warnings[:SHOWN]]
@@ -244,12 +251,46 @@ def detect(path: Path, head: bytes, **options: Any) -> Importer:
         reason = explain(path, head)
         if reason:
             raise BadFile(reason)
-    raise BadFile(t("importers.refused.unknown_layout", expected=expected()))
+    raise BadFile(t("importers.refused.unknown_layout", looks=looks_like(head)))
+
+
+def looks_like(head: bytes) -> str:
+    """What a file's beginning looks like, in a few words: a table of some columns, a text
+    starting so, a workbook, binary data (for a refusal that says what it saw)."""
+    import csv
+    import io
+
+    if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        return t("importers.looks.workbook")
+    text = None
+    for encoding in ("utf-8-sig", "utf-16", "gb18030"):
+        try:
+            text = head[:4096].decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding != "utf-16" or "\x00" not in text:
+            break
+    if text is None or len(_CONTROL.findall(text[:2000])) > 2:
+        return t("importers.looks.binary")
+    first = text.lstrip("\ufeff\r\n").split("\n", 1)[0].rstrip("\r")
+    delimiter = max(",\t;", key=first.count)
+    if first.count(delimiter) >= 1:
+        cells = next(csv.reader(io.StringIO(first), delimiter=delimiter), [])
+        shown = ", ".join(one_line(c, 30) or "“”" for c in cells[:4])
+        shown += ", …" if len(cells) > 4 else ""
+        return t("importers.looks.table", n=len(cells), columns=shown)
+    return t("importers.looks.text", start=one_line(first, 40))
 
 
 def expected() -> str:
     """The kinds of file commlib imports, described in the current language."""
     return "; ".join(i.describe() for i in IMPORTERS)
+
+
+def formats() -> list[dict[str, str]]:
+    """Every kind of file commlib imports, once each: ``name`` (for ``--platform``),
+    ``label`` and ``layout`` (how it is recognised), in the order they are tried."""
+    return [{"name": i.name, "label": i.label(), "layout": i.describe()} for i in IMPORTERS]
 
 
 # --- importing ----------------------------------------------------------------------------
@@ -265,6 +306,11 @@ def import_files(
     lang: str | None = None,
     survey: str | None = None,
     wave: str | None = None,
+    dry_run: bool = False,
+    platform: str | None = None,
+    header_rows: int | None = None,
+    date_order: str | None = None,
+    encoding: str | None = None,
 ) -> list[ImportReport]:
     """Import files and folders into a project's contact log or surveys; one report per file.
 
@@ -273,11 +319,48 @@ def import_files(
     a survey export goes into (default: a name from the file, no wave). ``lang`` is the
     language of the messages in the reports (default: the current one). An unknown project
     raises ``NotFound``; a file that cannot be imported is refused in its report instead.
+
+    ``dry_run``: read and check everything, report it (a survey export's report also says
+    how it was understood: ``details["understood"]``), and write nothing. What a file cannot
+    tell: ``platform`` (an importer's name, see ``commlib import --formats``),
+    ``header_rows``, ``date_order`` (``mdy``, ``dmy`` or ``ymd``) and ``encoding``; the
+    next wave of the same survey is read the same way without them.
     """
-    options = {"since": since, "until": until, "survey": survey, "wave": wave}
+    if date_order is not None and date_order not in DATE_ORDERS:
+        orders = ", ".join(DATE_ORDERS)
+        raise BadFile(t("importers.refused.date_order", value=date_order, orders=orders))
+    if header_rows is not None and not 1 <= header_rows <= 5:
+        raise BadFile(t("importers.refused.header_rows", value=header_rows))
+    if encoding is not None:
+        _check_encoding(encoding)
+    options = {
+        "since": since,
+        "until": until,
+        "survey": survey,
+        "wave": wave,
+        "platform": platform,
+        "header_rows": header_rows,
+        "date_order": date_order,
+        "encoding": encoding,
+    }
     with language(lang):
         target = store.project(project)
-        return [import_file(store, path, target, **options) for path in files(paths)]
+        return [
+            import_file(store, path, target, dry_run=dry_run, **options) for path in files(paths)
+        ]
+
+
+#: the orders a date such as 3/4/24 may be written in (``--date-order``)
+DATE_ORDERS = ("mdy", "dmy", "ymd")
+
+
+def _check_encoding(name: str) -> None:
+    import codecs
+
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise BadFile(t("importers.refused.encoding_name", name=name)) from None
 
 
 def files(paths: str | Path | Iterable[str | Path]) -> list[Path]:
@@ -298,18 +381,36 @@ def _hidden(relative: Path) -> bool:
     return any(part.startswith(".") for part in relative.parts)
 
 
-def import_file(store: Store, path: Path, project: Project, **options: Any) -> ImportReport:
-    """Import one file; whatever goes wrong is reported as the file's refusal."""
+def import_file(
+    store: Store, path: Path, project: Project, *, dry_run: bool = False, **options: Any
+) -> ImportReport:
+    """Import one file; whatever goes wrong is reported as the file's refusal.
+
+    ``dry_run``: the import runs in a transaction that is rolled back, so its report is
+    exactly what importing would do, and nothing is written."""
     kind = ""
     try:
         importer = detect(path, _head(path), **options)
         kind = importer.name
-        return importer.run(store, project, path, **options)
+        if not dry_run:
+            return importer.run(store, project, path, **options)
+        try:
+            with store.transaction():
+                raise _RolledBack(importer.run(store, project, path, **options))
+        except _RolledBack as done:
+            done.report.dry_run = True
+            return done.report
     except CommlibError as err:
-        return ImportReport(str(path), kind, refused=_reason(err))
+        return ImportReport(str(path), kind, refused=_reason(err), dry_run=dry_run)
     except Exception as err:  # one broken file must not stop the others; say what happened
         reason = t("importers.refused.unexpected", error=f"{type(err).__name__}: {err}")
-        return ImportReport(str(path), kind, refused=_reason(reason))
+        return ImportReport(str(path), kind, refused=_reason(reason), dry_run=dry_run)
+
+
+class _RolledBack(Exception):  # not an error: how a dry run undoes its writes
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__()
+        self.report = report
 
 
 def _reason(err: Exception | str) -> str:
@@ -509,6 +610,7 @@ __all__ = [
     "Skipped",
     "detect",
     "files",
+    "formats",
     "import_file",
     "import_files",
     "register",

@@ -102,6 +102,8 @@ def risk_matrix_chart(
             "probability_text:O",
             sort=[_probability_text(p) for p in reversed(SCALE)],
             title=label("probability"),
+            # read level, above the labels: a rotated title turns Chinese sideways
+            axis=alt.Axis(titleAngle=0, titleAlign="right", titleBaseline="bottom", titleY=-6),
         )
         tooltip = [
             alt.Tooltip("level:N", title=t("risks.word.level")),

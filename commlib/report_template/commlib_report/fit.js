@@ -7,10 +7,14 @@
     return !MULTI.some(function (k) { return k in spec; });
   }
   function wrap(text, px, size) {
+    if (Array.isArray(text)) {
+      return [].concat.apply([], text.map(function (line) { return [].concat(wrap(line, px, size)); }));
+    }
     if (typeof text !== "string") return text;
     var per = Math.max(8, Math.floor(px / (size * 1.25)));
     var lines = [], line = "";
-    var parts = /\s/.test(text) ? text.split(/(\s+)/) : Array.from(text);
+    // words, and each CJK character on its own (a line may break between any two)
+    var parts = text.match(/[\u2e80-\uffff]|[^\s\u2e80-\uffff]+|\s+/g) || [];
     var wide = function (s) { return s.replace(/[^\u2e80-\uffff]/g, "").length; };
     var width = function (s) { return wide(s) + 0.55 * (s.length - wide(s)); };
     parts.forEach(function (p) {
@@ -30,17 +34,24 @@
     if (title.subtitle) out.subtitle = wrap(title.subtitle, px, title.subtitleFontSize || 11);
     return out;
   }
-  // legends under the plot, two entries a row, even where a chart placed its own
-  function narrowLegends(unit) {
-    ["color", "fill", "stroke", "shape", "size", "opacity"].forEach(function (channel) {
-      var enc = unit.encoding && unit.encoding[channel];
-      if (!enc || typeof enc !== "object" || enc.legend === null) return;
+  // legends under the plot, even where a chart placed its own: two entries a row, or one
+  // when its labels are long (a risk's title); labels and axis labels no wider than the box
+  function narrowLegends(unit, box) {
+    Object.keys(unit.encoding || {}).forEach(function (channel) {
+      var enc = unit.encoding[channel];
+      if (!enc || typeof enc !== "object") return;
+      if (enc.axis) enc.axis.labelLimit = Math.min(enc.axis.labelLimit || 1e9, Math.round(box * 0.35));
+      if (!LEGENDS.includes(channel) || enc.legend === null) return;
+      var limit = (enc.legend || {}).labelLimit || 160;
+      var columns = limit > box / 2 - 40 ? 1 : 2;
       enc.legend = Object.assign({}, enc.legend || {}, {
-        orient: "bottom", direction: "horizontal", columns: 2
+        orient: "bottom", direction: "horizontal", columns: columns,
+        labelLimit: Math.min(limit, Math.round(box / columns) - 40)
       });
     });
-    (unit.layer || []).forEach(narrowLegends);
+    (unit.layer || []).forEach(function (layer) { narrowLegends(layer, box); });
   }
+  var LEGENDS = ["color", "fill", "stroke", "shape", "size", "opacity"];
   window.commlibFit = function (selector, result, options) {
     var el = document.querySelector(selector);
     if (!el || !result || !result.spec || !single(result.spec)) return;
@@ -55,7 +66,7 @@
     spec.config = spec.config || {};
     spec.config.legend = Object.assign({ orient: "bottom", columns: 2 }, spec.config.legend || {});
     spec.config.axis = Object.assign({ labelLimit: Math.round(box * 0.35) }, spec.config.axis || {});
-    narrowLegends(spec);
+    narrowLegends(spec, box);
     if (spec.title) spec.title = titled(spec.title, box - 24);
     result.finalize && result.finalize();
     el.innerHTML = "";

@@ -31,7 +31,6 @@ from ...importers import (
     HEAD_BYTES,
     Importer,
     ImportReport,
-    expected,
     register,
 )
 from ...models import Project
@@ -52,6 +51,7 @@ from ._read import (
     peek,
     zone_named,
 )
+from .understood import understood
 
 #: the platforms, most specific first; the plain table last
 PLATFORMS: tuple[ModuleType, ...] = (
@@ -181,17 +181,25 @@ def _importer(module: ModuleType) -> Importer:
         if hints.platform != module.NAME and not module.sniff(table):  # another layout
             raise BadFile(t("surveys.import.wrong_layout", expected=module.describe()))
         if getattr(module, "NEEDS_SURVEY", False) and not (survey or "").strip():
-            raise BadFile(t("surveys.import.unknown_layout", expected=expected()))
+            raise BadFile(t("surveys.import.unknown_layout", looks=_looks(table)))
         parsed = module.parse(table, zone_named(tz))
         if table.extra.get("control_cells"):
             parsed.warnings.append(
                 t("surveys.import.control_characters", n=table.extra["control_cells"])
             )
-        return save(store, project, path, module.NAME, parsed, survey=survey, wave=wave)
+        report = save(store, project, path, module.NAME, parsed, survey=survey, wave=wave)
+        report.details["understood"] = understood(table, module, parsed)
+        return report
 
     label: Callable[[], str] = module.label
     describe: Callable[[], str] = module.describe
     return Importer(module.NAME, sniff, run, label, describe, hinted=True)
+
+
+def _looks(table: Table) -> str:
+    header = table.header
+    shown = ", ".join((c[:30] or "“”") for c in header[:4]) + (", …" if len(header) > 4 else "")
+    return t("importers.looks.table", n=len(header), columns=shown)
 
 
 def _damaged_workbook(path: Path, head: bytes) -> str | None:
@@ -202,7 +210,7 @@ def _damaged_workbook(path: Path, head: bytes) -> str | None:
     try:
         _name, rows = excel_rows(path, 1)
     except UnreadableTable as err:
-        return t("surveys.import.damaged_workbook", reason=err.reason, expected=expected())
+        return t("surveys.import.damaged_workbook", reason=err.reason)
     except OSError as err:
         return t("importers.refused.unreadable", reason=err.strerror or err)
     return None if rows else t("surveys.import.empty_sheet")
