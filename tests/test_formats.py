@@ -5,7 +5,6 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-import unicodedata
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -61,18 +60,31 @@ def _export(db: str, out: Path, name: str, audience: str, lang: str, fmt: str) -
 
 
 def _pdf_text(path: Path) -> tuple[int, str]:
-    """Pages and text of a PDF, NFKC-normalised: Chromium's PDF maps a glyph that the font
-    (Noto CJK) shares between an ideograph and a Kangxi radical to the radical (辰 extracts
-    as ⾠), which NFKC folds back (radicals of the supplement, ⻚ for 页, stay: a known
-    Chromium limitation with these fonts)."""
+    """Pages and text of a PDF, as a reader copies it (no normalising)."""
     from pypdf import PdfReader
 
     reader = PdfReader(path)
     text = "\n".join(page.extract_text() for page in reader.pages)
-    return len(reader.pages), unicodedata.normalize("NFKC", text)
+    return len(reader.pages), text
 
 
 # --- PDF ---------------------------------------------------------------------------------------
+
+
+def test_the_pdf_text_map_gives_characters_not_radicals():
+    from commlib.formats.pdf_text import fix_map
+
+    cmap = (
+        b"2 beginbfchar\n<60> <2F3E>\n<61> <2EDA>\n<62> <7269>\nendbfchar\n"
+        b"2 beginbfrange\n<70> <70> <2F8F>\n<71> <73> <0041>\nendbfrange\n"
+    )
+    fixed = fix_map(cmap, text="客户")
+    assert b"<60> <6237>" in fixed  # ⼾ (Kangxi radical door) -> 户, as the page writes it
+    assert b"<60> <6236>" in fix_map(cmap, text="客戶")  # or the traditional 戶
+    assert b"<61> <9875>" in fixed  # ⻚ (simplified radical leaf) -> 页
+    assert b"<62> <7269>" in fixed  # 物 stays
+    assert b"<70> <70> <884C>" in fixed  # ⾏ -> 行
+    assert b"<71> <73> <0041>" in fixed  # a run of Latin letters stays
 
 
 @pytest.fixture(scope="module")
@@ -87,9 +99,12 @@ def test_pdf_is_a_pdf_with_selectable_chinese_text_and_page_numbers(zh_pdf):
     assert pages >= 1
     assert PROJECT in text
     assert "状态评审" in text
-    assert re.search(rf"第\s*1\s*/\s*{pages}\s*[页⻚]", text)
-    assert re.search(rf"第\s*{pages}\s*/\s*{pages}\s*[页⻚]", text)
+    assert re.search(rf"第\s*1\s*/\s*{pages}\s*页", text)
+    assert re.search(rf"第\s*{pages}\s*/\s*{pages}\s*页", text)
     assert "INTERNAL-SENTINEL" not in text
+    # copied Chinese reads as printed: no character comes out as a radical (户 as ⼾)
+    assert [c for c in text if 0x2E80 <= ord(c) <= 0x2FDF] == []
+    assert "客户" in text and "戶" not in text
 
 
 def test_pdf_hides_pickers_and_numbers_pages_in_english(db, out):

@@ -154,3 +154,21 @@ def test_the_render_of_a_dry_run_says_would_add_in_chinese_too(erp, pulse):
     with language("zh"):
         text = render(reports)
     assert "将新增 3 条" in text and "试运行" in text
+
+
+def test_a_library_warning_while_reading_is_a_warning_of_the_file(erp, pulse, monkeypatch, capfd):
+    import warnings
+
+    from commlib.surveys.formats import google_forms
+
+    parse = google_forms.parse
+
+    def noisy(table, zone=None):
+        warnings.warn("Workbook contains no default style, apply openpyxl's default", stacklevel=1)
+        return parse(table, zone)
+
+    monkeypatch.setattr(google_forms, "parse", noisy)
+    (report,) = import_files(erp, [pulse], "ERP")
+    assert report.ok
+    assert report.warnings == ["while reading: Workbook contains no default style, apply openpyxl's default"]
+    assert "Workbook" not in capfd.readouterr().err

@@ -4,7 +4,8 @@ The page is opened from a file with the network blocked (nothing but ``file://``
 chart is waited for (one ``svg`` or ``canvas`` per ``.commlib-chart``), ``print.css`` is added
 (sections do not each start a page, rows and charts are not cut, pickers are hidden, wide tables
 wrap), then Chromium prints A4 with a page-number footer in the report's language. Chromium
-prints text as text: it can be selected and searched, Chinese too.
+prints text as text: it can be selected and searched, Chinese too (``pdf_text`` maps back the
+characters Chromium's text map gives as radicals).
 
 Chromium is Debian's (``/usr/bin/chromium``, or ``$COMMLIB_CHROMIUM``); Playwright never
 downloads a browser. ``make demo`` and ``make test`` install it through ``.ci/system-packages``.
@@ -101,7 +102,16 @@ def write_pdf(document: Document, target: Path) -> None:
         except PlaywrightError as err:
             first = next((line for line in str(err).splitlines() if line.strip()), "")
             raise FormatError(t("formats.pdf.failed", error=first)) from None
-    target.write_bytes(pdf)
+    target.write_bytes(_searchable(pdf, document.html))
+
+
+def _searchable(pdf: bytes, text: str) -> bytes:
+    """Copied Chinese text as it reads (see ``pdf_text``); as printed without pypdf."""
+    try:
+        from .pdf_text import searchable
+    except ImportError:  # pragma: no cover - pypdf comes with commlib[pdf]
+        return pdf
+    return searchable(pdf, text)
 
 
 def _print(browser: object, url: str, lang: str) -> bytes:

@@ -19,6 +19,7 @@ does); ``import_file(..., tz="Asia/Shanghai")`` names another zone.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -182,7 +183,12 @@ def _importer(module: ModuleType) -> Importer:
             raise BadFile(t("surveys.import.wrong_layout", expected=module.describe()))
         if getattr(module, "NEEDS_SURVEY", False) and not (survey or "").strip():
             raise BadFile(t("surveys.import.unknown_layout", looks=_looks(table)))
-        parsed = module.parse(table, zone_named(tz))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            parsed = module.parse(table, zone_named(tz))
+        for warning in caught:  # a library's warning (openpyxl, pandas) is the file's
+            text = " ".join(str(warning.message).split())[:200]
+            parsed.warnings.append(t("surveys.import.library_warning", text=text))
         if table.extra.get("control_cells"):
             parsed.warnings.append(
                 t("surveys.import.control_characters", n=table.extra["control_cells"])
