@@ -170,5 +170,6 @@ def test_a_library_warning_while_reading_is_a_warning_of_the_file(erp, pulse, mo
     monkeypatch.setattr(google_forms, "parse", noisy)
     (report,) = import_files(erp, [pulse], "ERP")
     assert report.ok
-    assert report.warnings == ["while reading: Workbook contains no default style, apply openpyxl's default"]
+    said = "while reading: Workbook contains no default style, apply openpyxl's default"
+    assert report.warnings == [said]
     assert "Workbook" not in capfd.readouterr().err
