@@ -208,6 +208,8 @@ def _execute(nb: Any, folder: Path, db: str | None) -> None:
         env["COMMLIB_DB"] = db
     client = NotebookClient(
         nb,
+        # the kernel is ours, on 127.0.0.1: its notice that TCP is unencrypted is not the user's
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
         timeout=600,
         kernel_name="python3",
         resources={"metadata": {"path": str(folder)}},

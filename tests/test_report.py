@@ -231,6 +231,24 @@ def test_cli_writes_one_report_and_all(db, tmp_path):
         assert path.read_text(encoding="utf-8").count(BUNDLE_MARK) == 1
 
 
+def test_report_prints_only_where_it_wrote(db, tmp_path):
+    """Quiet: no kernel or library notice reaches the terminal (the kernel's stderr is ours)."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "quiet.html"
+    args = ["--db", db, "report", "overview", "--project", PROJECT, "--until", "2026-03-31"]
+    done = subprocess.run(
+        [sys.executable, "-m", "commlib.cli", *args, "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"Wrote {out}"
+    assert done.stderr == ""
+
+
 def test_demo_report_is_small_and_timed(tmp_path):
     from commlib.demo import build_demo
 
