@@ -114,6 +114,8 @@ LEFT_OUT = {
 
 
 def sniff(table: Table) -> bool:
+    if table.header and "".join(table.header[0].split()).lower() == "respondentid":
+        return False  # SurveyMonkey (StartDate, EndDate, IPAddress are its headings too)
     first, second = set(table.header), set(table.row(1))
     if _import_ids(table) and len(first - {""}) >= 2:
         return True
