@@ -620,9 +620,13 @@ def test_survey_importers_come_after_the_contact_importers():
     assert names[:4] == ["ics", "mbox", "eml", "contact_csv"]
     assert names[4:] == [
         "wenjuanxing",
+        "wenjuan_com",
+        "tencent",
         "qualtrics",
         "surveymonkey",
         "limesurvey",
+        "ms_forms",
+        "typeform",
         "google_forms",
         "survey_table",
     ]

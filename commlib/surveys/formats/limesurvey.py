@@ -27,7 +27,16 @@ from ...i18n import t
 from ._base import Parsed, meta, texts
 from ._groups import answered, is_binary, matrix_rows, multi_from_columns, used
 from ._infer import infer, text_answers
-from ._read import PEEK_ROWS, Table, blank, durations, parse_times, read, seconds_between
+from ._read import (
+    PEEK_ROWS,
+    Table,
+    blank,
+    durations,
+    map_categories,
+    parse_times,
+    read,
+    seconds_between,
+)
 
 NAME = "limesurvey"
 PLATFORM = "limesurvey"
@@ -345,7 +354,7 @@ def _group(
 ) -> None:
     extras = [(i, s) for i, s in group if s.lower() in _OTHER | _COMMENT]
     items = [(i, s) for i, s in group if s.lower() not in _OTHER | _COMMENT]
-    columns = [body[i] for i, _ in items]
+    columns = [_yes_as_y(body[i]) for i, _ in items]
     labels = [s for _, s in items]
     if items and all(_RANKING.match(s) for s in labels) and _distinct_rows(columns):
         parsed.add(base, text, "rank", _ranked_options(columns), _ranking(columns), ordered=True)
@@ -362,6 +371,19 @@ def _group(
         kind = "other" if sub.lower() in _OTHER else "comment"
         code = f"{base}_{kind}" if full else f"{base}[{sub}]"
         parsed.add(code, f"{text} [{sub}]", "text", answers=text_answers(body[index]))
+
+
+#: "yes" in the interface languages a full-answer export writes for a ticked option
+_YES = {"ja", "oui", "sí", "si", "sim", "sì", "tak", "да", "是", "はい", "evet"}
+
+
+def _yes_as_y(column: pd.Series) -> pd.Series:
+    """A multiple-choice option's ``Ja`` / ``Oui``... as ``Y`` (when the column holds only
+    such a word), so the option columns read as ticks in any language."""
+    values = {v.strip().lower() for v in used(column)}
+    if values and values <= _YES:
+        return map_categories(column, lambda v: "Y" if v.strip().lower() in _YES else v)
+    return column
 
 
 def _distinct_rows(columns: list[pd.Series]) -> bool:

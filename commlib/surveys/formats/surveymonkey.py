@@ -138,7 +138,7 @@ def parse(table: Table, zone: tzinfo | None = None) -> Parsed:
     start = _times(body, where, "Start Date", zone, count + 1)
     end = _times(body, where, "End Date", zone, count + 1)
     respondent = texts(body[where["Respondent ID"]]) if "Respondent ID" in where else None
-    if respondent is not None and respondent.dropna().map(_MANGLED.match).astype(bool).any():
+    if respondent is not None and _mangled(table, id_column, count):
         respondent = None  # 1.14628E+11: Excel rounded the ids, they no longer tell apart
         parsed.details["respondent_ids"] = "mangled"
     if respondent is None:
@@ -161,6 +161,15 @@ def parse(table: Table, zone: tzinfo | None = None) -> Parsed:
         _question(parsed, f"Q{number}", text, [body[i] for i in columns], labels)
     parsed.keep_rows(parsed.meta["respondent"].notna().to_numpy())
     return parsed
+
+
+def _mangled(table: Table, column: int | None, header_rows: int) -> bool:
+    """Ids written as ``1.14628E+11``: Excel rounded them, they no longer tell respondents
+    apart (the file's own text shows it; the number read from it would not)."""
+    if column is None:
+        return False
+    cells = [table.row(n)[column] for n in range(header_rows, len(table.rows))]
+    return any(_MANGLED.match(c) for c in cells)
 
 
 def _times(
