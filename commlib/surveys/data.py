@@ -7,7 +7,8 @@
 ``responses_frame`` has one row per response: ``response_id, survey_id, survey, wave,
 respondent, submitted_at, duration_s, source, complete``, then one column per
 answerable question code in codebook order (matrix parents have none).
-likert/nps/rating/numeric are float64 (NaN missing); single is a Categorical whose categories are the options in order; text is str;
+likert/nps/rating/numeric are float64 (NaN missing); single is a Categorical whose
+categories are the options in order; text is str;
 multi and rank hold lists (NaN when skipped). ``codebook`` has ``code, text, type, options,
 parent, position``: one row per code, in the first wave's wording.
 
