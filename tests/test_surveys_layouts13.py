@@ -269,6 +269,24 @@ def test_surveymonkey_and_google_forms_xlsx_downloads(erp, tmp_path):
     ]
     report = imported(erp, write_xlsx(tmp_path / "gf.xlsx", gf))
     assert report.kind == "google_forms" and report.added == 3
+    book = book_of(erp, report)
+    assert book.loc["Q1", "options"] == ["Yes", "No"]  # "Yes " is the same answer
+
+
+def test_google_forms_answers_differing_by_case_and_spaces(erp, tmp_path):
+    rows = [
+        ["Timestamp", "Would you come again?"],
+        ["2026-03-01 09:00:00", "Yes"],
+        ["2026-03-01 09:10:00", "YES "],
+        ["2026-03-01 09:20:00", "yes"],
+        ["2026-03-01 09:30:00", "Yes"],
+        ["2026-03-01 09:40:00", "No"],
+    ]
+    report = imported(erp, write_csv(tmp_path / "Form Responses 1.csv", rows))
+    assert report.added == 5
+    book = book_of(erp, report)
+    assert book.loc["Q1", "options"] == ["Yes", "No"]
+    assert frame_of(erp, report)["Q1"].value_counts()["Yes"] == 4
 
 
 # --- new platforms ------------------------------------------------------------------------
@@ -341,6 +359,21 @@ def test_microsoft_forms(erp, tmp_path, heading):
     assert list(book.index) == ["Q1", "Q2"]  # e-mail and name are not questions
     assert book.loc["Q1", "type"] == "multi" and book.loc["Q1", "options"] == ["A", "B"]
     assert frame_of(erp, report).loc["2", "duration_s"] == 120.0
+
+
+def test_typeform_two_header_rows(erp, tmp_path):
+    rows = [
+        ["#", "Which do you use?", "", "Your age", "Start Date (UTC)", "Submit Date (UTC)",
+         "Network ID"],
+        ["", "Email", "Phone", "", "", "", ""],
+        ["t1", "Email", "Phone", "30", "2026-03-01 09:00:00", "2026-03-01 09:01:00", "n1"],
+        ["t2", "", "Phone", "41", "2026-03-01 10:00:00", "", "n2"],
+    ]  # fmt: skip
+    report = imported(erp, write_csv(tmp_path / "tf.csv", rows))
+    assert report.kind == "typeform" and report.added == 2
+    book = book_of(erp, report)
+    assert book.loc["Q1", "type"] == "multi" and book.loc["Q1", "options"] == ["Email", "Phone"]
+    assert report.details["incomplete"] == 1
 
 
 def test_typeform(erp, tmp_path):

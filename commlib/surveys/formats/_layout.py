@@ -25,7 +25,7 @@ from ._groups import (
     rank_from_columns,
 )
 from ._infer import MAX_OPTIONS, infer, looks_joined, order_lists, split_lists, text_answers
-from ._read import Table, blank, durations, map_categories
+from ._read import Table, blank, counts, durations, map_categories
 
 #: how a heading names the question it belongs to and the option or row it holds
 _STEMS = (
@@ -132,11 +132,14 @@ def questions(
     separators: Sequence[str] = ("┋", "|", ";", "；"),
     *,
     labels: Sequence[str] | None = None,
-) -> None:
+    start: int = 1,
+) -> int:
     """Every question of these columns into ``parsed``; ``labels``: a second heading row
-    (the option or row each column holds), when the export has one."""
-    taken: set[str] = set()
-    for number, group in enumerate(groups(header, columns), start=1):
+    (the option or row each column holds), when the export has one; ``start``: the number
+    of the first (codes ``Q{n}`` when a heading gives none). Returns the next number."""
+    taken: set[str] = {q["code"] for q in parsed.questions}
+    number = start - 1
+    for number, group in enumerate(groups(header, columns), start=start):
         code = code_of(group.stem, number, taken)
         taken.add(code)
         names = list(group.labels)
@@ -151,6 +154,7 @@ def questions(
             one(parsed, code, text, body[group.columns[0]], separators)
             continue
         several(parsed, code, group.stem, [body[i] for i in group.columns], names)
+    return number + 1
 
 
 def one(parsed: Parsed, code: str, text: str, column: pd.Series, separators: Sequence[str]) -> None:
@@ -196,3 +200,21 @@ def moments(body: pd.DataFrame, header: Sequence[str], at: int | None, zone, fir
     if at is None:
         return None
     return parse_times(body[at], zone, header[at], first_row=first_row)
+
+
+def merged_case(column: pd.Series) -> pd.Series:
+    """Answers that differ only by case or inner spaces (``Yes``, ``YES``, ``yes``) as the
+    spelling most rows use."""
+    cats = column.cat.categories
+    if len(cats) < 2:
+        return column
+    keys = [" ".join(c.split()).casefold() for c in cats]
+    if len(set(keys)) == len(keys):
+        return column
+    rows = counts(column)
+    best: dict[str, tuple[int, str]] = {}
+    for key_, cat, n in zip(keys, cats, rows, strict=True):
+        if key_ not in best or n > best[key_][0]:
+            best[key_] = (int(n), " ".join(cat.split()))
+    chosen = {cat: best[k][1] for cat, k in zip(cats, keys, strict=True)}
+    return map_categories(column, lambda c: chosen.get(c, c))

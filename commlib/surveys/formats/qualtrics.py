@@ -102,6 +102,14 @@ _DATA_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}|^\d{1,2}/\d{1,2}/\d{
 #: ``Status`` values of responses that are not a respondent's: text and numeric exports
 LEFT_OUT = {
     "survey preview": "preview",
+    "umfragevorschau": "preview",
+    "vista previa de la encuesta": "preview",
+    "aperçu de l'enquête": "preview",
+    "调查预览": "preview",
+    "预览": "preview",
+    "umfragetest": "test",
+    "调查测试": "test",
+    "垃圾邮件": "spam",
     "1": "preview",
     "17": "preview",
     "survey test": "test",

@@ -112,6 +112,7 @@ def _questions(parsed: Parsed, body: pd.DataFrame, header: list[str], columns: l
     """Runs of columns that each hold only their own heading are one multi-select (its
     choices); every other column goes through the shared reader."""
     n = 0
+    number = 1
     pending: list[int] = []
     while n < len(columns):
         index = columns[n]
@@ -124,17 +125,20 @@ def _questions(parsed: Parsed, body: pd.DataFrame, header: list[str], columns: l
             run.append(columns[n + len(run)])
         if len(run) > 1:
             if pending:
-                _layout.questions(parsed, body, header, pending, (",",))
+                number = _layout.questions(parsed, body, header, pending, (",",), start=number)
                 pending = []
             choices = [header[i] for i in run]
             parts = [body[i] for i in run]
-            code = f"Q{len([q for q in parsed.questions if not q['parent']]) + 1}"
             text = " / ".join(choices)[:300]
             if is_binary(parts, choices):
-                parsed.add(code, text, "multi", choices, multi_from_columns(parts, choices))
+                answers = multi_from_columns(parts, choices)
+                parsed.add(f"Q{number}", text, "multi", choices, answers, ordered=True)
+                number += 1
+            else:
+                pending += run
             n += len(run)
             continue
         pending.append(index)
         n += 1
     if pending:
-        _layout.questions(parsed, body, header, pending, (",",))
+        _layout.questions(parsed, body, header, pending, (",",), start=number)
