@@ -440,3 +440,17 @@ def test_responses_from_an_older_store_are_complete(tmp_path):
         ids = sorted(set(stored["survey_id"].tolist()))
         everything = responses_frame(store, ids, incomplete=True)
         assert len(responses_frame(store, ids)) == len(everything) == len(stored)
+
+
+def test_a_plain_table_with_two_heading_rows_when_the_user_says_so(erp, tmp_path):
+    rows = [
+        ["id", "Satisfaction", ""],
+        ["", "overall", "support"],
+        ["a1", "Good", "Fair"],
+        ["a2", "Fair", "Good"],
+    ]
+    path = write_csv(tmp_path / "plain2.csv", rows)
+    report = import_file(erp, path, erp.project("ERP"), survey="P2", wave=None, header_rows=2)
+    assert report.ok and report.added == 2
+    book = codebook(erp, project="ERP", name="P2")
+    assert book["text"].tolist() == ["Satisfaction - overall", "support"]

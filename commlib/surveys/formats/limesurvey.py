@@ -269,7 +269,7 @@ def sniff(table: Table) -> bool:
 
 
 def parse(table: Table, zone: tzinfo | None = None) -> Parsed:
-    header_rows, body = read(table, 1)
+    header_rows, body = read(table, table.hints.header_rows or 1)
     header = header_rows[0]
     sample = [[str(v) if isinstance(v, str) else "" for v in row] for row in _head(body)]
     where = _roles(header, sample) or {}
