@@ -454,3 +454,11 @@ def test_a_plain_table_with_two_heading_rows_when_the_user_says_so(erp, tmp_path
     assert report.ok and report.added == 2
     book = codebook(erp, project="ERP", name="P2")
     assert book["text"].tolist() == ["Satisfaction - overall", "support"]
+
+
+def test_a_plain_table_with_a_responseid_column_is_not_taken_for_qualtrics(erp, tmp_path):
+    rows = [["ResponseId", "Score"], ["17", "5"], ["18", "4"]]
+    path = write_csv(tmp_path / "scores.csv", rows)
+    (refused,) = import_files(erp, path, "ERP")
+    assert not refused.ok
+    assert imported(erp, path, survey="Scores").added == 2

@@ -143,11 +143,19 @@ def _text_row(table: Table) -> bool:
     if not any(second) or second == header:
         return False
     for name, cell in zip(header, second, strict=False):
-        if name in ("ResponseId", "ResponseID") and _RESPONSE_ID.match(cell):
+        if name in ("ResponseId", "ResponseID") and not _heading_like(cell):
             return False
         if name in ("StartDate", "EndDate", "RecordedDate") and _DATA_TIME.match(cell):
             return False
     return True
+
+
+def _heading_like(cell: str) -> bool:
+    """The text over the response ids (``Response ID``, ``Antwort-ID``, ``回复 ID``), not an
+    id (``R_1a2b3c…``, ``17``)."""
+    if not cell or _RESPONSE_ID.match(cell) or cell.isdigit():
+        return False
+    return bool(re.search(r"[\s\-]|[^\x00-\x7f]", cell)) or "id" in cell.lower()
 
 
 def _header_rows(table: Table) -> int:
