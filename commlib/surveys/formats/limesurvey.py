@@ -12,6 +12,13 @@ Codes are the LimeSurvey codes (``Q1``, array rows ``Q2[SQ001]``); with full-tex
 ``Q1, Q2...`` in order (rows ``Q2_1``...). The respondent is ``id``; submitted at
 ``submitdate`` (local time; empty for incomplete responses); the duration ``interviewtime``
 when timings were exported, else ``datestamp`` - ``startdate``.
+
+The full headings come in the exporter's interface language (``Respons ID, Datum verstuurd,
+Laatste pagina, Begin taal``): known translations are listed, and any other language is
+recognised by the shape of the first four columns — an id, a submit date, the last page, a
+start language code — with seed and dates after them. An R export may start with a
+row-number column (an empty heading over 1, 2, 3...) and write ``NA`` for empty cells. A
+response without a submit date is incomplete (``complete`` False).
 """
 
 from __future__ import annotations

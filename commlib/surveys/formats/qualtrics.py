@@ -12,6 +12,16 @@ Codes are the Qualtrics column ids; matrix parents take the id before ``_N``. Th
 is ``ResponseId``; the duration ``Duration (in seconds)`` (legacy: end - start); the source
 ``DistributionChannel``. The survey name comes from the file name, without Qualtrics'
 ``_March 5, 2026_14.30`` suffix.
+
+Recognised by the column ids (camel case whatever the interface language: the second row
+may be German or Chinese), the ImportId row, or the legacy ids; the header has three rows
+(ids, texts, ImportIds), two (ids and texts) or one (ids only), or as many as the user's
+``header_rows`` says. ``Status`` previews, tests and spam (``Survey Preview`` / ``1``,
+``Survey Test`` / ``2``, ``Spam`` / ``8``) are left out and counted in
+``details["left_out"]``; ``Finished`` (else ``Progress`` < 100) marks incomplete responses.
+A label holding commas (``$50,000 - $74,999``) is one choice, not a joined multi-select; in
+a numeric export, negative recodes beside a positive scale are non-answers (missing; listed
+in ``details["non_answers"]``).
 """
 
 from __future__ import annotations

@@ -10,6 +10,13 @@ Condensed: one column per question, a multi-select's choices joined in one cell.
 Codes are ``Q1, Q2, ...`` in question order (matrix rows ``Q3_1``...); the respondent is
 ``Respondent ID``; submitted at ``End Date`` (local time); duration end - start; the source
 is the collector. Names and e-mail addresses are not stored.
+
+Audience and cleaned exports start with ``RespondentID`` (``StartDate``...), with one or two
+header rows; an export without any id column is recognised by its second row (``Response``
+/ ``Open-Ended Response`` in any interface language, options under a heading that spans
+columns), and its respondents are named by a hash of each row. Ids Excel rounded to
+``1.14628E+11`` no longer tell respondents apart: rows are named by their content too. A
+response with a start and no end date is a partial (``complete`` False). R's ``NA`` is empty.
 """
 
 from __future__ import annotations
