@@ -462,3 +462,30 @@ def test_a_plain_table_with_a_responseid_column_is_not_taken_for_qualtrics(erp, 
     (refused,) = import_files(erp, path, "ERP")
     assert not refused.ok
     assert imported(erp, path, survey="Scores").added == 2
+
+
+def test_qualtrics_text_export_non_answer_beside_a_scale_is_missing(erp, tmp_path):
+    ids = ["StartDate", "EndDate", "Finished", "ResponseId", "Q1_1", "Q1_2", "Q2"]
+    texts = ["Start Date", "End Date", "Finished", "Response ID", "Rate us - Speed",
+             "Rate us - Price", "Gender"]  # fmt: skip
+    answers = [
+        ("Agree", "Strongly agree", "Female"),
+        ("No basis for evaluation", "Disagree", "Prefer not to say"),
+        ("Disagree", "Agree", "Male"),
+        ("Strongly agree", "No basis for evaluation", "Female"),
+    ]
+    rows = [ids, texts]
+    for n, (a, b, c) in enumerate(answers):
+        rows.append(["2026-03-05 10:00:00", "2026-03-05 10:05:00", "True", f"R_dddddddddddd{n}",
+                     a, b, c])  # fmt: skip
+    report = imported(erp, write_csv(tmp_path / "ratings.csv", rows))
+    assert report.added == 4
+    assert report.details["non_answers"] == {
+        "Q1_1": ["No basis for evaluation"],
+        "Q1_2": ["No basis for evaluation"],
+    }
+    book = book_of(erp, report)
+    assert book.loc["Q1_1", "type"] == "likert"
+    frame = frame_of(erp, report)
+    assert frame.loc["R_dddddddddddd1", "Q2"] == "Prefer not to say"  # no scale beside: kept
+    assert pd.isna(frame.loc["R_dddddddddddd1", "Q1_1"])

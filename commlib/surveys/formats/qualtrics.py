@@ -41,6 +41,7 @@ from ._infer import (
     Guess,
     all_numbers,
     infer,
+    likert_scale,
     looks_joined,
     order_lists,
     split_lists,
@@ -317,9 +318,11 @@ def _single(parsed: Parsed, column: pd.Series, code: str, text: str, coded: bool
     if code.upper().endswith("_TEXT"):
         parsed.add(code, text, "text", answers=text_answers(column))
         return
-    values = used(column)
     if coded:
         column = _non_answers(parsed, code, column)
+    else:
+        column = _non_answer_labels(parsed, code, column)
+    values = used(column)
     if coded and any(re.fullmatch(r"\d+(?:,\d+)+", v) for v in values):
         options, lists = split_lists(column, ",")
         options.sort(key=lambda o: int(o) if o.isdigit() else 10**9)
@@ -342,7 +345,8 @@ def _group(
     texts_: list[str],
     coded: bool,
 ) -> None:
-    columns = [body[i] for i, _ in group]
+    clean = _non_answers if coded else _non_answer_labels
+    columns = [clean(parsed, code, body[i]) for i, code in group]
     stem, labels = _split_texts([texts_[i] for i, _ in group])
     if is_binary(columns, labels):
         parsed.add(parent, stem, "multi", labels, multi_from_columns(columns, labels), ordered=True)
@@ -389,6 +393,30 @@ def _non_answers(parsed: Parsed, code: str, column: pd.Series) -> pd.Series:
         return column
     parsed.details.setdefault("non_answers", {})[code] = sorted(negative, key=int, reverse=True)
     return blank(column, set(negative))
+
+
+#: choice labels that are not a point of the scale beside them
+_NON_ANSWER = re.compile(
+    r"no basis|prefer not|rather not|don'?t know|do not know|not applicable|^n/?a$|"
+    r"not sure|unsure|no opinion|cannot (?:say|judge)|can't (?:say|judge)|"
+    r"不知道|不清楚|不适用|不愿|无法评价|无法判断|说不清",
+    re.I,
+)
+
+
+def _non_answer_labels(parsed: Parsed, code: str, column: pd.Series) -> pd.Series:
+    """In a text export, "No basis for evaluation" / "Prefer not to say" beside a rating
+    scale (the other labels a known scale, or numbers) is a non-answer: missing."""
+    values = used(column)
+    odd = [v for v in values if _NON_ANSWER.search(v.strip())]
+    rest = [v for v in values if v not in odd]
+    if not odd or len(rest) < 2:
+        return column
+    numeric = all(re.fullmatch(r"-?\d+(?:\.\d+)?", v.strip()) for v in rest)
+    if not numeric and likert_scale(rest) is None:
+        return column
+    parsed.details.setdefault("non_answers", {})[code] = odd
+    return blank(column, set(odd))
 
 
 def _rank_words(text: str) -> bool:
