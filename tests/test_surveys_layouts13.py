@@ -111,8 +111,8 @@ def test_limesurvey_headings_in_an_unlisted_language_are_found_by_their_shape(er
 
 def test_limesurvey_r_export_with_row_numbers_and_na(erp, tmp_path):
     rows = [
-        ["", "id", "submitdate", "lastpage", "startlanguage", "seed", "Q1", "Q2[SQ001]",
-         "Q2[SQ002]"],
+        ["", "id", "submitdate", "lastpage", "startlanguage", "seed", "Q1", "Q2_SQ001",
+         "Q2_SQ002"],
         ["1", "7", "2026-03-05 14:00:00", "2", "en", "55512", "A1", "Y", "NA"],
         ["2", "8", "NA", "1", "en", "55513", "A2", "NA", "Y"],
     ]  # fmt: skip
@@ -124,7 +124,7 @@ def test_limesurvey_r_export_with_row_numbers_and_na(erp, tmp_path):
     frame = frame_of(erp, report)
     assert sorted(frame.index) == ["7", "8"]
     assert pd.isna(frame.loc["8", "submitted_at"]) and not frame.loc["8", "complete"]
-    assert frame.loc["8", "Q2"] == ["SQ002"]
+    assert frame.loc["8", "Q2"] == ["SQ002"]  # R's Q2_SQ002 is LimeSurvey's Q2[SQ002]
 
 
 # --- Qualtrics ----------------------------------------------------------------------------

@@ -326,23 +326,33 @@ def parse(table: Table, zone: tzinfo | None = None) -> Parsed:
     while n < len(columns):
         index, cell = columns[n]
         number += 1
-        sub = _SUB.match(cell)
+        sub = _sub(cell, full)
         if not sub:
             code = f"Q{number}" if full else cell
             parsed.guess(code, cell, infer(body[index], cell))
             n += 1
             continue
-        group = [(index, sub.group(2).strip())]
+        group = [(index, sub[1])]
         while n + len(group) < len(columns):
-            nxt = _SUB.match(columns[n + len(group)][1])
-            if not nxt or nxt.group(1) != sub.group(1):
+            nxt = _sub(columns[n + len(group)][1], full)
+            if not nxt or nxt[0] != sub[0]:
                 break
-            group.append((columns[n + len(group)][0], nxt.group(2).strip()))
-        base = f"Q{number}" if full else sub.group(1)
-        _group(parsed, body, base, sub.group(1), group, full)
+            group.append((columns[n + len(group)][0], nxt[1]))
+        base = f"Q{number}" if full else sub[0]
+        _group(parsed, body, base, sub[0], group, full)
         n += len(group)
     parsed.keep_rows(parsed.meta["respondent"].notna().to_numpy())
     return parsed
+
+
+#: a sub-question's code heading as R writes it: ``Q2_SQ001`` or ``Q2.SQ001.``
+_R_SUB = re.compile(r"^([A-Za-z][A-Za-z0-9]*?)[_.]((?:SQ)\d+|other|comment)\.?$", re.I)
+
+
+def _sub(cell: str, full: bool) -> tuple[str, str] | None:
+    """(question, sub-question) of a heading ``Q2[SQ001]`` (codes as R writes them too)."""
+    found = _SUB.match(cell) or (None if full else _R_SUB.match(cell))
+    return (found.group(1), found.group(2).strip()) if found else None
 
 
 def _head(body: pd.DataFrame) -> list[list[object]]:
