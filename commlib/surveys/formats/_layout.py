@@ -202,9 +202,9 @@ def moments(body: pd.DataFrame, header: Sequence[str], at: int | None, zone, fir
     return parse_times(body[at], zone, header[at], first_row=first_row)
 
 
-def merged_case(column: pd.Series) -> pd.Series:
+def merged_case(column: pd.Series, merged: dict[str, list[str]] | None = None) -> pd.Series:
     """Answers that differ only by case or inner spaces (``Yes``, ``YES``, ``yes``) as the
-    spelling most rows use."""
+    spelling most rows use; ``merged`` receives ``{kept: [other spellings]}``."""
     cats = column.cat.categories
     if len(cats) < 2:
         return column
@@ -217,4 +217,8 @@ def merged_case(column: pd.Series) -> pd.Series:
         if key_ not in best or n > best[key_][0]:
             best[key_] = (int(n), " ".join(cat.split()))
     chosen = {cat: best[k][1] for cat, k in zip(cats, keys, strict=True)}
+    if merged is not None:
+        for cat, kept in chosen.items():
+            if cat != kept:
+                merged.setdefault(kept, []).append(cat)
     return map_categories(column, lambda c: chosen.get(c, c))

@@ -306,6 +306,7 @@ def parse(table: Table, zone: tzinfo | None = None) -> Parsed:
         duration = None
     submitted = moment("submitdate")
     parsed = Parsed(PLATFORM)
+    parsed.details["header_rows"] = table.hints.header_rows or 1
     parsed.meta = meta(
         len(body),
         texts(body[where["id"]]),

@@ -95,6 +95,7 @@ def parse(table: Table, zone: tzinfo | None = None) -> Parsed:
     start = _layout.moments(body, header, 1, zone, rows + 1)
     finish = _layout.moments(body, header, 2, zone, rows + 1)
     parsed = Parsed(PLATFORM)
+    parsed.details["header_rows"] = rows
     parsed.meta = meta(len(body), texts(body[0]), finish, seconds_between(start, finish))
     columns = [n for n in range(len(header)) if n not in taken]
     _layout.questions(parsed, body, header, columns, (SEPARATOR,))

@@ -229,6 +229,7 @@ def parse(table: Table, zone: tzinfo | None = None) -> Parsed:
     legacy = "ResponseSet" in position  # legacy exports always say 1/0
     coded = (three or count == 2) and not legacy and _numeric_export(body, position)
     parsed.details["export"] = "numeric" if coded else "text"
+    parsed.details["header_rows"] = count
     _questions(parsed, body, ids, questions, coded)
     parsed.keep_rows(parsed.meta["respondent"].notna().to_numpy())
     _leave_out(parsed, column("Status"), parsed.meta["respondent"].notna().to_numpy())

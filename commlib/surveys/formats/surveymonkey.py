@@ -141,6 +141,7 @@ def parse(table: Table, zone: tzinfo | None = None) -> Parsed:
             body[n] = blank(body[n], {"NA"})
     title = table.sheet if table.sheet and not table.sheet.lower().startswith("sheet") else ""
     parsed = Parsed(PLATFORM, title=title)
+    parsed.details["header_rows"] = count
     where = {name: n for n, name in enumerate(first) if name in META}
     start = _times(body, where, "Start Date", zone, count + 1)
     end = _times(body, where, "End Date", zone, count + 1)

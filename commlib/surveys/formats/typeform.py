@@ -86,6 +86,7 @@ def parse(table: Table, zone: tzinfo | None = None) -> Parsed:
         kinds = per_value(body[at["type"]], lambda v: v.strip().lower() != "partial", True)
         complete = kinds.astype(bool)  # "completed" / "partial" says it outright
     parsed = Parsed(PLATFORM)
+    parsed.details["header_rows"] = rows
     parsed.meta = meta(
         len(body),
         texts(body[at["id"]]) if at["id"] is not None else None,

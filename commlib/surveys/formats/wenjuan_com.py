@@ -78,6 +78,7 @@ def parse(table: Table, zone: tzinfo | None = None) -> Parsed:
     else:
         duration = None
     parsed = Parsed(PLATFORM)
+    parsed.details["header_rows"] = rows
     parsed.meta = meta(
         len(body),
         texts(body[at["id"]]) if at["id"] is not None else None,
