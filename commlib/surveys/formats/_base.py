@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...i18n import t
 from ._infer import Guess
 from ._read import map_categories
 
@@ -99,6 +100,8 @@ class Parsed:
         Counts the complete and incomplete responses in ``details``."""
         if "complete" in self.meta:
             done = int(self.meta["complete"].astype(bool).sum())
+            if "incomplete" not in self.details and len(self.meta) > done:
+                self.warnings.append(t("surveys.layouts.incomplete", n=len(self.meta) - done))
             self.details["complete"] = done
             self.details["incomplete"] = len(self.meta) - done
         parts = {c: self.meta[c].reset_index(drop=True) for c in META_COLUMNS if c in self.meta}
