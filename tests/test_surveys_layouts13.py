@@ -490,3 +490,40 @@ def test_qualtrics_text_export_non_answer_beside_a_scale_is_missing(erp, tmp_pat
     frame = frame_of(erp, report)
     assert frame.loc["R_dddddddddddd1", "Q2"] == "Prefer not to say"  # no scale beside: kept
     assert pd.isna(frame.loc["R_dddddddddddd1", "Q1_1"])
+
+
+def test_surveymonkey_in_spanish(erp, tmp_path):
+    rows = [
+        ["ID del encuestado", "ID del recopilador", "Fecha de inicio", "Fecha de finalización",
+         "Dirección IP", "¿Qué canales usa?", "", "Comentarios"],
+        ["", "", "", "", "", "Correo", "Teléfono", "Respuesta abierta"],
+        ["50001", "77", "2026-03-01 09:00:00", "2026-03-01 09:03:00", "1.2.3.4", "Correo", "",
+         "Bien"],
+        ["50002", "77", "2026-03-01 10:00:00", "2026-03-01 10:02:00", "1.2.3.5", "", "Teléfono",
+         ""],
+    ]  # fmt: skip
+    report = imported(erp, write_csv(tmp_path / "encuesta.csv", rows))
+    assert report.kind == "surveymonkey" and report.added == 2
+    book = book_of(erp, report)
+    assert list(book.index) == ["Q1", "Q2"]  # the metadata columns are not questions
+    assert book.loc["Q1", "type"] == "multi"
+    assert frame_of(erp, report).loc["50001", "duration_s"] == 180.0
+
+
+def test_limesurvey_in_chinese_and_german(erp, tmp_path):
+    zh = [
+        ["回复 ID", "提交日期", "最后页面", "起始语言", "种子", "您满意吗？"],
+        ["1", "2026-03-01 09:00:00", "2", "zh-Hans", "123456", "满意"],
+        ["2", "", "1", "zh-Hans", "654321", "满意"],
+    ]
+    report = imported(erp, write_csv(tmp_path / "zh.csv", zh))
+    assert report.kind == "limesurvey" and report.details["questions"] == 1
+    de = [
+        ["Antwort ID", "Datum Abgeschickt", "Letzte Seite", "Start-Sprache", "Zufallsstartwert",
+         "Wie zufrieden sind Sie?"],
+        ["1", "2026-03-01 09:00:00", "2", "de", "123456", "Sehr"],
+        ["2", "2026-03-01 10:00:00", "2", "de", "654321", "Sehr"],
+    ]  # fmt: skip
+    report = imported(erp, write_csv(tmp_path / "de.csv", de))
+    assert report.kind == "limesurvey" and report.details["questions"] == 1
+    assert report.details["incomplete"] == 0

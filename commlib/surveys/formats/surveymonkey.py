@@ -48,15 +48,64 @@ META = {
 }
 #: the metadata headings by their letters alone (Audience and cleaned exports write
 #: ``RespondentID``, ``StartDate``...) -> the expanded export's heading
-_CANONICAL = {"".join(m.lower().split()): m for m in META} | {
-    "respondentid": "Respondent ID",
-    "collectorid": "Collector ID",
-    "startdate": "Start Date",
-    "enddate": "End Date",
-    "ipaddress": "IP Address",
-    "emailaddress": "Email Address",
-    "email": "Email Address",
-}
+_CANONICAL = (
+    {"".join(m.lower().split()): m for m in META}
+    | {
+        "respondentid": "Respondent ID",
+        "collectorid": "Collector ID",
+        "startdate": "Start Date",
+        "enddate": "End Date",
+        "ipaddress": "IP Address",
+        "emailaddress": "Email Address",
+        "email": "Email Address",
+    }
+    | {
+        "".join(name.split()): heading
+        for heading, names in {
+            "Respondent ID": (
+                "id del encuestado",
+                "id de répondant",
+                "id du répondant",
+                "befragten-id",
+                "受访者 id",
+                "受訪者 id",
+                "回答者 id",
+            ),
+            "Collector ID": (
+                "id del recopilador",
+                "id du collecteur",
+                "collector-id",
+                "收集器 id",
+                "收集器id",
+            ),
+            "Start Date": (
+                "fecha de inicio",
+                "date de début",
+                "startdatum",
+                "开始日期",
+                "開始日期",
+            ),
+            "End Date": (
+                "fecha de finalización",
+                "date de fin",
+                "enddatum",
+                "结束日期",
+                "結束日期",
+            ),
+            "IP Address": ("dirección ip", "adresse ip", "ip-adresse", "ip 地址"),
+            "Email Address": (
+                "dirección de correo electrónico",
+                "adresse e-mail",
+                "e-mail-adresse",
+                "电子邮件地址",
+                "電子郵件地址",
+            ),
+            "First Name": ("nombre", "prénom", "vorname", "名字"),
+            "Last Name": ("apellido", "nom de famille", "nachname", "姓氏"),
+        }.items()
+        for name in names
+    }
+)
 #: what row 2 says under a one-column question, in the interface languages SurveyMonkey has
 RESPONSE_WORDS = {
     "response",
