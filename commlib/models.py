@@ -515,6 +515,8 @@ class Response(Record):
     duration_s: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
     source: Short = ""
     answers: dict[Name, Answer] = {}
+    #: the respondent finished the survey (False: a partial response the platform kept)
+    complete: bool = True
 
 
 class ChangeRequest(Record):

@@ -21,7 +21,7 @@ from alembic.operations import Operations
 
 from .models import KINDS, Change, Record, field_type
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def _v2_communication_plan(op: Operations) -> None:
@@ -118,6 +118,15 @@ def _v4_issues(op: Operations) -> None:
     )
 
 
+def _v5_response_complete(op: Operations) -> None:
+    """Version 5: responses say whether the respondent finished (issue 13: partial responses
+    are kept and marked, not dropped). Responses stored before were all taken as complete."""
+    op.add_column(
+        "responses",
+        sa.Column("complete", sa.Boolean(), nullable=False, server_default=sa.true()),
+    )
+
+
 #: version -> function that upgrades a store from ``version - 1`` to ``version``
 #: (written out in full, not taken from the models, so that later changes to a model
 #: cannot change what an old upgrade does)
@@ -125,6 +134,7 @@ MIGRATIONS: dict[int, Callable[[Operations], None]] = {
     2: _v2_communication_plan,
     3: _v3_schedule,
     4: _v4_issues,
+    5: _v5_response_complete,
 }
 
 

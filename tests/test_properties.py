@@ -440,6 +440,10 @@ HEADS = {
     "surveymonkey": ["Respondent ID,Collector ID,Start Date,End Date,Q1,,Q2", ",,,,Response,a,b"],
     "limesurvey": ["id,submitdate,lastpage,startlanguage,Q1,Q2[SQ001],Q2[SQ002],Q3[other]"],
     "google_forms": ["Timestamp,How likely to recommend?,Grid [a],Grid [b]"],
+    "wenjuan_com": ["答题序号,来源,Q1:满意度,Q2|A1,Q2|A2,Q2|A3|open,开始时间,提交时间,答题时长"],
+    "tencent": ["编号,开始答题时间,结束答题时间,答题时长,地理位置省,1.满意度,2.功能:报表"],
+    "ms_forms": ["Id,Start time,Completion time,Email,Name,Which topics?,Points - Which?"],
+    "typeform": ["#,Your name?,Email,Phone,Response Type,Start Date (UTC),Submit Date (UTC)"],
     "survey_table": ["id,submitted_at,duration,Q1,Q2"],
 }
 CELLS = st.one_of(

@@ -503,11 +503,16 @@ def test_limesurvey_codes(erp, tmp_path):
     assert book.loc["G1Q3", "type"] == "matrix"
     assert book.loc["G1Q3[SQ001]", "parent"] == "G1Q3"
     assert book.loc["G1Q4", "type"] == "rank"
-    frame = responses_frame(erp, project="ERP", name="LS").set_index("respondent")
+    frame = responses_frame(erp, project="ERP", name="LS", incomplete=True)
+    frame = frame.set_index("respondent")
     assert frame.loc["1", "G1Q2"] == ["SQ001"] and frame.loc["2", "G1Q2"] == ["SQ002"]
     assert frame.loc["1", "G1Q4"] == ["A2", "A1", "A3"]
     assert frame.loc["1", "duration_s"] == 312.0
     assert pd.isna(frame.loc["3", "submitted_at"])  # an incomplete response
+    assert not frame.loc["3", "complete"] and frame.loc["1", "complete"]
+    assert report.details["complete"] == 2 and report.details["incomplete"] == 1
+    finished = responses_frame(erp, project="ERP", name="LS")  # statistics: finished only
+    assert sorted(finished["respondent"]) == ["1", "2"]
     assert frame.loc["2", "submitted_at"] == utc(2026, 3, 5, 8, 0)
 
 
@@ -605,7 +610,7 @@ def test_each_layout_is_found_by_structure_and_reimporting_adds_nothing(erp, tmp
     again = one(import_files(erp, renamed, "ERP", survey="S"))
     assert (again.added, again.duplicates) == (0, responses)
     assert again.details["questions_added"] == 0
-    frame = responses_frame(erp, project="ERP", name="S")
+    frame = responses_frame(erp, project="ERP", name="S", incomplete=True)
     assert len(frame) == responses
     assert frame["submitted_at"].dtype == "datetime64[us, UTC]"
 
@@ -615,9 +620,13 @@ def test_survey_importers_come_after_the_contact_importers():
     assert names[:4] == ["ics", "mbox", "eml", "contact_csv"]
     assert names[4:] == [
         "wenjuanxing",
+        "wenjuan_com",
+        "tencent",
         "qualtrics",
         "surveymonkey",
         "limesurvey",
+        "ms_forms",
+        "typeform",
         "google_forms",
         "survey_table",
     ]

@@ -5,9 +5,10 @@
     >>> save_survey(store, "华辰 ERP 升级", {"name": "客户满意度", "wave": "W1"}, questions, frame)
 
 ``responses_frame`` has one row per response: ``response_id, survey_id, survey, wave,
-respondent, submitted_at, duration_s, source``, then one column per answerable question code
-in codebook order (matrix parents have none). likert/nps/rating/numeric are float64 (NaN
-missing); single is a Categorical whose categories are the options in order; text is str;
+respondent, submitted_at, duration_s, source, complete``, then one column per
+answerable question code in codebook order (matrix parents have none).
+likert/nps/rating/numeric are float64 (NaN missing); single is a Categorical whose
+categories are the options in order; text is str;
 multi and rank hold lists (NaN when skipped). ``codebook`` has ``code, text, type, options,
 parent, position``: one row per code, in the first wave's wording.
 
@@ -50,11 +51,12 @@ FRAME_COLUMNS = [
     "submitted_at",
     "duration_s",
     "source",
+    "complete",
 ]
 #: the columns of ``codebook``
 CODEBOOK_COLUMNS = ["code", "text", "type", "options", "parent", "position"]
 #: what a response carries besides its answers
-RESPONSE_FIELDS = ("respondent", "submitted_at", "duration_s", "source")
+RESPONSE_FIELDS = ("respondent", "submitted_at", "duration_s", "source", "complete")
 NUMBER_TYPES = frozenset({"likert", "nps", "rating", "numeric"})
 LIST_TYPES = frozenset({"multi", "rank"})
 CHOICE_TYPES = frozenset({"single", "multi", "rank"})
@@ -199,8 +201,15 @@ def responses_frame(
     *,
     project: str | int | Project | None = None,
     name: str | None = None,
+    incomplete: bool = False,
 ) -> pd.DataFrame:
-    """One row per response of these surveys (see the module's documentation)."""
+    """One row per response of these surveys (see the module's documentation).
+
+    Responses the respondent did not finish (``complete`` False: LimeSurvey's empty submit
+    date, Qualtrics' ``Finished`` False...) are left out unless ``incomplete=True``: a
+    respondent who stopped on page 2 would otherwise count as a non-answer to every later
+    question, and shares of the whole sample would mix finished and abandoned forms.
+    """
     found = resolve(store, surveys, project=project, name=name)
     book = _codebook(questions_of(store, found))
     book = book[book["type"] != "matrix"]
@@ -218,11 +227,14 @@ def responses_frame(
             table.c.submitted_at,
             table.c.duration_s,
             table.c.source,
+            table.c.complete,
             sa.type_coerce(table.c.answers, sa.Text()).label("answers"),
         )
         .where(table.c.survey_id.in_(list(order)))
         .order_by(table.c.id)
     )
+    if not incomplete:
+        query = query.where(table.c.complete.is_(True))
     parts = []
     with store.read() as conn:
         result = conn.execute(query.execution_options(yield_per=CHUNK_ROWS))
@@ -247,7 +259,9 @@ def _frame_chunk(
     options: dict[str, list[str]],
     categories: dict[str, list[str]],
 ) -> pd.DataFrame:
-    ids, survey_ids, respondents, submitted, durations, sources, answers = zip(*rows, strict=True)
+    ids, survey_ids, respondents, submitted, durations, sources, complete, answers = zip(
+        *rows, strict=True
+    )
     meta = pd.DataFrame(
         {
             "response_id": np.asarray(ids, dtype="int64"),
@@ -258,6 +272,7 @@ def _frame_chunk(
             ),
             "duration_s": pd.to_numeric(pd.Series(durations, dtype=object)).astype("float64"),
             "source": pd.Series(sources, dtype="str"),
+            "complete": np.asarray([c is None or bool(c) for c in complete], dtype=bool),
         }
     )
     parsed = [_loads(a) for a in answers]
@@ -337,6 +352,7 @@ def _join_parts(
             "submitted_at": pd.Series(dtype="datetime64[us, UTC]"),
             "duration_s": pd.Series(dtype="float64"),
             "source": pd.Series(dtype="str"),
+            "complete": pd.Series(dtype=bool),
         }
         for code in columns:
             kind = types[code]
@@ -539,6 +555,7 @@ class _Writer:
         "submitted_at",
         "duration_s",
         "source",
+        "complete",
         "answers",
     )
 
@@ -606,6 +623,7 @@ def _prepare(
     submitted = _moments(chunk, where, problems, writer)
     durations = _durations(chunk, where, problems)
     sources = _sources(chunk, where, problems)
+    complete = _complete(chunk)
     if problems:
         return []
     stamp = writer.moment(now)
@@ -613,7 +631,13 @@ def _prepare(
     return [
         (*head, *row)
         for row in zip(
-            where, submitted, durations, sources, _objects(fragments, len(chunk)), strict=True
+            where,
+            submitted,
+            durations,
+            sources,
+            complete,
+            _objects(fragments, len(chunk)),
+            strict=True,
         )
     ]
 
@@ -746,6 +770,19 @@ def _durations(chunk: pd.DataFrame, where: list[str], problems: list[Problem]) -
             Problem("duration_s", raw.iloc[n], t("surveys.import.data.bad_duration"), _at(where[n]))
         )
     return numbers.astype(object).where(numbers.notna(), None).tolist()
+
+
+def _complete(chunk: pd.DataFrame) -> list[bool]:
+    """Whether each response was finished (no ``complete`` column, or a missing value: yes)."""
+    if "complete" not in chunk.columns:
+        return [True] * len(chunk)
+    return [not _unfinished(v) for v in chunk["complete"]]
+
+
+def _unfinished(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("0", "false", "no")
+    return not _missing(value) and not bool(value)
 
 
 def _sources(chunk: pd.DataFrame, where: list[str], problems: list[Problem]) -> list[str]:

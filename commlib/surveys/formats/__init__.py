@@ -37,7 +37,18 @@ from ...importers import (
 from ...models import Project
 from ...store import Store
 from .. import data
-from . import generic, google_forms, limesurvey, qualtrics, surveymonkey, wenjuanxing
+from . import (
+    generic,
+    google_forms,
+    limesurvey,
+    ms_forms,
+    qualtrics,
+    surveymonkey,
+    tencent,
+    typeform,
+    wenjuan_com,
+    wenjuanxing,
+)
 from ._base import Parsed, survey_name
 from ._join import reconcile
 from ._read import (
@@ -57,9 +68,13 @@ from .understood import understood
 #: the platforms, most specific first; the plain table last
 PLATFORMS: tuple[ModuleType, ...] = (
     wenjuanxing,
+    wenjuan_com,
+    tencent,
     qualtrics,
     surveymonkey,
     limesurvey,
+    ms_forms,
+    typeform,
     google_forms,
     generic,
 )

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...i18n import t
 from ._infer import Guess
 from ._read import map_categories
 
@@ -95,7 +96,14 @@ class Parsed:
         return f"{code}_{n}"
 
     def frame(self) -> pd.DataFrame:
-        """Metadata and answers, one row per response (the wide form ``save_responses`` takes)."""
+        """Metadata and answers, one row per response (the wide form ``save_responses`` takes).
+        Counts the complete and incomplete responses in ``details``."""
+        if "complete" in self.meta:
+            done = int(self.meta["complete"].astype(bool).sum())
+            if "incomplete" not in self.details and len(self.meta) > done:
+                self.warnings.append(t("surveys.layouts.incomplete", n=len(self.meta) - done))
+            self.details["complete"] = done
+            self.details["incomplete"] = len(self.meta) - done
         parts = {c: self.meta[c].reset_index(drop=True) for c in META_COLUMNS if c in self.meta}
         parts.update(self.answers)
         return pd.DataFrame(parts)
@@ -110,7 +118,7 @@ class Parsed:
             self.answers[code] = series.loc[mask].reset_index(drop=True)
 
 
-META_COLUMNS = ("respondent", "submitted_at", "duration_s", "source")
+META_COLUMNS = ("respondent", "submitted_at", "duration_s", "source", "complete")
 
 
 def _clean(text: Any) -> str:
@@ -128,8 +136,10 @@ def meta(
     submitted_at: pd.Series | None = None,
     duration_s: pd.Series | None = None,
     source: pd.Series | None = None,
+    complete: pd.Series | np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """The metadata columns of ``rows`` responses; respondents default to row numbers."""
+    """The metadata columns of ``rows`` responses; respondents default to row numbers,
+    ``complete`` to True (every response finished)."""
     if respondent is None:
         respondent = pd.Series([str(n) for n in range(1, rows + 1)], dtype=object)
     return pd.DataFrame(
@@ -149,6 +159,11 @@ def meta(
                 source.reset_index(drop=True)
                 if source is not None
                 else pd.Series("", index=range(rows), dtype=object)
+            ),
+            "complete": (
+                pd.Series(np.asarray(complete, dtype=bool))
+                if complete is not None
+                else pd.Series(True, index=range(rows), dtype=bool)
             ),
         }
     )

@@ -90,12 +90,14 @@ def describe() -> str:
 
 def sniff(table: Table) -> bool:
     header = [c for c in table.header if c]
-    return len(header) >= 2 and len(set(header)) == len(header) and len(table.rows) >= 2
+    rows = len(table.rows) >= 2 or not table.complete  # a heading longer than the peek
+    return len(header) >= 2 and len(set(header)) == len(header) and rows
 
 
 def parse(table: Table, zone: tzinfo | None = None) -> Parsed:
-    header_rows, body = read(table, 1)
-    header = header_rows[0]
+    header_rows, body = read(table, table.hints.header_rows or 1)
+    # several heading rows (the user said so): each column's non-empty headings joined
+    header = [" - ".join(c for c in cells if c) for cells in zip(*header_rows, strict=True)]
     keys = [c.strip().lower() for c in header]
     parsed = Parsed(PLATFORM)
     rows = len(body)

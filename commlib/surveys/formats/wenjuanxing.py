@@ -104,7 +104,7 @@ def _groups(header: list[str]) -> tuple[list[_Group], list[tuple[int, str]]]:
 
 
 def parse(table: Table, zone: tzinfo | None = None) -> Parsed:
-    header_rows, body = read(table, 1)
+    header_rows, body = read(table, table.hints.header_rows or 1)
     header = header_rows[0]
     where = {name: header.index(name) for name in META if name in header}
     parsed = Parsed(PLATFORM)
