@@ -485,6 +485,9 @@ class Survey(Record):
     closed_on: date | None = None
     invited: Annotated[int, Field(ge=0)] | None = None
     milestone_id: Id | None = None
+    #: what the user told ``commlib import`` of the export (``--platform``, ``--header-rows``,
+    #: ``--date-order``, ``--encoding``): the next wave is read the same way
+    import_hints: dict[Short, str | int] = {}
 
     @model_validator(mode="after")
     def _dates(self) -> Survey:

@@ -120,10 +120,15 @@ def _v4_issues(op: Operations) -> None:
 
 def _v5_response_complete(op: Operations) -> None:
     """Version 5: responses say whether the respondent finished (issue 13: partial responses
-    are kept and marked, not dropped). Responses stored before were all taken as complete."""
+    are kept and marked, not dropped). Responses stored before were all taken as complete.
+    Surveys keep what the user told the import of their export (``import_hints``)."""
     op.add_column(
         "responses",
         sa.Column("complete", sa.Boolean(), nullable=False, server_default=sa.true()),
+    )
+    op.add_column(
+        "surveys",
+        sa.Column("import_hints", sa.JSON(), nullable=False, server_default=sa.text("'{}'")),
     )
 
 

@@ -222,6 +222,9 @@ IMPORTERS: list[Importer] = []
 #: a kind commlib knows (a workbook cut short, a table in an unknown encoding), as the message
 #: to show, or None; asked in order when detection fails
 EXPLAIN: list[Callable[[Path, bytes], str | None]] = []
+#: ``defaults(store, project, path, options)``: the options of a file's import with what was
+#: said of it before filled in (a survey's next wave is read as the first was); asked in order
+DEFAULTS: list[Callable[[Store, Project, Path, dict[str, Any]], dict[str, Any]]] = []
 
 
 def register(importer: Importer) -> Importer:
@@ -390,6 +393,8 @@ def import_file(
     exactly what importing would do, and nothing is written."""
     kind = ""
     try:
+        for defaults in DEFAULTS:
+            options = defaults(store, project, path, options)
         importer = detect(path, _head(path), **options)
         kind = importer.name
         if not dry_run:

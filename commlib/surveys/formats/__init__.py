@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -28,6 +29,7 @@ from typing import Any
 from ...errors import BadFile, InvalidRecord, Problem
 from ...i18n import t
 from ...importers import (
+    DEFAULTS,
     EXPLAIN,
     HEAD_BYTES,
     Importer,
@@ -102,8 +104,10 @@ def save(
     *,
     survey: str | None = None,
     wave: str | None = None,
+    hints: Hints | None = None,
 ) -> ImportReport:
-    """Store a parsed export as a survey (or into the stored one); the file's report."""
+    """Store a parsed export as a survey (or into the stored one); the file's report.
+    ``hints``: what the user said of the file, kept with the survey for its next wave."""
     name = (survey or "").strip() or survey_name(path, parsed.title) or parsed.platform
     name = name or path.stem[:200]
     label = (wave or "").strip()
@@ -121,6 +125,9 @@ def save(
             parsed.questions,
             parsed.frame(),
         )
+        kept = _given(hints)
+        if kept and saved.survey.import_hints != kept:
+            store.update("surveys", saved.survey.id, import_hints=kept)
     report.added = saved.added
     report.duplicates = saved.duplicates
     if parsed.dropped:
@@ -169,6 +176,37 @@ def _shown(codes: list[str]) -> str:
     return ", ".join(codes[:10]) + (", ..." if len(codes) > 10 else "")
 
 
+def _given(hints: Hints | None) -> dict[str, str | int]:
+    return {k: v for k, v in asdict(hints).items() if v is not None} if hints else {}
+
+
+def _shown_hints(hints: dict[str, Any]) -> str:
+    return " ".join(f"--{k.replace('_', '-')} {v}" for k, v in hints.items())
+
+
+def remembered(store: Store, project: Project, path: Path, options: dict[str, Any]) -> dict:
+    """The options of an import, with the hints given when this survey was imported before
+    (another wave, found by ``--survey`` or the name the file gives) for those not given now;
+    ``options["remembered"]`` says which were taken."""
+    name = (options.get("survey") or "").strip() or survey_name(path)
+    if not name or all(options.get(k) is not None for k in Hints.__dataclass_fields__):
+        return options
+    try:
+        with path.open("rb") as fh:
+            if peek(path, fh.read(HEAD_BYTES)) is None:
+                return options  # not a table: an e-mail, a calendar
+    except OSError:
+        return options
+    before = [s for s in store.records("surveys", project) if s.name == name and s.import_hints]
+    if not before:
+        return options
+    last = max(before, key=lambda s: s.id or 0).import_hints
+    taken = {
+        k: v for k, v in last.items() if k in Hints.__dataclass_fields__ and options.get(k) is None
+    }
+    return {**options, **taken, "remembered": taken} if taken else options
+
+
 def hints_of(options: dict[str, Any]) -> Hints:
     """The user's hints among an import's options (``platform=``, ``header_rows=``...)."""
     return Hints(**{k: options[k] for k in Hints.__dataclass_fields__ if options.get(k)})
@@ -208,8 +246,13 @@ def _importer(module: ModuleType) -> Importer:
             parsed.warnings.append(
                 t("surveys.import.control_characters", n=table.extra["control_cells"])
             )
-        report = save(store, project, path, module.NAME, parsed, survey=survey, wave=wave)
+        hints = Hints(**{**asdict(hints), "platform": module.NAME}) if hints.platform else hints
+        report = save(
+            store, project, path, module.NAME, parsed, survey=survey, wave=wave, hints=hints
+        )
         report.details["understood"] = understood(table, module, parsed)
+        if _options.get("remembered"):
+            report.warn(t("surveys.import.remembered", hints=_shown_hints(_options["remembered"])))
         return report
 
     label: Callable[[], str] = module.label
@@ -254,5 +297,6 @@ def _unknown_encoding(path: Path, head: bytes) -> str | None:
 
 IMPORTERS_OF_SURVEYS = [register(_importer(m)) for m in PLATFORMS]
 EXPLAIN += [_damaged_workbook, _unknown_encoding]
+DEFAULTS.append(remembered)
 
 __all__ = ["IMPORTERS_OF_SURVEYS", "PLATFORMS", "Parsed", "save", "table_of"]
