@@ -21,7 +21,6 @@ dates before 1990 or more than a week ahead are not believed.
 from __future__ import annotations
 
 import base64
-import mailbox
 import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -33,7 +32,7 @@ from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..errors import BadFile, InvalidRecord
 from ..i18n import t
@@ -47,7 +46,9 @@ _MAIL_HEADERS = re.compile(
     rb"^(from|date|subject|message-id|received|return-path|mime-version|to|delivered-to):",
     re.M | re.I,
 )
-_FROM_LINE = re.compile(rb"^From \S*.*\d{1,2}:\d{2}")
+#: an mbox ``From `` line with a time in it (the date may be in any form), or a bare one
+_DATED_FROM = re.compile(rb"^From \S*.*\d{1,2}:\d{2}")
+_BARE_FROM = re.compile(rb"^From(?: +\S*)? *\r?\n?$")
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
 
@@ -62,9 +63,12 @@ def sniff_eml(path: Path, head: bytes) -> bool:
 
 
 def sniff_mbox(path: Path, head: bytes) -> bool:
-    """A ``From sender date`` line first, then headers."""
-    first, _, rest = head.lstrip(b"\xef\xbb\xbf").partition(b"\n")
-    return bool(_FROM_LINE.match(first) and _HEADER.match(rest.lstrip(b"\r\n")))
+    """A ``From sender date`` line first (after a byte-order mark or blank lines), then
+    headers; or a bare ``From sender`` line, then headers."""
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    first, _, rest = start.partition(b"\n")
+    headers = bool(_HEADER.match(rest))
+    return bool(_DATED_FROM.match(first) or (_BARE_FROM.match(first + b"\n") and headers))
 
 
 # --- importing ------------------------------------------------------------------------------
@@ -85,16 +89,96 @@ def run_mbox(store: Store, project: Project, path: Path, **_options: Any) -> Imp
 def _mbox_messages(path: Path) -> Iterator[tuple[bytes, str]]:
     """(message, its ``From `` line) one at a time, so a large mailbox is not all in memory."""
     try:
-        box = mailbox.mbox(path, create=False)
-        try:
-            for key in box.iterkeys():
-                with box.get_file(key, from_=True) as fh:
-                    from_line = fh.readline().decode("ascii", "replace")
-                yield box.get_bytes(key), from_line
-        finally:
-            box.close()
-    except (OSError, mailbox.Error) as err:
-        raise BadFile(t("importers.mail.bad_mbox", reason=err)) from err
+        with path.open("rb") as fh:
+            yield from split_mbox(fh)
+    except OSError as err:
+        raise BadFile(t("importers.mail.bad_mbox", reason=err.strerror or err)) from err
+
+
+def split_mbox(fh: BinaryIO) -> Iterator[tuple[bytes, str]]:
+    """The messages of an mbox file: (message, its ``From `` line).
+
+    Tolerates what real mailboxes hold: a byte-order mark or blank lines before the first
+    ``From `` line, CRLF line ends, ``From `` lines with no date or an odd one, and body
+    lines starting with ``From `` that nobody escaped (a new message starts only at a
+    ``From `` line that carries a date or is followed by a header). A message with a
+    ``Content-Length`` header that fits is read by length, whatever its body holds.
+    ``>From `` lines are left as they are (quoted, whether escaped or not).
+    """
+    line = _first_envelope(fh)
+    while line:
+        from_line = line.decode("latin-1").rstrip("\r\n")
+        headers = _read_headers(fh)
+        body, line = _read_body(fh, _content_length(headers))
+        yield headers + body, from_line
+
+
+def _first_envelope(fh: BinaryIO) -> bytes:
+    """The first ``From `` line (after a byte-order mark and blank lines), else b""."""
+    for number, line in enumerate(iter(fh.readline, b"")):
+        if number == 0:
+            line = line.removeprefix(b"\xef\xbb\xbf")
+        if _DATED_FROM.match(line) or _BARE_FROM.match(line):
+            return line
+        if line.strip():
+            return b""
+    return b""
+
+
+def _read_headers(fh: BinaryIO) -> bytes:
+    """The header block of a message, with the blank line that ends it (if any)."""
+    lines = []
+    while True:
+        position = fh.tell()
+        line = fh.readline()
+        if not line.strip(b"\r\n"):
+            return b"".join([*lines, line])
+        if not (_HEADER.match(line) or line[:1] in (b" ", b"\t")):
+            fh.seek(position)  # a message without headers, or a body without a blank line
+            return b"".join(lines)
+        lines.append(line)
+
+
+def _content_length(headers: bytes) -> int | None:
+    found = re.search(rb"^content-length:[ \t]*(\d{1,12})[ \t]*\r?$", headers, re.M | re.I)
+    return int(found[1]) if found else None
+
+
+def _read_body(fh: BinaryIO, length: int | None) -> tuple[bytes, bytes]:
+    """The body of a message and the ``From `` line of the next one (b"" at the end)."""
+    start = fh.tell()
+    if length is not None:
+        body = fh.read(length)
+        following = _after_blank_lines(fh)
+        if len(body) == length and (not following or _is_envelope(following, fh)):
+            return body, following
+        fh.seek(start)
+    lines: list[bytes] = []
+    for line in iter(fh.readline, b""):
+        if line.startswith(b"From") and _is_envelope(line, fh):
+            return b"".join(lines), line
+        lines.append(line)
+    return b"".join(lines), b""
+
+
+def _after_blank_lines(fh: BinaryIO) -> bytes:
+    for line in iter(fh.readline, b""):
+        if line.strip():
+            return line
+    return b""
+
+
+def _is_envelope(line: bytes, fh: BinaryIO) -> bool:
+    """A ``From `` line that starts a message: one with a time, or a bare ``From sender``
+    followed by a header (so "From Russia with love" in a body does not split it)."""
+    if _DATED_FROM.match(line):
+        return True
+    if not _BARE_FROM.match(line):
+        return False
+    position = fh.tell()
+    following = fh.readline()
+    fh.seek(position)
+    return bool(_HEADER.match(following))
 
 
 def _import(
