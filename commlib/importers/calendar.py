@@ -20,6 +20,7 @@ left out. ``source`` is ``calendar``; ``source_id`` is ``{UID}/{recurrence id in
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -44,14 +45,21 @@ _VIDEO = re.compile(
     r"|meeting\.dingtalk\.com|钉钉会议",
     re.I,
 )
+#: the first line of an iCalendar file: BEGIN:VCALENDAR, or a component such as BEGIN:VEVENT
+_BEGIN = re.compile(rb"BEGIN:[A-Z][A-Z0-9-]*")
+_OFFSET = re.compile(rb"((?i:TZOFFSET(?:FROM|TO))[^:]*:)([+-]?)(\d{4,6})")
+_GUESSED = re.compile(r"Timezone '([^']*)' is a globally unique TZID; guessing it means '([^']*)'")
+_BLOCK = re.compile(rb"^BEGIN:(VEVENT|VTIMEZONE)\r?$.*?^END:\1\r?$", re.M | re.S | re.I)
+_SUMMARY = re.compile(rb"^SUMMARY[^:\r\n]*:([^\r\n]*)", re.M | re.I)
 _NOT_PEOPLE = {"ROOM", "RESOURCE"}
 #: properties whose damage makes the occurrences of an event unknowable
 _RECURRENCE = {"RRULE", "RDATE", "EXDATE", "EXRULE", "RECURRENCE-ID"}
 
 
 def sniff(path: Path, head: bytes) -> bool:
-    """``BEGIN:VCALENDAR`` on the first line."""
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:15].upper() == b"BEGIN:VCALENDAR"
+    """``BEGIN:VCALENDAR`` (or a bare ``BEGIN:VEVENT``...) on the first line; not a vCard."""
+    first = head.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0].strip().upper()
+    return bool(_BEGIN.fullmatch(first)) and first != b"BEGIN:VCARD"
 
 
 def run(
@@ -63,10 +71,22 @@ def run(
     until: date | None = None,
     **_options: Any,
 ) -> ImportReport:
-    calendars = _parse(path)
     report = ImportReport(str(path), "ics")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        contacts = _read(path, project, store, _window(project, since, until), report)
+    for warning in caught:
+        report.warn(library_warning(warning.message))
+    save(store, project, report, contacts)
+    return report
+
+
+def _read(
+    path: Path, project: Project, store: Store, window: tuple[date, date], report: ImportReport
+) -> list[Contact]:
+    """The contacts of every calendar in the file (problems are noted in ``report``)."""
+    calendars = _parse(path, report)
     people = People(store, project)
-    window = _window(project, since, until)
     contacts = []
     for calendar in calendars:
         zone = _calendar_zone(calendar, people.zone)
@@ -74,22 +94,110 @@ def run(
             for event in events:
                 _check_zone(event, zone, report)
             contacts += _occurrences(uid, events, window, zone, project, people, report)
-    save(store, project, report, contacts)
-    return report
+    return contacts
 
 
-def _parse(path: Path) -> list[icalendar.Calendar]:
+def library_warning(message: Warning | str) -> str:
+    """A warning of icalendar or the e-mail parser as one line of the report."""
+    text = str(message)
+    guessed = _GUESSED.search(text)
+    if guessed:
+        return t("importers.calendar.zone_guessed", tzid=guessed[1], zone=guessed[2])
+    return t("importers.library_warning", text=one_line(text, 200))
+
+
+def _parse(path: Path, report: ImportReport) -> list[icalendar.Calendar]:
     try:
         data = path.read_bytes()
     except OSError as err:
         raise BadFile(t("importers.refused.unreadable", reason=err.strerror or err)) from err
+    data = repaired(data, report)
     try:
         calendars = icalendar.Calendar.from_ical(data, multiple=True)
     except (ValueError, KeyError, IndexError, TypeError) as err:
-        raise BadFile(t("importers.calendar.unreadable", reason=err)) from err
+        calendars = _salvaged(data, report)
+        if not calendars:
+            reason = one_line(str(err))
+            raise BadFile(t("importers.calendar.unreadable_fix", reason=reason)) from err
+    calendars = [c for c in calendars if c.name == "VCALENDAR"]
     if not calendars:
         raise BadFile(t("importers.calendar.empty"))
     return calendars
+
+
+def _salvaged(data: bytes, report: ImportReport) -> list[icalendar.Calendar]:
+    """A calendar that icalendar cannot read as a whole, read one event (and one time
+    zone) at a time: the broken ones are skipped in ``report``, the rest kept."""
+    calendar = icalendar.Calendar()
+    found = False
+    for block in _BLOCK.finditer(data):
+        wrapped = b"BEGIN:VCALENDAR\r\n" + block[0] + b"\r\nEND:VCALENDAR\r\n"
+        try:
+            parts = icalendar.Calendar.from_ical(wrapped).subcomponents
+        except (ValueError, KeyError, IndexError, TypeError) as err:
+            if block[1].upper() == b"VEVENT":
+                summary = _SUMMARY.search(block[0])
+                name = _shown(summary[1]) if summary else "-"
+                item = t("importers.calendar.event", name=name)
+                report.skip(item, t("importers.calendar.unreadable_event", reason=one_line(str(err))))
+            continue
+        for part in parts:
+            calendar.add_component(part)
+            found = True
+    return [calendar] if found else []
+
+
+def repaired(data: bytes, report: ImportReport) -> bytes:
+    """The calendar with the damage real files show mended, each repair noted in ``report``:
+    components with no ``BEGIN:VCALENDAR`` around them, a missing ``END:VCALENDAR``, lines
+    that are not ``NAME:value`` (dropped), UTC offsets of 24 hours or more (``+5328`` is read
+    as +00:53:28, the old local mean time it stands for)."""
+    text = data.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    lines = re.split(rb"\r\n|\n|\r(?!\n)", text)
+    kept = []
+    for number, line in enumerate(lines, start=1):
+        if _not_a_content_line(lines, number - 1):
+            report.warn(t("importers.calendar.line_dropped", line=number, text=_shown(line)))
+            continue
+        kept.append(_offset_repaired(line, report))
+    while kept and not kept[-1].strip():
+        kept.pop()
+    if kept and kept[0].strip().upper() != b"BEGIN:VCALENDAR":
+        kept = [b"BEGIN:VCALENDAR", b"VERSION:2.0", *kept, b"END:VCALENDAR"]
+        report.warn(t("importers.calendar.wrapped"))
+    opened = sum(line.strip().upper() == b"BEGIN:VCALENDAR" for line in kept)
+    closed = sum(line.strip().upper() == b"END:VCALENDAR" for line in kept)
+    if opened > closed:
+        kept += [b"END:VCALENDAR"] * (opened - closed)
+        report.warn(t("importers.calendar.cut_short"))
+    return b"\r\n".join(kept) + b"\r\n"
+
+
+def _not_a_content_line(lines: list[bytes], index: int) -> bool:
+    """A line with no ``:`` that no folded line continues (blank lines between allowed)."""
+    line = lines[index]
+    if not line.strip() or line[:1] in (b" ", b"\t") or b":" in line:
+        return False
+    following = next((n for n in lines[index + 1 :] if n.strip()), b"")
+    return following[:1] not in (b" ", b"\t")
+
+
+def _offset_repaired(line: bytes, report: ImportReport) -> bytes:
+    found = _OFFSET.fullmatch(line.rstrip())
+    if not found or int(found[3][:2]) < 24:
+        return line
+    digits = found[3]
+    minutes, seconds = int(digits[:2]), int(digits[2:4])
+    fixed = b"+0000"
+    if len(digits) == 4 and minutes < 60 and seconds < 60:
+        fixed = (found[2] or b"+") + b"00" + digits
+    shown = _shown(fixed[:1] + b":".join([fixed[1:3], fixed[3:5], fixed[5:]]).rstrip(b":"))
+    report.warn(t("importers.calendar.offset_repaired", bad=_shown(found[2] + digits), fixed=shown))
+    return found[1] + fixed
+
+
+def _shown(data: bytes) -> str:
+    return one_line(data.decode("utf-8", "replace"), 60)
 
 
 def _window(project: Project, since: date | None, until: date | None) -> tuple[date, date]:

@@ -49,6 +49,7 @@ _MAIL_HEADERS = re.compile(
 #: an mbox ``From `` line with a time in it (the date may be in any form), or a bare one
 _DATED_FROM = re.compile(rb"^From \S*.*\d{1,2}:\d{2}")
 _BARE_FROM = re.compile(rb"^From(?: +\S*)? *\r?\n?$")
+_ARCHIVE_AT = re.compile(r"([\w.+-]+) at ([\w-]+(?:\.[\w-]+)+)")
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
 
@@ -266,9 +267,14 @@ def _first(headers: dict[str, list[str]], name: str) -> str:
 
 def _addresses(values: list[str]) -> list[str]:
     """The e-mail addresses in address headers, lower case, in order."""
-    pairs = getaddresses([header_text(v, decode_words=False) for v in values])
+    pairs = getaddresses([_unmunged(header_text(v, decode_words=False)) for v in values])
     found = [addr.strip().lower() for _name, addr in pairs]
     return [a for a in found if ADDRESS.fullmatch(a)]
+
+
+def _unmunged(value: str) -> str:
+    """Mailing-list archives (pipermail) write ``alice at example.com``: read it back."""
+    return value if "@" in value else _ARCHIVE_AT.sub(r"\1@\2", value)
 
 
 def _message_id(headers: dict[str, list[str]]) -> str | None:
