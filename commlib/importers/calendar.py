@@ -108,21 +108,34 @@ def library_warning(message: Warning | str) -> str:
 
 def _parse(path: Path, report: ImportReport) -> list[icalendar.Calendar]:
     try:
-        data = path.read_bytes()
+        raw = path.read_bytes()
     except OSError as err:
         raise BadFile(t("importers.refused.unreadable", reason=err.strerror or err)) from err
-    data = repaired(data, report)
+    data, notes = repaired(raw)
+    error = None
     try:
         calendars = icalendar.Calendar.from_ical(data, multiple=True)
     except (ValueError, KeyError, IndexError, TypeError) as err:
-        calendars = _salvaged(data, report)
-        if not calendars:
-            reason = one_line(str(err))
-            raise BadFile(t("importers.calendar.unreadable_fix", reason=reason)) from err
+        calendars, error = _salvaged(data, report), err
     calendars = [c for c in calendars if c.name == "VCALENDAR"]
+    if not any(c.subcomponents for c in calendars) and (notes or error):
+        raise BadFile(_refusal(notes, error))  # mending left nothing to read
     if not calendars:
         raise BadFile(t("importers.calendar.empty"))
+    for note in notes:
+        report.warn(note)
     return calendars
+
+
+def _refusal(notes: list[str], error: Exception | None) -> str:
+    """Why a calendar with nothing readable left is refused: the parse error, else the first
+    repair other than a missing end (which alone means the file was cut short)."""
+    cut = t("importers.calendar.cut_short")
+    others = [n for n in notes if n != cut]
+    if error is None and not others:
+        return t("importers.calendar.empty")
+    reason = one_line(str(error)) if error else others[0]
+    return t("importers.calendar.unreadable_fix", reason=reason)
 
 
 def _salvaged(data: bytes, report: ImportReport) -> list[icalendar.Calendar]:
@@ -139,7 +152,8 @@ def _salvaged(data: bytes, report: ImportReport) -> list[icalendar.Calendar]:
                 summary = _SUMMARY.search(block[0])
                 name = _shown(summary[1]) if summary else "-"
                 item = t("importers.calendar.event", name=name)
-                report.skip(item, t("importers.calendar.unreadable_event", reason=one_line(str(err))))
+                reason = t("importers.calendar.unreadable_event", reason=one_line(str(err)))
+                report.skip(item, reason)
             continue
         for part in parts:
             calendar.add_component(part)
@@ -147,30 +161,31 @@ def _salvaged(data: bytes, report: ImportReport) -> list[icalendar.Calendar]:
     return [calendar] if found else []
 
 
-def repaired(data: bytes, report: ImportReport) -> bytes:
-    """The calendar with the damage real files show mended, each repair noted in ``report``:
+def repaired(data: bytes) -> tuple[bytes, list[str]]:
+    """The calendar with the damage real files show mended, and a note on each repair:
     components with no ``BEGIN:VCALENDAR`` around them, a missing ``END:VCALENDAR``, lines
     that are not ``NAME:value`` (dropped), UTC offsets of 24 hours or more (``+5328`` is read
     as +00:53:28, the old local mean time it stands for)."""
     text = data.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
     lines = re.split(rb"\r\n|\n|\r(?!\n)", text)
+    notes: list[str] = []
     kept = []
     for number, line in enumerate(lines, start=1):
         if _not_a_content_line(lines, number - 1):
-            report.warn(t("importers.calendar.line_dropped", line=number, text=_shown(line)))
+            notes.append(t("importers.calendar.line_dropped", line=number, text=_shown(line)))
             continue
-        kept.append(_offset_repaired(line, report))
+        kept.append(_offset_repaired(line, notes))
     while kept and not kept[-1].strip():
         kept.pop()
     if kept and kept[0].strip().upper() != b"BEGIN:VCALENDAR":
         kept = [b"BEGIN:VCALENDAR", b"VERSION:2.0", *kept, b"END:VCALENDAR"]
-        report.warn(t("importers.calendar.wrapped"))
+        notes.append(t("importers.calendar.wrapped"))
     opened = sum(line.strip().upper() == b"BEGIN:VCALENDAR" for line in kept)
     closed = sum(line.strip().upper() == b"END:VCALENDAR" for line in kept)
     if opened > closed:
         kept += [b"END:VCALENDAR"] * (opened - closed)
-        report.warn(t("importers.calendar.cut_short"))
-    return b"\r\n".join(kept) + b"\r\n"
+        notes.append(t("importers.calendar.cut_short"))
+    return b"\r\n".join(kept) + b"\r\n", notes
 
 
 def _not_a_content_line(lines: list[bytes], index: int) -> bool:
@@ -182,7 +197,7 @@ def _not_a_content_line(lines: list[bytes], index: int) -> bool:
     return following[:1] not in (b" ", b"\t")
 
 
-def _offset_repaired(line: bytes, report: ImportReport) -> bytes:
+def _offset_repaired(line: bytes, notes: list[str]) -> bytes:
     found = _OFFSET.fullmatch(line.rstrip())
     if not found or int(found[3][:2]) < 24:
         return line
@@ -192,7 +207,8 @@ def _offset_repaired(line: bytes, report: ImportReport) -> bytes:
     if len(digits) == 4 and minutes < 60 and seconds < 60:
         fixed = (found[2] or b"+") + b"00" + digits
     shown = _shown(fixed[:1] + b":".join([fixed[1:3], fixed[3:5], fixed[5:]]).rstrip(b":"))
-    report.warn(t("importers.calendar.offset_repaired", bad=_shown(found[2] + digits), fixed=shown))
+    bad = _shown(found[2] + digits)
+    notes.append(t("importers.calendar.offset_repaired", bad=bad, fixed=shown))
     return found[1] + fixed
 
 
