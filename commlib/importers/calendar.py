@@ -49,6 +49,7 @@ _VIDEO = re.compile(
 _BEGIN = re.compile(rb"BEGIN:[A-Z][A-Z0-9-]*")
 _OFFSET = re.compile(rb"((?i:TZOFFSET(?:FROM|TO))[^:]*:)([+-]?)(\d{4,6})")
 _GUESSED = re.compile(r"Timezone '([^']*)' is a globally unique TZID; guessing it means '([^']*)'")
+_NAME_START = re.compile(rb"[A-Za-z0-9-]+(;.*)?")
 _BLOCK = re.compile(rb"^BEGIN:(VEVENT|VTIMEZONE)\r?$.*?^END:\1\r?$", re.M | re.S | re.I)
 _SUMMARY = re.compile(rb"^SUMMARY[^:\r\n]*:([^\r\n]*)", re.M | re.I)
 _NOT_PEOPLE = {"ROOM", "RESOURCE"}
@@ -168,15 +169,18 @@ def repaired(data: bytes) -> tuple[bytes, list[str]]:
     as +00:53:28, the old local mean time it stands for)."""
     text = data.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
     lines = re.split(rb"\r\n|\n|\r(?!\n)", text)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    ended = bool(re.search(rb"^END:VCALENDAR\s*$", text, re.M | re.I))
     notes: list[str] = []
     kept = []
     for number, line in enumerate(lines, start=1):
         if _not_a_content_line(lines, number - 1):
-            notes.append(t("importers.calendar.line_dropped", line=number, text=_shown(line)))
+            cut = not ended and number == len(lines) and _NAME_START.fullmatch(line.strip())
+            if not cut:  # a file cut short ends in a name: the note on the cut says it
+                notes.append(t("importers.calendar.line_dropped", line=number, text=_shown(line)))
             continue
         kept.append(_offset_repaired(line, notes))
-    while kept and not kept[-1].strip():
-        kept.pop()
     if kept and kept[0].strip().upper() != b"BEGIN:VCALENDAR":
         kept = [b"BEGIN:VCALENDAR", b"VERSION:2.0", *kept, b"END:VCALENDAR"]
         notes.append(t("importers.calendar.wrapped"))
