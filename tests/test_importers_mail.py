@@ -1,15 +1,19 @@
 """E-mail import: charsets, encodings, multipart, dates, ids, people, summaries, mbox."""
 
 import base64
+import io
 import quopri
+import warnings
 from datetime import UTC, datetime
 from email.header import Header
+from pathlib import Path
 
 import pytest
 
 from commlib import Project
 from commlib.importers import import_files
-from commlib.importers.mail import decode_bytes
+from commlib.i18n import t
+from commlib.importers.mail import _contact, decode_bytes, split_mbox
 
 from .test_importers import contacts, make_project, one, samples
 
@@ -409,3 +413,94 @@ def test_a_project_without_team_or_stakeholders_imports_nothing(store, src):
     (src / "a.eml").write_bytes(message())
     report = one(import_files(store, src, "ERP"))
     assert (report.added, report.unrelated) == (0, 1)
+
+
+# --- mailboxes as real tools write them (fixtures in tests/data/mail13) --------------------
+
+DATA = Path(__file__).parent / "data" / "mail13"
+
+
+def from_data(crm, name: str):
+    report = one(import_files(crm.store, DATA / name, "ERP"))
+    assert report.ok, report.refused
+    return report
+
+
+def subjects(crm) -> list[str]:
+    return sorted(c.subject for c in contacts(crm.store))
+
+
+def test_an_mbox_with_a_byte_order_mark_and_dateless_from_lines(crm):
+    report = from_data(crm, "bom.mbox")
+    assert (report.kind, report.added) == ("mbox", 2)
+    assert subjects(crm) == ["Budget", "Budget again"]
+
+
+def test_an_mbox_with_blank_lines_first_and_crlf_line_ends(crm):
+    report = from_data(crm, "blank_crlf.mbox")
+    assert (report.kind, report.added) == ("mbox", 2)
+    assert {c.subject: c.direction for c in contacts(crm.store)} == {
+        "Scope": "inbound",
+        "Re: Scope": "outbound",
+    }
+
+
+def test_a_from_line_inside_a_content_length_message_does_not_split_it(crm):
+    report = from_data(crm, "content_length.mbox")
+    assert report.added == 2
+    assert subjects(crm) == ["Forward", "Second"]
+    forward = next(c for c in contacts(crm.store) if c.subject == "Forward")
+    assert "Still the first one" in forward.summary
+
+
+def test_a_mailing_list_archive_with_at_written_out(crm):
+    report = from_data(crm, "pipermail.mbox")
+    assert report.added == 2
+    by_subject = {c.subject: c.stakeholder_ids for c in contacts(crm.store)}
+    assert by_subject == {"[erp-list] Go-live date": [crm.zhang], "Re: [erp-list] Go-live date": [crm.li]}
+
+
+def test_odd_from_lines_and_an_unescaped_from_in_a_body(crm):
+    report = from_data(crm, "odd_from.mbox")
+    assert report.added == 2  # "From Russia with love" is in the body, not a third message
+    film = next(c for c in contacts(crm.store) if c.subject == "Film night")
+    assert "Russia" in film.summary and "See you there" in film.summary
+    assert film.when == datetime(2026, 3, 7, 9, 0, tzinfo=UTC)  # no Date: the From line's
+    assert "mbox" in report.warnings[0]
+
+
+def test_unreadable_messages_are_skipped_lines_not_a_refused_mailbox(crm):
+    report = from_data(crm, "damaged.mbox")
+    assert "Good one" in subjects(crm)
+    assert "Charset" in subjects(crm)  # an unknown charset falls back instead of failing
+    assert [s.item for s in report.skipped] == [t("importers.mail.item", n=3, subject="No date")]
+    assert report.added == 4
+
+
+def test_an_eml_with_an_envelope_line_before_its_headers_is_an_email(crm):
+    report = from_data(crm, "envelope.eml")
+    assert report.added == 1
+    assert subjects(crm) == ["Envelope"]
+
+
+def test_a_body_line_from_without_a_date_or_header_after_it_is_not_a_new_message():
+    box = io.BytesIO(
+        b"From -\nFrom: a@x.com\n\nFrom here on, text.\nFrom me\n\nbye\n"
+        b"From b@x.com Sat Mar  7 09:00:00 2026\nFrom: b@x.com\n\nsecond\n"
+    )
+    found = list(split_mbox(box))
+    assert [line for _message, line in found] == ["From -", "From b@x.com Sat Mar  7 09:00:00 2026"]
+    assert b"From me" in found[0][0]
+
+
+def test_warnings_of_the_mail_parser_go_to_the_report_not_stderr(crm, src, capsys):
+    def noisy(*args, **kwargs):
+        warnings.warn("something odd in the message", UserWarning, stacklevel=2)
+        return _contact(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("commlib.importers.mail._contact", noisy)
+        report = imported(crm, src, "a.eml", message())
+    assert report.added == 1
+    assert report.warnings == [t("importers.library_warning", text="something odd in the message")]
+    assert capsys.readouterr().err == ""

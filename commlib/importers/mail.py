@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import re
+import warnings
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from email import policy
@@ -43,7 +44,8 @@ from . import ADDRESS, Importer, ImportReport, People, one_line, save, stable_id
 SOURCE = "email"
 _HEADER = re.compile(rb"^[!-9;-~]+:", re.M)
 _MAIL_HEADERS = re.compile(
-    rb"^(from|date|subject|message-id|received|return-path|mime-version|to|delivered-to):",
+    rb"^(from|date|subject|message-id|received|return-path|mime-version|to|delivered-to"
+    rb"|content-type):",
     re.M | re.I,
 )
 #: an mbox ``From `` line with a time in it (the date may be in any form), or a bare one
@@ -190,7 +192,22 @@ def _import(
     messages: Iterable[tuple[bytes, str | None]],
 ) -> ImportReport:
     report = ImportReport(str(path), kind)
-    people = People(store, project)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        contacts = _contacts(project, People(store, project), messages, report)
+    for warning in caught:
+        report.warn(t("importers.library_warning", text=one_line(str(warning.message), 200)))
+    save(store, project, report, contacts)
+    return report
+
+
+def _contacts(
+    project: Project,
+    people: People,
+    messages: Iterable[tuple[bytes, str | None]],
+    report: ImportReport,
+) -> list[Contact]:
+    """The contacts of the messages; each one that cannot be read is a line in ``report``."""
     contacts = []
     for number, (raw, from_line) in enumerate(messages, start=1):
         try:
@@ -204,8 +221,7 @@ def _import(
             continue
         if contact is not None:
             contacts.append(contact)
-    save(store, project, report, contacts)
-    return report
+    return contacts
 
 
 def _contact(
@@ -331,13 +347,15 @@ def _parse_date(value: str) -> datetime | None:
 
 
 def _from_line_date(line: str) -> datetime | None:
-    """``From sender Thu Mar  5 14:30:00 2026`` (optionally ``+0800`` before the year)."""
+    """``From sender Thu Mar  5 14:30:00 2026`` (optionally ``+0800`` before the year), or
+    ``From sender`` and an RFC 5322 date."""
     match = re.search(
         r"(\w{3})\s+(\d{1,2})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s+(?:([+-]\d{4})\s+)?(\d{4})\s*$",
         line.strip(),
     )
     if not match or match[1].lower() not in _MONTHS:
-        return None
+        sender_and_date = line.strip().split(None, 2)  # "From x Sat, 7 Mar 2026 09:00 +0000"
+        return _parse_date(sender_and_date[2]) if len(sender_and_date) == 3 else None
     month, day, hour, minute, second, offset, year = match.groups()
     try:
         moment = datetime(
