@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from commlib import Project
-from commlib.importers import import_files
 from commlib.i18n import t
+from commlib.importers import import_files
 from commlib.importers.mail import _contact, decode_bytes, split_mbox
 
 from .test_importers import contacts, make_project, one, samples
@@ -457,7 +457,10 @@ def test_a_mailing_list_archive_with_at_written_out(crm):
     report = from_data(crm, "pipermail.mbox")
     assert report.added == 2
     by_subject = {c.subject: c.stakeholder_ids for c in contacts(crm.store)}
-    assert by_subject == {"[erp-list] Go-live date": [crm.zhang], "Re: [erp-list] Go-live date": [crm.li]}
+    assert by_subject == {
+        "[erp-list] Go-live date": [crm.zhang],
+        "Re: [erp-list] Go-live date": [crm.li],
+    }
 
 
 def test_odd_from_lines_and_an_unescaped_from_in_a_body(crm):
