@@ -122,7 +122,7 @@ def _parse(path: Path, report: ImportReport) -> list[icalendar.Calendar]:
     if not any(c.subcomponents for c in calendars) and (notes or error):
         raise BadFile(_refusal(notes, error))  # mending left nothing to read
     if not calendars:
-        raise BadFile(t("importers.calendar.empty"))
+        raise BadFile(t("importers.calendar.cut_refused"))
     for note in notes:
         report.warn(note)
     return calendars
@@ -134,7 +134,7 @@ def _refusal(notes: list[str], error: Exception | None) -> str:
     cut = t("importers.calendar.cut_short")
     others = [n for n in notes if n != cut]
     if error is None and not others:
-        return t("importers.calendar.empty")
+        return t("importers.calendar.cut_refused")
     reason = one_line(str(error)) if error else others[0]
     return t("importers.calendar.unreadable_fix", reason=reason)
 
