@@ -3,6 +3,7 @@
 import base64
 import io
 import quopri
+import struct
 import warnings
 from datetime import UTC, datetime
 from email.header import Header
@@ -507,3 +508,103 @@ def test_warnings_of_the_mail_parser_go_to_the_report_not_stderr(crm, src, capsy
     assert report.added == 1
     assert report.warnings == [t("importers.library_warning", text="something odd in the message")]
     assert capsys.readouterr().err == ""
+
+
+# --- Outlook .msg files ----------------------------------------------------------------------
+
+
+def compound_file(streams: dict[str, bytes]) -> bytes:
+    """A minimal Compound File (MS-CFB v3) holding small streams, ``storage/stream`` at most
+    one level deep: what Outlook writes for a .msg, without the parts commlib ignores."""
+    sector, mini = 512, 64
+    storages = sorted({n.split("/")[0] for n in streams if "/" in n})
+    paths = [""] + storages + list(streams)
+    entries = [("Root Entry", 5, None)] + [(name, 1, None) for name in storages]
+    entries += [(name.split("/")[-1], 2, data) for name, data in streams.items()]
+    parents: dict[int, list[int]] = {i: [] for i in range(len(storages) + 1)}
+    for i, path in enumerate(paths[1:], start=1):
+        parent = path.split("/")[0] if "/" in path else ""
+        parents[paths.index(parent)].append(i)
+    ministream, minifat, starts = b"", [], {}
+    for i, (_name, kind, data) in enumerate(entries):
+        if kind == 2:
+            starts[i] = len(ministream) // mini
+            count = max(1, -(-len(data) // mini))
+            minifat += [starts[i] + k + 1 for k in range(count - 1)] + [0xFFFFFFFE]
+            ministream += data.ljust(count * mini, b"\0")
+    pad = lambda b: b.ljust(-(-len(b) // sector) * sector or sector, b"\0")  # noqa: E731
+    minifat_bytes = pad(struct.pack(f"<{len(minifat)}I", *minifat))
+    ministream = pad(ministream)
+    right, child = {}, {}
+    for parent, kids in parents.items():
+        child[parent] = kids[0] if kids else 0xFFFFFFFF
+        for a, b in zip(kids, kids[1:], strict=False):
+            right[a] = b
+    directory = b""
+    n_minifat, n_dir = len(minifat_bytes) // sector, -(-len(entries) * 128 // sector)
+    first_ministream = 1 + n_minifat + n_dir
+    for i, (name, kind, data) in enumerate(entries):
+        encoded = (name + "\0").encode("utf-16-le")
+        start, size = (first_ministream, len(ministream)) if kind == 5 else (0, 0)
+        if kind == 2:
+            start, size = starts[i], len(data)
+        directory += encoded.ljust(64, b"\0") + struct.pack("<HBB", len(encoded), kind, 1)
+        directory += struct.pack(
+            "<3I", 0xFFFFFFFF, right.get(i, 0xFFFFFFFF), child.get(i, 0xFFFFFFFF)
+        )
+        directory += b"\0" * 36 + struct.pack("<IQ", start, size)
+    directory = pad(directory)
+    chains = [n_minifat, n_dir, len(ministream) // sector]
+    fat, at = [0xFFFFFFFD], 1
+    for length in chains:
+        fat += [at + k + 1 for k in range(length - 1)] + [0xFFFFFFFE]
+        at += length
+    fat_bytes = struct.pack(f"<{sector // 4}I", *fat, *[0xFFFFFFFF] * (sector // 4 - len(fat)))
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+    )
+    header += b"\0" * 10 + struct.pack("<IIII", 1, 1 + n_minifat, 0, 4096)
+    header += struct.pack("<IIII", 1, n_minifat, 0xFFFFFFFE, 0) + struct.pack("<I", 0)
+    header += struct.pack("<108I", *[0xFFFFFFFF] * 108)
+    return header + fat_bytes + minifat_bytes + directory + ministream
+
+
+def utf16(text: str) -> bytes:
+    return text.encode("utf-16-le")
+
+
+def test_an_outlook_msg_saved_as_eml_imports_as_an_email(crm, src):
+    submitted = int(
+        (datetime(2026, 3, 5, 6, 30, tzinfo=UTC) - datetime(1601, 1, 1, tzinfo=UTC)).total_seconds()
+        * 10**7
+    )
+    properties = b"\0" * 32 + struct.pack("<IIQ", 0x00390040, 6, submitted)
+    recipient = b"\0" * 8 + struct.pack("<IIQ", 0x0C150003, 6, 1)
+    msg = compound_file(
+        {
+            "__substg1.0_0037001F": utf16("Kick-off agenda"),
+            "__substg1.0_1000001F": utf16("Agenda attached."),
+            "__substg1.0_0C1A001F": utf16("Zhang Wei"),
+            "__substg1.0_5D01001F": utf16("zhang.wei@huachen.cn"),
+            "__substg1.0_1035001F": utf16("<msg1@huachen.cn>"),
+            "__properties_version1.0": properties,
+            "__recip_version1.0_#00000000/__substg1.0_39FE001F": utf16("dev@nimbus.com"),
+            "__recip_version1.0_#00000000/__properties_version1.0": recipient,
+        }
+    )
+    report = imported(crm, src, "outlook.eml", msg)
+    assert (report.kind, report.added, report.refused) == ("eml", 1, None)
+    (contact,) = contacts(crm.store)
+    assert (contact.subject, contact.summary) == ("Kick-off agenda", "Agenda attached.")
+    assert (contact.direction, contact.stakeholder_ids) == ("inbound", [crm.zhang])
+    assert contact.when == datetime(2026, 3, 5, 6, 30, tzinfo=UTC)
+    assert contact.source_id == "<msg1@huachen.cn>"
+
+
+def test_a_damaged_outlook_msg_is_refused_in_one_line_saying_how_to_fix_it(crm, src):
+    report = imported(
+        crm, src, "cut.msg", compound_file({"__substg1.0_0037001F": utf16("x")})[:600]
+    )
+    assert not report.ok and "Outlook" in report.refused and ".eml" in report.refused

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import re
+import struct
 import warnings
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -39,7 +40,7 @@ from ..errors import BadFile, InvalidRecord
 from ..i18n import t
 from ..models import Contact, Project
 from ..store import Store
-from . import ADDRESS, Importer, ImportReport, People, one_line, save, stable_id, summarise
+from . import ADDRESS, Importer, ImportReport, People, one_line, outlook, save, stable_id, summarise
 
 SOURCE = "email"
 _HEADER = re.compile(rb"^[!-9;-~]+:", re.M)
@@ -59,7 +60,12 @@ _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 
 
 def sniff_eml(path: Path, head: bytes) -> bool:
-    """RFC 822 headers from the first line on, among them From:, Date:, Subject:..."""
+    """RFC 822 headers from the first line on, among them From:, Date:, Subject:...; or an
+    Outlook message (a Compound File named .msg or .eml, or naming MAPI streams)."""
+    if outlook.is_msg(head) or (
+        head.startswith(outlook.MAGIC) and path.suffix.lower() in (".msg", ".eml")
+    ):
+        return True
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     headers = re.split(rb"\r?\n\r?\n", start, maxsplit=1)[0]
     return bool(_HEADER.match(start) and _MAIL_HEADERS.search(headers))
@@ -82,7 +88,16 @@ def run_eml(store: Store, project: Project, path: Path, **_options: Any) -> Impo
         raw = path.read_bytes()
     except OSError as err:
         raise BadFile(t("importers.refused.unreadable", reason=err.strerror or err)) from err
+    if raw.startswith(outlook.MAGIC):
+        raw = _from_outlook(raw)
     return _import(store, project, path, "eml", [(raw, None)])
+
+
+def _from_outlook(data: bytes) -> bytes:
+    try:
+        return outlook.to_rfc822(data)
+    except (outlook.NotOutlook, struct.error, IndexError, ValueError) as err:
+        raise BadFile(t("importers.mail.bad_outlook", reason=err)) from err
 
 
 def run_mbox(store: Store, project: Project, path: Path, **_options: Any) -> ImportReport:
