@@ -2,6 +2,7 @@
 
 import base64
 import io
+import itertools
 import quopri
 import struct
 import warnings
@@ -518,7 +519,7 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
     one level deep: what Outlook writes for a .msg, without the parts commlib ignores."""
     sector, mini = 512, 64
     storages = sorted({n.split("/")[0] for n in streams if "/" in n})
-    paths = [""] + storages + list(streams)
+    paths = ["", *storages, *streams]
     entries = [("Root Entry", 5, None)] + [(name, 1, None) for name in storages]
     entries += [(name.split("/")[-1], 2, data) for name, data in streams.items()]
     parents: dict[int, list[int]] = {i: [] for i in range(len(storages) + 1)}
@@ -538,7 +539,7 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
     right, child = {}, {}
     for parent, kids in parents.items():
         child[parent] = kids[0] if kids else 0xFFFFFFFF
-        for a, b in zip(kids, kids[1:], strict=False):
+        for a, b in itertools.pairwise(kids):
             right[a] = b
     directory = b""
     n_minifat, n_dir = len(minifat_bytes) // sector, -(-len(entries) * 128 // sector)
