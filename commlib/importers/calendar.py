@@ -123,19 +123,20 @@ def _parse(path: Path, report: ImportReport) -> list[icalendar.Calendar]:
         raise BadFile(_refusal(notes, error))  # mending left nothing to read
     if not calendars:
         raise BadFile(t("importers.calendar.cut_refused"))
-    for note in notes:
+    for _kind, note in notes:
         report.warn(note)
     return calendars
 
 
-def _refusal(notes: list[str], error: Exception | None) -> str:
-    """Why a calendar with nothing readable left is refused: the parse error, else the first
-    repair other than a missing end (which alone means the file was cut short)."""
-    cut = t("importers.calendar.cut_short")
-    others = [n for n in notes if n != cut]
-    if error is None and not others:
+def _refusal(notes: list[tuple[str, str]], error: Exception | None) -> str:
+    """Why a calendar with nothing readable left is refused: a line that is not iCalendar,
+    else the file's being cut short, else the parse error, else the first repair."""
+    first = dict(reversed(notes))
+    if "line_dropped" in first:
+        return t("importers.calendar.unreadable_fix", reason=first["line_dropped"])
+    if "cut_short" in first:
         return t("importers.calendar.cut_refused")
-    reason = one_line(str(error)) if error else others[0]
+    reason = one_line(str(error)) if error else notes[0][1]
     return t("importers.calendar.unreadable_fix", reason=reason)
 
 
@@ -162,7 +163,7 @@ def _salvaged(data: bytes, report: ImportReport) -> list[icalendar.Calendar]:
     return [calendar] if found else []
 
 
-def repaired(data: bytes) -> tuple[bytes, list[str]]:
+def repaired(data: bytes) -> tuple[bytes, list[tuple[str, str]]]:
     """The calendar with the damage real files show mended, and a note on each repair:
     components with no ``BEGIN:VCALENDAR`` around them, a missing ``END:VCALENDAR``, lines
     that are not ``NAME:value`` (dropped), UTC offsets of 24 hours or more (``+5328`` is read
@@ -172,23 +173,24 @@ def repaired(data: bytes) -> tuple[bytes, list[str]]:
     while lines and not lines[-1].strip():
         lines.pop()
     ended = bool(re.search(rb"^END:VCALENDAR\s*$", text, re.M | re.I))
-    notes: list[str] = []
+    notes: list[tuple[str, str]] = []
     kept = []
     for number, line in enumerate(lines, start=1):
         if _not_a_content_line(lines, number - 1):
             cut = not ended and number == len(lines) and _NAME_START.fullmatch(line.strip())
             if not cut:  # a file cut short ends in a name: the note on the cut says it
-                notes.append(t("importers.calendar.line_dropped", line=number, text=_shown(line)))
+                note = t("importers.calendar.line_dropped", line=number, text=_shown(line))
+                notes.append(("line_dropped", note))
             continue
         kept.append(_offset_repaired(line, notes))
     if kept and kept[0].strip().upper() != b"BEGIN:VCALENDAR":
         kept = [b"BEGIN:VCALENDAR", b"VERSION:2.0", *kept, b"END:VCALENDAR"]
-        notes.append(t("importers.calendar.wrapped"))
+        notes.append(("wrapped", t("importers.calendar.wrapped")))
     opened = sum(line.strip().upper() == b"BEGIN:VCALENDAR" for line in kept)
     closed = sum(line.strip().upper() == b"END:VCALENDAR" for line in kept)
     if opened > closed:
         kept += [b"END:VCALENDAR"] * (opened - closed)
-        notes.append(t("importers.calendar.cut_short"))
+        notes.append(("cut_short", t("importers.calendar.cut_short")))
     return b"\r\n".join(kept) + b"\r\n", notes
 
 
@@ -201,7 +203,7 @@ def _not_a_content_line(lines: list[bytes], index: int) -> bool:
     return following[:1] not in (b" ", b"\t")
 
 
-def _offset_repaired(line: bytes, notes: list[str]) -> bytes:
+def _offset_repaired(line: bytes, notes: list[tuple[str, str]]) -> bytes:
     found = _OFFSET.fullmatch(line.rstrip())
     if not found or int(found[3][:2]) < 24:
         return line
@@ -212,7 +214,7 @@ def _offset_repaired(line: bytes, notes: list[str]) -> bytes:
         fixed = (found[2] or b"+") + b"00" + digits
     shown = _shown(fixed[:1] + b":".join([fixed[1:3], fixed[3:5], fixed[5:]]).rstrip(b":"))
     bad = _shown(found[2] + digits)
-    notes.append(t("importers.calendar.offset_repaired", bad=bad, fixed=shown))
+    notes.append(("offset", t("importers.calendar.offset_repaired", bad=bad, fixed=shown)))
     return found[1] + fixed
 
 
