@@ -367,3 +367,12 @@ def test_a_refused_calendar_says_what_was_expected_and_how_to_fix_it(crm, src):
     cut = imported(crm, src, broken[:40], name="cut.ics")
     assert "cut short" in cut.refused and "export it again" in cut.refused
     assert "\n" not in report.refused + cut.refused
+
+
+def test_a_rule_repeating_too_often_is_cut_with_a_warning(crm, src, monkeypatch):
+    monkeypatch.setattr("commlib.importers.calendar.MAX_OCCURRENCES", 50)
+    text = calendar(event("often", "DTSTART:20260301T000000Z", "Pulse", RRULE="FREQ=MINUTELY"))
+    report = imported(crm, src, text, since=date(2026, 3, 1), until=date(2026, 3, 31))
+    assert report.added == 50
+    item = t("importers.calendar.event", name="Pulse")
+    assert report.warnings == [t("importers.calendar.too_many", item=item, n=50)]

@@ -39,6 +39,8 @@ from . import Importer, ImportReport, People, one_line, save, stable_id, summari
 SOURCE = "calendar"
 #: default end of the window for a project without an end date
 AHEAD = timedelta(days=90)
+#: at most this many occurrences of one series are imported
+MAX_OCCURRENCES = 2000
 _VIDEO = re.compile(
     r"zoom\.us|zoom\.com|zoomgov\.com|teams\.microsoft\.com|teams\.live\.com|meet\.google\.com"
     r"|meeting\.tencent\.com|voovmeeting\.com|腾讯会议|webex\.com|vc\.feishu\.cn|飞书会议"
@@ -293,12 +295,15 @@ def _occurrences(
     series = icalendar.Calendar()
     for event in events:
         series.add_component(event)
+    item = t("importers.calendar.event", name=_name(events[0]))
     try:
-        found = list(recurring_ical_events.of(series).between(*window))
+        found = _expanded(series, window)
     except Exception as err:  # the library raises many kinds on broken rules
-        item = t("importers.calendar.event", name=_name(events[0]))
         report.skip(item, t("importers.calendar.bad_rule", reason=err))
         return []
+    if len(found) > MAX_OCCURRENCES:
+        found = found[:MAX_OCCURRENCES]
+        report.warn(t("importers.calendar.too_many", item=item, n=MAX_OCCURRENCES))
     if not found:
         report.outside_window += 1
     contacts = []
@@ -307,6 +312,30 @@ def _occurrences(
         if contact is not None:
             contacts.append(contact)
     return contacts
+
+
+def _expanded(series: icalendar.Calendar, window: tuple[date, date]) -> list[icalendar.Event]:
+    """The occurrences inside the window, at most ``MAX_OCCURRENCES`` + 1: the window is
+    read in spans that grow while they hold few, so a rule that repeats every minute for
+    years stops early instead of hanging the import."""
+    query = recurring_ical_events.of(series)
+    start, end = window
+    span = timedelta(days=7)
+    found: dict[tuple[str, bytes], icalendar.Event] = {}
+    while start < end and len(found) <= MAX_OCCURRENCES:
+        stop = min(start + span, end)
+        chunk = query.between(start, stop)
+        for occurrence in chunk:  # an occurrence across two spans is in both
+            found.setdefault((str(occurrence.get("UID")), _start_key(occurrence)), occurrence)
+        if len(chunk) < MAX_OCCURRENCES // 8:
+            span *= 2
+        start = stop
+    return list(found.values())
+
+
+def _start_key(event: icalendar.Event) -> bytes:
+    start = event.get("DTSTART")
+    return start.to_ical() + str(start.params.get("TZID", "")).encode()
 
 
 def _contact(
