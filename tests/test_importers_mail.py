@@ -1,6 +1,7 @@
 """E-mail import: charsets, encodings, multipart, dates, ids, people, summaries, mbox."""
 
 import base64
+import gzip
 import io
 import itertools
 import quopri
@@ -609,3 +610,10 @@ def test_a_damaged_outlook_msg_is_refused_in_one_line_saying_how_to_fix_it(crm, 
         crm, src, "cut.msg", compound_file({"__substg1.0_0037001F": utf16("x")})[:600]
     )
     assert not report.ok and "Outlook" in report.refused and ".eml" in report.refused
+
+
+def test_a_gzipped_mailing_list_archive(crm, src):
+    packed = src / "2026-March.txt.gz"
+    packed.write_bytes(gzip.compress((DATA / "pipermail.mbox").read_bytes()))
+    report = one(import_files(crm.store, packed, "ERP"))
+    assert (report.kind, report.added) == ("mbox", 2)

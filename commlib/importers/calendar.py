@@ -13,8 +13,15 @@ UTC.
 
 Recurring events are expanded between ``since`` and ``until`` (default: the project's
 start to its end, or today + 90 days); EXDATEs and cancelled events or occurrences are
-left out. ``source`` is ``calendar``; ``source_id`` is ``{UID}/{recurrence id in UTC}``
-(for an occurrence that was moved, its original start), so re-importing adds nothing.
+left out; a series is cut at ``MAX_OCCURRENCES`` with a warning. ``source`` is
+``calendar``; ``source_id`` is ``{UID}/{recurrence id in UTC}`` (for an occurrence that
+was moved, its original start), so re-importing adds nothing.
+
+Damaged files are mended where the damage is clear (``repaired``): events with no
+``BEGIN:VCALENDAR`` around them, a missing ``END:VCALENDAR``, stray lines, UTC offsets of
+24 hours or more; when icalendar still cannot read the file, it is read one event at a
+time and the unreadable events are skipped. Each repair, and each warning icalendar gives
+(a guessed time zone...), is a note of the report, not output on stderr.
 """
 
 from __future__ import annotations

@@ -1,4 +1,12 @@
-"""E-mail into the contact log: single messages (``.eml``) and mailboxes (``.mbox``).
+"""E-mail into the contact log: single messages (``.eml``, also Outlook ``.msg``) and
+mailboxes (``.mbox``, also gzipped mailing-list archives).
+
+Mailboxes are split by ``split_mbox``, which takes them as real tools write them: a
+byte-order mark or blank lines first, CRLF, ``Content-Length`` headers, ``From `` lines
+with no date or an odd one, unescaped ``From `` lines in bodies; pipermail archives'
+``alice at example.com`` addresses are read as ``alice@example.com``. A message that
+cannot be read is one skipped line of the report, never a refused mailbox; warnings of the
+e-mail parser become notes of the report, not output on stderr.
 
 Each message about the project becomes an ``email`` contact: ``outbound`` when the team
 sent it, ``inbound`` otherwise; its stakeholders are those among From, To and Cc (matched
@@ -21,9 +29,13 @@ dates before 1990 or more than a week ahead are not believed.
 from __future__ import annotations
 
 import base64
+import gzip
 import re
+import shutil
 import struct
+import tempfile
 import warnings
+import zlib
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from email import policy
@@ -52,6 +64,7 @@ _MAIL_HEADERS = re.compile(
 #: an mbox ``From `` line with a time in it (the date may be in any form), or a bare one
 _DATED_FROM = re.compile(rb"^From \S*.*\d{1,2}:\d{2}")
 _BARE_FROM = re.compile(rb"^From(?: +\S*)? *\r?\n?$")
+_GZIP = b"\x1f\x8b"
 _ARCHIVE_AT = re.compile(r"([\w.+-]+) at ([\w-]+(?:\.[\w-]+)+)")
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
@@ -73,7 +86,10 @@ def sniff_eml(path: Path, head: bytes) -> bool:
 
 def sniff_mbox(path: Path, head: bytes) -> bool:
     """A ``From sender date`` line first (after a byte-order mark or blank lines), then
-    headers; or a bare ``From sender`` line, then headers."""
+    headers; or a bare ``From sender`` line, then headers. Also gzipped (``.txt.gz``, as
+    mailing-list archives are downloaded)."""
+    if head.startswith(_GZIP):
+        head = _gunzipped_head(head)
     start = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
     first, _, rest = start.partition(b"\n")
     headers = bool(_HEADER.match(rest))
@@ -104,13 +120,29 @@ def run_mbox(store: Store, project: Project, path: Path, **_options: Any) -> Imp
     return _import(store, project, path, "mbox", _mbox_messages(path))
 
 
+def _gunzipped_head(head: bytes) -> bytes:
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 4096)
+    except zlib.error:
+        return b""
+
+
 def _mbox_messages(path: Path) -> Iterator[tuple[bytes, str]]:
     """(message, its ``From `` line) one at a time, so a large mailbox is not all in memory."""
     try:
         with path.open("rb") as fh:
-            yield from split_mbox(fh)
-    except OSError as err:
-        raise BadFile(t("importers.mail.bad_mbox", reason=err.strerror or err)) from err
+            if fh.read(2) != _GZIP:
+                fh.seek(0)
+                yield from split_mbox(fh)
+                return
+        with tempfile.TemporaryFile() as plain:  # seeking back in a gzip stream is slow
+            with gzip.open(path, "rb") as packed:
+                shutil.copyfileobj(packed, plain)
+            plain.seek(0)
+            yield from split_mbox(plain)
+    except (OSError, EOFError, zlib.error) as err:
+        reason = getattr(err, "strerror", None) or err
+        raise BadFile(t("importers.mail.bad_mbox", reason=reason)) from err
 
 
 def split_mbox(fh: BinaryIO) -> Iterator[tuple[bytes, str]]:
