@@ -617,3 +617,13 @@ def test_a_gzipped_mailing_list_archive(crm, src):
     packed.write_bytes(gzip.compress((DATA / "pipermail.mbox").read_bytes()))
     report = one(import_files(crm.store, packed, "ERP"))
     assert (report.kind, report.added) == ("mbox", 2)
+
+
+def test_a_cut_gzipped_archive_is_refused_in_one_line_saying_how_to_fix_it(crm, src):
+    packed = gzip.compress((DATA / "pipermail.mbox").read_bytes() * 50)
+    path = src / "archive.txt.gz"
+    path.write_bytes(packed[: len(packed) // 2])
+    report = one(import_files(crm.store, path, "ERP"))
+    assert (report.kind, report.ok) == ("mbox", False)
+    assert "mailbox" in report.refused and "again" in report.refused
+    assert "\n" not in report.refused and contacts(crm.store) == []

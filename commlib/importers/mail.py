@@ -142,7 +142,7 @@ def _mbox_messages(path: Path) -> Iterator[tuple[bytes, str]]:
             yield from split_mbox(plain)
     except (OSError, EOFError, zlib.error) as err:
         reason = getattr(err, "strerror", None) or err
-        raise BadFile(t("importers.mail.bad_mbox", reason=reason)) from err
+        raise BadFile(t("importers.mail.mbox_unreadable", reason=reason)) from err
 
 
 def split_mbox(fh: BinaryIO) -> Iterator[tuple[bytes, str]]:
@@ -617,5 +617,5 @@ EML = Importer(
     sniff=sniff_eml,
     run=run_eml,
     label=lambda: t("importers.kind.eml"),
-    describe=lambda: t("importers.describe.eml"),
+    describe=lambda: t("importers.describe.eml_or_msg"),
 )
