@@ -627,3 +627,15 @@ def test_a_cut_gzipped_archive_is_refused_in_one_line_saying_how_to_fix_it(crm, 
     assert (report.kind, report.ok) == ("mbox", False)
     assert "mailbox" in report.refused and "again" in report.refused
     assert "\n" not in report.refused and contacts(crm.store) == []
+
+
+def test_deprecation_warnings_of_libraries_are_not_the_users_business(crm, src, capsys):
+    def outdated(*args, **kwargs):
+        warnings.warn("old API", DeprecationWarning, stacklevel=2)
+        return _contact(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("commlib.importers.mail._contact", outdated)
+        report = imported(crm, src, "a.eml", message())
+    assert (report.added, report.warnings) == (1, [])
+    assert capsys.readouterr().err == ""

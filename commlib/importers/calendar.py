@@ -46,6 +46,8 @@ from . import Importer, ImportReport, People, one_line, save, stable_id, summari
 SOURCE = "calendar"
 #: default end of the window for a project without an end date
 AHEAD = timedelta(days=90)
+#: warnings about the libraries' own code, of no use to the user (dropped, not shown)
+_FOR_DEVELOPERS = (DeprecationWarning, PendingDeprecationWarning)
 #: at most this many occurrences of one series are imported
 MAX_OCCURRENCES = 2000
 _VIDEO = re.compile(
@@ -86,7 +88,8 @@ def run(
         warnings.simplefilter("always")
         contacts = _read(path, project, store, _window(project, since, until), report)
     for warning in caught:
-        report.warn(library_warning(warning.message))
+        if not issubclass(warning.category, _FOR_DEVELOPERS):
+            report.warn(library_warning(warning.message))
     save(store, project, report, contacts)
     return report
 

@@ -243,7 +243,8 @@ def _import(
         warnings.simplefilter("always")
         contacts = _contacts(project, People(store, project), messages, report)
     for warning in caught:
-        report.warn(t("importers.library_warning", text=one_line(str(warning.message), 200)))
+        if not issubclass(warning.category, (DeprecationWarning, PendingDeprecationWarning)):
+            report.warn(t("importers.library_warning", text=one_line(str(warning.message), 200)))
     save(store, project, report, contacts)
     return report
 
