@@ -111,7 +111,7 @@ def _read(
 
 
 def library_warning(message: Warning | str) -> str:
-    """A warning of icalendar or the e-mail parser as one line of the report."""
+    """A warning icalendar gave, as one line of the report (a guessed zone in words)."""
     text = str(message)
     guessed = _GUESSED.search(text)
     if guessed:
