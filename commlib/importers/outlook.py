@@ -217,19 +217,18 @@ class _Compound:
         return self._chain_bytes(first, self.fat)[:size]
 
     def streams(self) -> dict[str, bytes]:
+        """Every stream, walking each storage's tree of children (in any order)."""
         found: dict[str, bytes] = {}
-        self._walk(self.entries[0][4], "", found, set())
+        todo, seen = [(self.entries[0][4], "")], set()
+        while todo:
+            index, prefix = todo.pop()
+            if index == _NO_STREAM or index >= len(self.entries) or index in seen:
+                continue
+            seen.add(index)
+            name, kind, left, right, child, first, size = self.entries[index]
+            if kind == 2:
+                found[prefix + name] = self._stream(first, size)
+            elif kind == 1 and prefix.count("/") < 2:
+                todo.append((child, prefix + name + "/"))
+            todo += [(left, prefix), (right, prefix)]
         return found
-
-    def _walk(self, index: int, prefix: str, found: dict[str, bytes], seen: set[int]) -> None:
-        """The red-black tree of one storage's children, in any order."""
-        if index == _NO_STREAM or index >= len(self.entries) or index in seen:
-            return
-        seen.add(index)
-        name, kind, left, right, child, first, size = self.entries[index]
-        if kind == 2:
-            found[prefix + name] = self._stream(first, size)
-        elif kind == 1 and prefix.count("/") < 2:
-            self._walk(child, prefix + name + "/", found, seen)
-        self._walk(left, prefix, found, seen)
-        self._walk(right, prefix, found, seen)
