@@ -211,8 +211,10 @@ def _not_a_content_line(lines: list[bytes], index: int) -> bool:
     line = lines[index]
     if not line.strip() or line[:1] in (b" ", b"\t") or b":" in line:
         return False
-    following = next((n for n in lines[index + 1 :] if n.strip()), b"")
-    return following[:1] not in (b" ", b"\t")
+    for following in range(index + 1, len(lines)):
+        if lines[following].strip():
+            return lines[following][:1] not in (b" ", b"\t")
+    return True
 
 
 def _offset_repaired(line: bytes, notes: list[tuple[str, str]]) -> bytes:
