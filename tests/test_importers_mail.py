@@ -639,3 +639,8 @@ def test_deprecation_warnings_of_libraries_are_not_the_users_business(crm, src, 
         report = imported(crm, src, "a.eml", message())
     assert (report.added, report.warnings) == (1, [])
     assert capsys.readouterr().err == ""
+
+
+def test_an_eml_with_only_unusual_headers_is_still_an_email(crm, src):
+    report = imported(crm, src, "part.eml", b"X-Archived: yes\r\nX-Note: hi\r\n\r\nbody\r\n")
+    assert (report.kind, report.ok, report.unrelated) == ("eml", True, 1)

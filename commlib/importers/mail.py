@@ -73,15 +73,18 @@ _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 
 
 def sniff_eml(path: Path, head: bytes) -> bool:
-    """RFC 822 headers from the first line on, among them From:, Date:, Subject:...; or an
-    Outlook message (a Compound File named .msg or .eml, or naming MAPI streams)."""
+    """RFC 822 headers from the first line on, among them From:, Date:, Subject:... (any
+    headers in a file named .eml); or an Outlook message (a Compound File named .msg or
+    .eml, or naming MAPI streams)."""
     if outlook.is_msg(head) or (
         head.startswith(outlook.MAGIC) and path.suffix.lower() in (".msg", ".eml")
     ):
         return True
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not _HEADER.match(start):
+        return False
     headers = re.split(rb"\r?\n\r?\n", start, maxsplit=1)[0]
-    return bool(_HEADER.match(start) and _MAIL_HEADERS.search(headers))
+    return path.suffix.lower() == ".eml" or bool(_MAIL_HEADERS.search(headers))
 
 
 def sniff_mbox(path: Path, head: bytes) -> bool:
