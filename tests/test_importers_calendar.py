@@ -1,10 +1,13 @@
 """Calendar import: time zones, recurrence, cancellations, video links, people, windows."""
 
+import warnings
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
 from commlib import Project, Stakeholder
+from commlib.i18n import t
 from commlib.importers import import_files
 
 from .test_importers import contacts, make_project, one, samples
@@ -301,3 +304,75 @@ def test_events_without_uid_still_deduplicate(crm, src):
     again = imported(crm, src, text)
     assert (first.added, again.duplicates) == (1, 1)
     assert contacts(crm.store)[0].source == "calendar"
+
+
+# --- calendars as real tools write them (fixtures in tests/data/mail13) --------------------
+
+DATA = Path(__file__).parent / "data" / "mail13"
+
+
+def from_data(crm, name: str):
+    report = one(import_files(crm.store, DATA / name, "ERP"))
+    assert report.ok, report.refused
+    return report
+
+
+def test_events_with_no_vcalendar_around_them_are_a_calendar(crm):
+    report = from_data(crm, "bare_events.ics")
+    assert (report.kind, report.added) == ("ics", 2)
+    assert report.warnings == [t("importers.calendar.wrapped")]
+
+
+def test_an_impossible_utc_offset_is_repaired_and_the_rest_of_the_zone_kept(crm):
+    report = from_data(crm, "bad_offset.ics")
+    assert report.added == 1
+    assert contacts(crm.store)[0].when == datetime(2026, 3, 10, 9, 0, tzinfo=UTC)  # CET
+    assert report.warnings == [
+        t("importers.calendar.offset_repaired", bad="+5328", fixed="+00:53:28")
+    ]
+
+
+def test_a_guessed_time_zone_is_a_warning_in_the_report_not_on_stderr(crm, capsys):
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")  # what a user's session may have set
+        report = from_data(crm, "guessed_zone.ics")
+    assert contacts(crm.store)[0].when == datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+    tzid = "/example.org/20260101_1/Asia/Shanghai"
+    assert report.warnings == [
+        t("importers.calendar.zone_guessed", tzid=tzid, zone="Asia/Shanghai")
+    ]
+    assert capsys.readouterr().err == ""
+
+
+def test_one_unreadable_event_is_skipped_and_the_others_kept(crm):
+    report = from_data(crm, "damaged.ics")
+    assert sorted(c.subject for c in contacts(crm.store)) == ["Also kept", "Kept"]
+    assert [s.item for s in report.skipped] == [t("importers.calendar.event", name="Broken")]
+    assert t("importers.calendar.cut_short") in report.warnings
+    assert any("“X”" in w for w in report.warnings)
+
+
+def test_a_vcard_is_not_taken_for_a_calendar(crm, src):
+    path = src / "card.ics"
+    path.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Zhang Wei\r\nEND:VCARD\r\n")
+    report = one(import_files(crm.store, path, "ERP"))
+    assert report.kind != "ics" and not report.ok
+
+
+def test_a_refused_calendar_says_what_was_expected_and_how_to_fix_it(crm, src):
+    broken = calendar(event("a", "DTSTART:20260310T010000Z").replace("UID", "END:VTODO\nUID"))
+    report = imported(crm, src, broken)
+    assert not report.ok
+    assert "NAME:value" in report.refused and "export it again" in report.refused
+    cut = imported(crm, src, broken[:40], name="cut.ics")
+    assert "cut short" in cut.refused and "export it again" in cut.refused
+    assert "\n" not in report.refused + cut.refused
+
+
+def test_a_rule_repeating_too_often_is_cut_with_a_warning(crm, src, monkeypatch):
+    monkeypatch.setattr("commlib.importers.calendar.MAX_OCCURRENCES", 50)
+    text = calendar(event("often", "DTSTART:20260301T000000Z", "Pulse", RRULE="FREQ=MINUTELY"))
+    report = imported(crm, src, text, since=date(2026, 3, 1), until=date(2026, 3, 31))
+    assert report.added == 50
+    item = t("importers.calendar.event", name="Pulse")
+    assert report.warnings == [t("importers.calendar.too_many", item=item, n=50)]

@@ -1,15 +1,22 @@
 """E-mail import: charsets, encodings, multipart, dates, ids, people, summaries, mbox."""
 
 import base64
+import gzip
+import io
+import itertools
 import quopri
+import struct
+import warnings
 from datetime import UTC, datetime
 from email.header import Header
+from pathlib import Path
 
 import pytest
 
 from commlib import Project
+from commlib.i18n import t
 from commlib.importers import import_files
-from commlib.importers.mail import decode_bytes
+from commlib.importers.mail import _contact, decode_bytes, split_mbox
 
 from .test_importers import contacts, make_project, one, samples
 
@@ -409,3 +416,231 @@ def test_a_project_without_team_or_stakeholders_imports_nothing(store, src):
     (src / "a.eml").write_bytes(message())
     report = one(import_files(store, src, "ERP"))
     assert (report.added, report.unrelated) == (0, 1)
+
+
+# --- mailboxes as real tools write them (fixtures in tests/data/mail13) --------------------
+
+DATA = Path(__file__).parent / "data" / "mail13"
+
+
+def from_data(crm, name: str):
+    report = one(import_files(crm.store, DATA / name, "ERP"))
+    assert report.ok, report.refused
+    return report
+
+
+def subjects(crm) -> list[str]:
+    return sorted(c.subject for c in contacts(crm.store))
+
+
+def test_an_mbox_with_a_byte_order_mark_and_dateless_from_lines(crm):
+    report = from_data(crm, "bom.mbox")
+    assert (report.kind, report.added) == ("mbox", 2)
+    assert subjects(crm) == ["Budget", "Budget again"]
+
+
+def test_an_mbox_with_blank_lines_first_and_crlf_line_ends(crm):
+    report = from_data(crm, "blank_crlf.mbox")
+    assert (report.kind, report.added) == ("mbox", 2)
+    assert {c.subject: c.direction for c in contacts(crm.store)} == {
+        "Scope": "inbound",
+        "Re: Scope": "outbound",
+    }
+
+
+def test_a_from_line_inside_a_content_length_message_does_not_split_it(crm):
+    report = from_data(crm, "content_length.mbox")
+    assert report.added == 2
+    assert subjects(crm) == ["Forward", "Second"]
+    forward = next(c for c in contacts(crm.store) if c.subject == "Forward")
+    assert "Still the first one" in forward.summary
+
+
+def test_a_mailing_list_archive_with_at_written_out(crm):
+    report = from_data(crm, "pipermail.mbox")
+    assert report.added == 2
+    by_subject = {c.subject: c.stakeholder_ids for c in contacts(crm.store)}
+    assert by_subject == {
+        "[erp-list] Go-live date": [crm.zhang],
+        "Re: [erp-list] Go-live date": [crm.li],
+    }
+
+
+def test_odd_from_lines_and_an_unescaped_from_in_a_body(crm):
+    report = from_data(crm, "odd_from.mbox")
+    assert report.added == 2  # "From Russia with love" is in the body, not a third message
+    film = next(c for c in contacts(crm.store) if c.subject == "Film night")
+    assert "Russia" in film.summary and "See you there" in film.summary
+    assert film.when == datetime(2026, 3, 7, 9, 0, tzinfo=UTC)  # no Date: the From line's
+    assert "mbox" in report.warnings[0]
+
+
+def test_unreadable_messages_are_skipped_lines_not_a_refused_mailbox(crm):
+    report = from_data(crm, "damaged.mbox")
+    assert "Good one" in subjects(crm)
+    assert "Charset" in subjects(crm)  # an unknown charset falls back instead of failing
+    assert [s.item for s in report.skipped] == [t("importers.mail.item", n=3, subject="No date")]
+    assert report.added == 4
+
+
+def test_an_eml_with_an_envelope_line_before_its_headers_is_an_email(crm):
+    report = from_data(crm, "envelope.eml")
+    assert report.added == 1
+    assert subjects(crm) == ["Envelope"]
+
+
+def test_a_body_line_from_without_a_date_or_header_after_it_is_not_a_new_message():
+    box = io.BytesIO(
+        b"From -\nFrom: a@x.com\n\nFrom here on, text.\nFrom me\n\nbye\n"
+        b"From b@x.com Sat Mar  7 09:00:00 2026\nFrom: b@x.com\n\nsecond\n"
+    )
+    found = list(split_mbox(box))
+    assert [line for _message, line in found] == ["From -", "From b@x.com Sat Mar  7 09:00:00 2026"]
+    assert b"From me" in found[0][0]
+
+
+def test_warnings_of_the_mail_parser_go_to_the_report_not_stderr(crm, src, capsys):
+    def noisy(*args, **kwargs):
+        warnings.warn("something odd in the message", UserWarning, stacklevel=2)
+        return _contact(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("commlib.importers.mail._contact", noisy)
+        report = imported(crm, src, "a.eml", message())
+    assert report.added == 1
+    assert report.warnings == [t("importers.library_warning", text="something odd in the message")]
+    assert capsys.readouterr().err == ""
+
+
+# --- Outlook .msg files ----------------------------------------------------------------------
+
+
+def compound_file(streams: dict[str, bytes]) -> bytes:
+    """A minimal Compound File (MS-CFB v3) holding small streams, ``storage/stream`` at most
+    one level deep: what Outlook writes for a .msg, without the parts commlib ignores."""
+    sector, mini = 512, 64
+    storages = sorted({n.split("/")[0] for n in streams if "/" in n})
+    paths = ["", *storages, *streams]
+    entries = [("Root Entry", 5, None)] + [(name, 1, None) for name in storages]
+    entries += [(name.split("/")[-1], 2, data) for name, data in streams.items()]
+    parents: dict[int, list[int]] = {i: [] for i in range(len(storages) + 1)}
+    for i, path in enumerate(paths[1:], start=1):
+        parent = path.split("/")[0] if "/" in path else ""
+        parents[paths.index(parent)].append(i)
+    ministream, minifat, starts = b"", [], {}
+    for i, (_name, kind, data) in enumerate(entries):
+        if kind == 2:
+            starts[i] = len(ministream) // mini
+            count = max(1, -(-len(data) // mini))
+            minifat += [starts[i] + k + 1 for k in range(count - 1)] + [0xFFFFFFFE]
+            ministream += data.ljust(count * mini, b"\0")
+    pad = lambda b: b.ljust(-(-len(b) // sector) * sector or sector, b"\0")  # noqa: E731
+    minifat_bytes = pad(struct.pack(f"<{len(minifat)}I", *minifat))
+    ministream = pad(ministream)
+    right, child = {}, {}
+    for parent, kids in parents.items():
+        child[parent] = kids[0] if kids else 0xFFFFFFFF
+        for a, b in itertools.pairwise(kids):
+            right[a] = b
+    directory = b""
+    n_minifat, n_dir = len(minifat_bytes) // sector, -(-len(entries) * 128 // sector)
+    first_ministream = 1 + n_minifat + n_dir
+    for i, (name, kind, data) in enumerate(entries):
+        encoded = (name + "\0").encode("utf-16-le")
+        start, size = (first_ministream, len(ministream)) if kind == 5 else (0, 0)
+        if kind == 2:
+            start, size = starts[i], len(data)
+        directory += encoded.ljust(64, b"\0") + struct.pack("<HBB", len(encoded), kind, 1)
+        directory += struct.pack(
+            "<3I", 0xFFFFFFFF, right.get(i, 0xFFFFFFFF), child.get(i, 0xFFFFFFFF)
+        )
+        directory += b"\0" * 36 + struct.pack("<IQ", start, size)
+    directory = pad(directory)
+    chains = [n_minifat, n_dir, len(ministream) // sector]
+    fat, at = [0xFFFFFFFD], 1
+    for length in chains:
+        fat += [at + k + 1 for k in range(length - 1)] + [0xFFFFFFFE]
+        at += length
+    fat_bytes = struct.pack(f"<{sector // 4}I", *fat, *[0xFFFFFFFF] * (sector // 4 - len(fat)))
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+    )
+    header += b"\0" * 10 + struct.pack("<IIII", 1, 1 + n_minifat, 0, 4096)
+    header += struct.pack("<IIII", 1, n_minifat, 0xFFFFFFFE, 0) + struct.pack("<I", 0)
+    header += struct.pack("<108I", *[0xFFFFFFFF] * 108)
+    return header + fat_bytes + minifat_bytes + directory + ministream
+
+
+def utf16(text: str) -> bytes:
+    return text.encode("utf-16-le")
+
+
+def test_an_outlook_msg_saved_as_eml_imports_as_an_email(crm, src):
+    submitted = int(
+        (datetime(2026, 3, 5, 6, 30, tzinfo=UTC) - datetime(1601, 1, 1, tzinfo=UTC)).total_seconds()
+        * 10**7
+    )
+    properties = b"\0" * 32 + struct.pack("<IIQ", 0x00390040, 6, submitted)
+    recipient = b"\0" * 8 + struct.pack("<IIQ", 0x0C150003, 6, 1)
+    msg = compound_file(
+        {
+            "__substg1.0_0037001F": utf16("Kick-off agenda"),
+            "__substg1.0_1000001F": utf16("Agenda attached."),
+            "__substg1.0_0C1A001F": utf16("Zhang Wei"),
+            "__substg1.0_5D01001F": utf16("zhang.wei@huachen.cn"),
+            "__substg1.0_1035001F": utf16("<msg1@huachen.cn>"),
+            "__properties_version1.0": properties,
+            "__recip_version1.0_#00000000/__substg1.0_39FE001F": utf16("dev@nimbus.com"),
+            "__recip_version1.0_#00000000/__properties_version1.0": recipient,
+        }
+    )
+    report = imported(crm, src, "outlook.eml", msg)
+    assert (report.kind, report.added, report.refused) == ("eml", 1, None)
+    (contact,) = contacts(crm.store)
+    assert (contact.subject, contact.summary) == ("Kick-off agenda", "Agenda attached.")
+    assert (contact.direction, contact.stakeholder_ids) == ("inbound", [crm.zhang])
+    assert contact.when == datetime(2026, 3, 5, 6, 30, tzinfo=UTC)
+    assert contact.source_id == "<msg1@huachen.cn>"
+
+
+def test_a_damaged_outlook_msg_is_refused_in_one_line_saying_how_to_fix_it(crm, src):
+    report = imported(
+        crm, src, "cut.msg", compound_file({"__substg1.0_0037001F": utf16("x")})[:600]
+    )
+    assert not report.ok and "Outlook" in report.refused and ".eml" in report.refused
+
+
+def test_a_gzipped_mailing_list_archive(crm, src):
+    packed = src / "2026-March.txt.gz"
+    packed.write_bytes(gzip.compress((DATA / "pipermail.mbox").read_bytes()))
+    report = one(import_files(crm.store, packed, "ERP"))
+    assert (report.kind, report.added) == ("mbox", 2)
+
+
+def test_a_cut_gzipped_archive_is_refused_in_one_line_saying_how_to_fix_it(crm, src):
+    packed = gzip.compress((DATA / "pipermail.mbox").read_bytes() * 50)
+    path = src / "archive.txt.gz"
+    path.write_bytes(packed[: len(packed) // 2])
+    report = one(import_files(crm.store, path, "ERP"))
+    assert (report.kind, report.ok) == ("mbox", False)
+    assert "mailbox" in report.refused and "again" in report.refused
+    assert "\n" not in report.refused and contacts(crm.store) == []
+
+
+def test_deprecation_warnings_of_libraries_are_not_the_users_business(crm, src, capsys):
+    def outdated(*args, **kwargs):
+        warnings.warn("old API", DeprecationWarning, stacklevel=2)
+        return _contact(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("commlib.importers.mail._contact", outdated)
+        report = imported(crm, src, "a.eml", message())
+    assert (report.added, report.warnings) == (1, [])
+    assert capsys.readouterr().err == ""
+
+
+def test_an_eml_with_only_unusual_headers_is_still_an_email(crm, src):
+    report = imported(crm, src, "part.eml", b"X-Archived: yes\r\nX-Note: hi\r\n\r\nbody\r\n")
+    assert (report.kind, report.ok, report.unrelated) == ("eml", True, 1)

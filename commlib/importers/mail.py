@@ -1,4 +1,12 @@
-"""E-mail into the contact log: single messages (``.eml``) and mailboxes (``.mbox``).
+"""E-mail into the contact log: single messages (``.eml``, also Outlook ``.msg``) and
+mailboxes (``.mbox``, also gzipped mailing-list archives).
+
+Mailboxes are split by ``split_mbox``, which takes them as real tools write them: a
+byte-order mark or blank lines first, CRLF, ``Content-Length`` headers, ``From `` lines
+with no date or an odd one, unescaped ``From `` lines in bodies; pipermail archives'
+``alice at example.com`` addresses are read as ``alice@example.com``. A message that
+cannot be read is one skipped line of the report, never a refused mailbox; warnings of the
+e-mail parser become notes of the report, not output on stderr.
 
 Each message about the project becomes an ``email`` contact: ``outbound`` when the team
 sent it, ``inbound`` otherwise; its stakeholders are those among From, To and Cc (matched
@@ -21,8 +29,13 @@ dates before 1990 or more than a week ahead are not believed.
 from __future__ import annotations
 
 import base64
-import mailbox
+import gzip
 import re
+import shutil
+import struct
+import tempfile
+import warnings
+import zlib
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from email import policy
@@ -33,21 +46,26 @@ from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..errors import BadFile, InvalidRecord
 from ..i18n import t
 from ..models import Contact, Project
 from ..store import Store
-from . import ADDRESS, Importer, ImportReport, People, one_line, save, stable_id, summarise
+from . import ADDRESS, Importer, ImportReport, People, one_line, outlook, save, stable_id, summarise
 
 SOURCE = "email"
 _HEADER = re.compile(rb"^[!-9;-~]+:", re.M)
 _MAIL_HEADERS = re.compile(
-    rb"^(from|date|subject|message-id|received|return-path|mime-version|to|delivered-to):",
+    rb"^(from|date|subject|message-id|received|return-path|mime-version|to|delivered-to"
+    rb"|content-type):",
     re.M | re.I,
 )
-_FROM_LINE = re.compile(rb"^From \S*.*\d{1,2}:\d{2}")
+#: an mbox ``From `` line with a time in it (the date may be in any form), or a bare one
+_DATED_FROM = re.compile(rb"^From \S*.*\d{1,2}:\d{2}")
+_BARE_FROM = re.compile(rb"^From(?: +\S*)? *\r?\n?$")
+_GZIP = b"\x1f\x8b"
+_ARCHIVE_AT = re.compile(r"([\w.+-]+) at ([\w-]+(?:\.[\w-]+)+)")
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
 
@@ -55,16 +73,30 @@ _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 
 
 def sniff_eml(path: Path, head: bytes) -> bool:
-    """RFC 822 headers from the first line on, among them From:, Date:, Subject:..."""
+    """RFC 822 headers from the first line on, among them From:, Date:, Subject:... (any
+    headers in a file named .eml); or an Outlook message (a Compound File named .msg or
+    .eml, or naming MAPI streams)."""
+    if outlook.is_msg(head) or (
+        head.startswith(outlook.MAGIC) and path.suffix.lower() in (".msg", ".eml")
+    ):
+        return True
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not _HEADER.match(start):
+        return False
     headers = re.split(rb"\r?\n\r?\n", start, maxsplit=1)[0]
-    return bool(_HEADER.match(start) and _MAIL_HEADERS.search(headers))
+    return path.suffix.lower() == ".eml" or bool(_MAIL_HEADERS.search(headers))
 
 
 def sniff_mbox(path: Path, head: bytes) -> bool:
-    """A ``From sender date`` line first, then headers."""
-    first, _, rest = head.lstrip(b"\xef\xbb\xbf").partition(b"\n")
-    return bool(_FROM_LINE.match(first) and _HEADER.match(rest.lstrip(b"\r\n")))
+    """A ``From sender date`` line first (after a byte-order mark or blank lines), then
+    headers; or a bare ``From sender`` line, then headers. Also gzipped (``.txt.gz``, as
+    mailing-list archives are downloaded)."""
+    if head.startswith(_GZIP):
+        head = _gunzipped_head(head)
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    first, _, rest = start.partition(b"\n")
+    headers = bool(_HEADER.match(rest))
+    return bool(_DATED_FROM.match(first) or (_BARE_FROM.match(first + b"\n") and headers))
 
 
 # --- importing ------------------------------------------------------------------------------
@@ -75,26 +107,131 @@ def run_eml(store: Store, project: Project, path: Path, **_options: Any) -> Impo
         raw = path.read_bytes()
     except OSError as err:
         raise BadFile(t("importers.refused.unreadable", reason=err.strerror or err)) from err
+    if raw.startswith(outlook.MAGIC):
+        raw = _from_outlook(raw)
     return _import(store, project, path, "eml", [(raw, None)])
+
+
+def _from_outlook(data: bytes) -> bytes:
+    try:
+        return outlook.to_rfc822(data)
+    except (outlook.NotOutlook, struct.error, IndexError, ValueError) as err:
+        raise BadFile(t("importers.mail.bad_outlook", reason=err)) from err
 
 
 def run_mbox(store: Store, project: Project, path: Path, **_options: Any) -> ImportReport:
     return _import(store, project, path, "mbox", _mbox_messages(path))
 
 
+def _gunzipped_head(head: bytes) -> bytes:
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 4096)
+    except zlib.error:
+        return b""
+
+
 def _mbox_messages(path: Path) -> Iterator[tuple[bytes, str]]:
     """(message, its ``From `` line) one at a time, so a large mailbox is not all in memory."""
     try:
-        box = mailbox.mbox(path, create=False)
-        try:
-            for key in box.iterkeys():
-                with box.get_file(key, from_=True) as fh:
-                    from_line = fh.readline().decode("ascii", "replace")
-                yield box.get_bytes(key), from_line
-        finally:
-            box.close()
-    except (OSError, mailbox.Error) as err:
-        raise BadFile(t("importers.mail.bad_mbox", reason=err)) from err
+        with path.open("rb") as fh:
+            if fh.read(2) != _GZIP:
+                fh.seek(0)
+                yield from split_mbox(fh)
+                return
+        with tempfile.TemporaryFile() as plain:  # seeking back in a gzip stream is slow
+            with gzip.open(path, "rb") as packed:
+                shutil.copyfileobj(packed, plain)
+            plain.seek(0)
+            yield from split_mbox(plain)
+    except (OSError, EOFError, zlib.error) as err:
+        reason = getattr(err, "strerror", None) or err
+        raise BadFile(t("importers.mail.mbox_unreadable", reason=reason)) from err
+
+
+def split_mbox(fh: BinaryIO) -> Iterator[tuple[bytes, str]]:
+    """The messages of an mbox file: (message, its ``From `` line).
+
+    Tolerates what real mailboxes hold: a byte-order mark or blank lines before the first
+    ``From `` line, CRLF line ends, ``From `` lines with no date or an odd one, and body
+    lines starting with ``From `` that nobody escaped (a new message starts only at a
+    ``From `` line that carries a date or is followed by a header). A message with a
+    ``Content-Length`` header that fits is read by length, whatever its body holds.
+    ``>From `` lines are left as they are (quoted, whether escaped or not).
+    """
+    line = _first_envelope(fh)
+    while line:
+        from_line = line.decode("latin-1").rstrip("\r\n")
+        headers = _read_headers(fh)
+        body, line = _read_body(fh, _content_length(headers))
+        yield headers + body, from_line
+
+
+def _first_envelope(fh: BinaryIO) -> bytes:
+    """The first ``From `` line (after a byte-order mark and blank lines), else b""."""
+    for number, line in enumerate(iter(fh.readline, b"")):
+        if number == 0:
+            line = line.removeprefix(b"\xef\xbb\xbf")
+        if _DATED_FROM.match(line) or _BARE_FROM.match(line):
+            return line
+        if line.strip():
+            return b""
+    return b""
+
+
+def _read_headers(fh: BinaryIO) -> bytes:
+    """The header block of a message, with the blank line that ends it (if any)."""
+    lines = []
+    while True:
+        position = fh.tell()
+        line = fh.readline()
+        if not line.strip(b"\r\n"):
+            return b"".join([*lines, line])
+        if not (_HEADER.match(line) or line[:1] in (b" ", b"\t")):
+            fh.seek(position)  # a message without headers, or a body without a blank line
+            return b"".join(lines)
+        lines.append(line)
+
+
+def _content_length(headers: bytes) -> int | None:
+    found = re.search(rb"^content-length:[ \t]*(\d{1,12})[ \t]*\r?$", headers, re.M | re.I)
+    return int(found[1]) if found else None
+
+
+def _read_body(fh: BinaryIO, length: int | None) -> tuple[bytes, bytes]:
+    """The body of a message and the ``From `` line of the next one (b"" at the end)."""
+    start = fh.tell()
+    if length is not None:
+        body = fh.read(length)
+        following = _after_blank_lines(fh)
+        if len(body) == length and (not following or _is_envelope(following, fh)):
+            return body, following
+        fh.seek(start)
+    lines: list[bytes] = []
+    for line in iter(fh.readline, b""):
+        if line.startswith(b"From") and _is_envelope(line, fh):
+            return b"".join(lines), line
+        lines.append(line)
+    return b"".join(lines), b""
+
+
+def _after_blank_lines(fh: BinaryIO) -> bytes:
+    for line in iter(fh.readline, b""):
+        if line.strip():
+            return line
+    return b""
+
+
+def _is_envelope(line: bytes, fh: BinaryIO) -> bool:
+    """A ``From `` line that starts a message: one with a time, or a bare ``From sender``
+    followed by a header (so "From Russia with love" in a body does not split it)."""
+    if _DATED_FROM.match(line):
+        return True
+    if not _BARE_FROM.match(line):
+        return False
+    position = fh.tell()
+    following = fh.readline()
+    fh.seek(position)
+    return bool(_HEADER.match(following))
 
 
 def _import(
@@ -105,7 +242,23 @@ def _import(
     messages: Iterable[tuple[bytes, str | None]],
 ) -> ImportReport:
     report = ImportReport(str(path), kind)
-    people = People(store, project)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        contacts = _contacts(project, People(store, project), messages, report)
+    for warning in caught:
+        if not issubclass(warning.category, (DeprecationWarning, PendingDeprecationWarning)):
+            report.warn(t("importers.library_warning", text=one_line(str(warning.message), 200)))
+    save(store, project, report, contacts)
+    return report
+
+
+def _contacts(
+    project: Project,
+    people: People,
+    messages: Iterable[tuple[bytes, str | None]],
+    report: ImportReport,
+) -> list[Contact]:
+    """The contacts of the messages; each one that cannot be read is a line in ``report``."""
     contacts = []
     for number, (raw, from_line) in enumerate(messages, start=1):
         try:
@@ -119,8 +272,7 @@ def _import(
             continue
         if contact is not None:
             contacts.append(contact)
-    save(store, project, report, contacts)
-    return report
+    return contacts
 
 
 def _contact(
@@ -182,9 +334,14 @@ def _first(headers: dict[str, list[str]], name: str) -> str:
 
 def _addresses(values: list[str]) -> list[str]:
     """The e-mail addresses in address headers, lower case, in order."""
-    pairs = getaddresses([header_text(v, decode_words=False) for v in values])
+    pairs = getaddresses([_unmunged(header_text(v, decode_words=False)) for v in values])
     found = [addr.strip().lower() for _name, addr in pairs]
     return [a for a in found if ADDRESS.fullmatch(a)]
+
+
+def _unmunged(value: str) -> str:
+    """Mailing-list archives (pipermail) write ``alice at example.com``: read it back."""
+    return value if "@" in value else _ARCHIVE_AT.sub(r"\1@\2", value)
 
 
 def _message_id(headers: dict[str, list[str]]) -> str | None:
@@ -241,13 +398,15 @@ def _parse_date(value: str) -> datetime | None:
 
 
 def _from_line_date(line: str) -> datetime | None:
-    """``From sender Thu Mar  5 14:30:00 2026`` (optionally ``+0800`` before the year)."""
+    """``From sender Thu Mar  5 14:30:00 2026`` (optionally ``+0800`` before the year), or
+    ``From sender`` and an RFC 5322 date."""
     match = re.search(
         r"(\w{3})\s+(\d{1,2})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s+(?:([+-]\d{4})\s+)?(\d{4})\s*$",
         line.strip(),
     )
     if not match or match[1].lower() not in _MONTHS:
-        return None
+        sender_and_date = line.strip().split(None, 2)  # "From x Sat, 7 Mar 2026 09:00 +0000"
+        return _parse_date(sender_and_date[2]) if len(sender_and_date) == 3 else None
     month, day, hour, minute, second, offset, year = match.groups()
     try:
         moment = datetime(
@@ -462,5 +621,5 @@ EML = Importer(
     sniff=sniff_eml,
     run=run_eml,
     label=lambda: t("importers.kind.eml"),
-    describe=lambda: t("importers.describe.eml"),
+    describe=lambda: t("importers.describe.eml_or_msg"),
 )
