@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import contextvars
 import csv
 import io
 import re
@@ -38,6 +39,11 @@ XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: rows kept for recognising a layout
 PEEK_ROWS = 12
+#: cell texts that mean "no answer" in any export, compared trimmed and case-blind (R's
+#: ``NA``, Excel's ``#N/A``, a dash); blank and whitespace-only cells are missing too.
+#: Platform codes (Wenjuanxing's ``-2``/``-3``, ``(跳过)``) are blanked by their readers.
+MISSING_TEXTS = ("NA", "N/A", "#N/A", "-", "--", "—", "NaN")
+MISSING_UPPER = frozenset(m.upper() for m in MISSING_TEXTS)
 
 
 class UnreadableTable(BadFile):
@@ -195,6 +201,9 @@ def read(table: Table, header_rows: int) -> tuple[list[list[str]], pd.DataFrame]
     except (OverflowError, MemoryError) as err:
         raise BadFile(t("surveys.import.unreadable", reason=_first_line(err))) from err
     header, table.extra["control_cells"] = _without_controls(header, body)
+    _DATE_ORDER.set(table.hints.date_order)
+    for column in body.columns:
+        body[column] = trimmed(body[column])
     width = max([body.shape[1], *(len(h) for h in header)])
     header = [h + [""] * (width - len(h)) for h in header]
     while len(header) < header_rows:
@@ -218,6 +227,27 @@ def _without_controls(header: list[list[str]], body: pd.DataFrame) -> tuple[list
             found += int(counts(body[column])[bad].sum())
             body[column] = map_categories(body[column], _without_control)
     return header, found
+
+
+def trimmed(column: pd.Series) -> pd.Series:
+    """A Categorical of text with every value trimmed, and the texts that mean no answer
+    (blank, spaces only, ``NA``, ``N/A``, ``-``...) made missing; the rows are not touched
+    when nothing changes."""
+    cats = column.cat.categories
+    if not len(cats):
+        return column
+    stripped = cats.str.strip()
+    missing = np.asarray(stripped.str.upper().isin(MISSING_UPPER) | (stripped == ""), dtype=bool)
+    if not missing.any() and bool((stripped == cats).all()):
+        return column
+    if not bool((stripped[~missing] == cats[~missing]).all()):
+        return map_categories(column, _trimmed_value).set_axis(column.index)
+    return column.cat.remove_categories(list(cats[missing]))
+
+
+def _trimmed_value(text: str) -> str | None:
+    text = text.strip()
+    return None if not text or text.upper() in MISSING_UPPER else text
 
 
 def _without_control(text: str) -> str | None:
@@ -502,85 +532,229 @@ def _normalise_time(text: str) -> str:
     return text.strip()
 
 
+#: the date order the user gave (``Hints.date_order``) for the file being read
+_DATE_ORDER: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "commlib_survey_date_order", default=None
+)
+
+#: a date as digits: 2024-06-20, 6/20/24, 20.06.2024, with an optional time and AM/PM
+_DATE = re.compile(
+    r"^(?P<a>\d{1,4})[/.\-](?P<b>\d{1,2})[/.\-](?P<c>\d{1,4})"
+    r"(?:(?:[ T]+|(?<=\d)T)(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<f>\d{1,9}))?)?)?"
+    r"\s*(?P<p>[AaPp]\.?[Mm]\.?)?$"
+)
+_SERIAL = re.compile(r"^-?\d+(?:\.\d+)?$")
+#: Excel's day 0 (serial numbers count days from it; 1900's false leap day included)
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+#: the years a survey's moments can fall in (anything else is a misread number)
+_YEARS = (1950, 2200)
+DATE_ORDERS = ("mdy", "dmy", "ymd")
+
+
 def parse_times(
-    column: pd.Series, zone: tzinfo | None, name: str = "", first_row: int = 2
+    column: pd.Series,
+    zone: tzinfo | None,
+    name: str = "",
+    first_row: int = 2,
+    date_order: str | None = None,
 ) -> pd.Series:
     """Moments in UTC from text; times without an offset are in ``zone`` (default: local).
 
+    Read forms: ISO 8601 (with or without an offset), ``M/D/YY[YY] H:MM[:SS] [AM|PM]`` (how
+    Excel re-saves every export), ``D/M/YYYY`` and ``D.M.YYYY``, ``2024年6月20日 14:45``,
+    ``2024/6/20 下午2:45``, Excel serial numbers (``45463.6145``, local time) and Unix times
+    (seconds or milliseconds, UTC). The order of day and month is decided once for the whole
+    column from all its values: a first number above 12 somewhere makes it day first, a
+    second number above 12 month first; neither: ``date_order`` (the user's
+    ``--date-order``, also taken from the table being read), else month first (US, as Excel
+    and Google Forms write it); dates with dots (``20.06.2024``) default to day first. The
+    user's order, when given, wins. Numbers are Excel serials (days) below 200000, Unix
+    seconds below 10^10, else milliseconds, again decided once per column.
+
     A value that is not a date and time, or names one that does not exist (``2026-02-30``),
-    refuses the file: ``InvalidRecord`` names the column ``name`` and the row (the body's
-    first row being ``first_row``). Empty cells are missing, not wrong.
+    refuses the file: ``InvalidRecord`` names the row (the body's first row being
+    ``first_row``), the column ``name``, the value and what the column's other values look
+    like. Empty cells (and ``NA``, ``-``...) are missing, not wrong.
     """
     zone = zone or local_timezone()
+    order = date_order or _DATE_ORDER.get()
     cats = column.cat.categories
     utc = np.full(len(cats) + 1, np.datetime64("NaT"), dtype="datetime64[us]")
     texts = pd.Index([_normalise_time(c) for c in cats], dtype=object)
+    blanks = np.asarray([t_.upper() in MISSING_UPPER or not t_ for t_ in texts], dtype=bool)
     if len(cats):
-        aware = np.asarray(texts.str.contains(_OFFSET), dtype=bool)
+        aware = np.asarray(texts.str.contains(_OFFSET), dtype=bool) & ~blanks
         if aware.any():
             parsed = pd.to_datetime(texts[aware], utc=True, errors="coerce", format="ISO8601")
             utc[np.flatnonzero(aware)] = _utc_naive(parsed)
-        naive_at = np.flatnonzero(~aware)
+        naive_at = np.flatnonzero(~aware & ~blanks)
         if len(naive_at):
-            naive = pd.DatetimeIndex(_naive(texts[naive_at]))
-            # a time that occurs twice (the hour the clocks go back) is taken the first time
-            first = np.ones(len(naive), dtype=bool)
-            local = naive.tz_localize(zone, ambiguous=first, nonexistent="shift_forward")
-            utc[naive_at] = _utc_naive(local)
+            naive, absolute = _naive_moments(list(texts[naive_at]), order)
+            local_at = naive_at[~absolute]
+            if len(local_at):
+                moments = pd.DatetimeIndex(naive[~absolute])
+                # a time that occurs twice (the hour the clocks go back) is taken the first time
+                first = np.ones(len(moments), dtype=bool)
+                local = moments.tz_localize(zone, ambiguous=first, nonexistent="shift_forward")
+                utc[local_at] = _utc_naive(local)
+            utc[naive_at[absolute]] = naive[absolute]
     codes = column.cat.codes.to_numpy().astype(np.int64)
-    unreadable = np.flatnonzero(np.isnat(utc[:-1]) & np.asarray(texts != "", dtype=bool))
+    unreadable = np.flatnonzero(np.isnat(utc[:-1]) & ~blanks)
     if len(unreadable):
         _refuse_times(cats, codes, unreadable, name, first_row)
     codes[codes < 0] = len(cats)
     return pd.Series(utc[codes]).dt.tz_localize("UTC")
 
 
+def _naive_moments(texts: list[str], order: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """Each text as a moment (NaT when unreadable) and whether it is absolute (a Unix time,
+    already UTC) rather than a wall-clock time."""
+    n = len(texts)
+    found = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
+    absolute = np.zeros(n, dtype=bool)
+    serial = [i for i, text in enumerate(texts) if _SERIAL.fullmatch(text)]
+    if serial:
+        numbers = np.array([float(texts[i]) for i in serial])
+        kind = _number_kind(numbers)
+        for i, number in zip(serial, numbers, strict=True):
+            moment = _from_number(number, kind)
+            if moment is not None:
+                found[i] = np.datetime64(moment, "us")
+                absolute[i] = kind != "excel"
+    serial_set = set(serial)
+    matches = {
+        i: m for i, text in enumerate(texts) if i not in serial_set and (m := _DATE.match(text))
+    }
+    column_order = _column_order(list(matches.values()), order)
+    for i, match in matches.items():
+        moment = _from_match(match, column_order)
+        if moment is not None:
+            found[i] = np.datetime64(moment, "us")
+    rest = [i for i in range(n) if i not in serial_set and i not in matches]
+    if rest:
+        parsed = _naive(pd.Index([texts[i] for i in rest], dtype=object), column_order)
+        found[rest] = parsed
+    return found, absolute
+
+
+def _number_kind(numbers: np.ndarray) -> str:
+    """What numbers in a time column count: Excel days, Unix seconds or milliseconds."""
+    top = float(np.max(np.abs(numbers)))
+    if top < 200_000:
+        return "excel"
+    if top < 1e10:
+        return "seconds"
+    return "milliseconds"
+
+
+def _from_number(number: float, kind: str) -> datetime | None:
+    try:
+        if kind == "excel":
+            if number <= 0:
+                return None
+            moment = _EXCEL_EPOCH + timedelta(days=number)
+            # Excel keeps times to the millisecond; drop the float's noise
+            moment = moment.replace(microsecond=round(moment.microsecond, -3) % 1_000_000)
+        else:
+            seconds = number / 1000 if kind == "milliseconds" else number
+            if not 1e8 <= seconds < 1e10:  # 1973..2286: anything else is another number
+                return None
+            moment = datetime(1970, 1, 1) + timedelta(seconds=seconds)
+    except (OverflowError, ValueError):
+        return None
+    return moment if _YEARS[0] <= moment.year <= _YEARS[1] else None
+
+
+def _column_order(matches: list[re.Match[str]], order: str | None) -> str:
+    """``mdy`` or ``dmy`` for a column's dates that start with the day or month (dates that
+    start with a four-digit year are always year first): decided from all of them at once."""
+    if order in ("mdy", "dmy", "ymd"):
+        return order
+    short = [m for m in matches if len(m.group("a")) <= 2]
+    first_big = sum(int(m.group("a")) > 12 for m in short)
+    second_big = sum(int(m.group("b")) > 12 for m in short)
+    if first_big or second_big:
+        return "dmy" if first_big > second_big else "mdy"
+    if short and all("." in m.group(0).split(" ")[0] for m in short):
+        return "dmy"
+    return "mdy"
+
+
+def _from_match(match: re.Match[str], order: str) -> datetime | None:
+    a, b, c = (int(match.group(k)) for k in ("a", "b", "c"))
+    if len(match.group("a")) >= 3 or order == "ymd":
+        year, month, day = a, b, c
+        year_text = match.group("a")
+    else:
+        month, day = (a, b) if order == "mdy" else (b, a)
+        year = c
+        year_text = match.group("c")
+    if len(year_text) <= 2:
+        year += 2000 if year < 69 else 1900
+    elif len(year_text) == 3:
+        return None
+    hour = int(match.group("H") or 0)
+    minute = int(match.group("M") or 0)
+    second = int(match.group("S") or 0)
+    micro = int((match.group("f") or "0")[:6].ljust(6, "0"))
+    mark = (match.group("p") or "").replace(".", "").upper()
+    if mark:
+        if not 1 <= hour <= 12:
+            if not (mark == "PM" and 12 < hour < 24):
+                return None
+        elif mark == "AM":
+            hour = 0 if hour == 12 else hour
+        elif hour != 12:
+            hour += 12
+    try:
+        return datetime(year, month, day, hour, minute, second, micro)
+    except ValueError:
+        return None
+
+
 def _refuse_times(
     cats: pd.Index, codes: np.ndarray, unreadable: np.ndarray, name: str, first_row: int
 ) -> None:
-    """``InvalidRecord`` for the first few rows whose time cannot be read."""
-    rows = np.flatnonzero(np.isin(codes, unreadable))[:5]
-    message = t("surveys.import.bad_time")
-    problems = [
-        Problem(
-            name or "-",
-            cats[codes[row]],
-            message,
-            t("surveys.import.where_row", row=first_row + int(row)),
-        )
-        for row in rows
-    ]
-    raise InvalidRecord(problems, t("surveys.import.fix_file"))
+    """``InvalidRecord`` on one line: the first row whose time cannot be read, its column and
+    value, and what the column's readable values look like."""
+    rows = np.flatnonzero(np.isin(codes, unreadable))
+    row = int(rows[0])
+    bad = set(int(u) for u in unreadable)
+    used = [int(c) for c in pd.unique(codes[codes >= 0]) if int(c) not in bad]
+    texts = [str(cats[c]).strip() for c in used]
+    texts = [x for x in texts if x and x.upper() not in MISSING_UPPER]
+    if texts:
+        message = t("surveys.values.bad_time_like", example=texts[0])
+    else:
+        message = t("surveys.import.bad_time")
+    if len(rows) > 1:
+        message += " " + t("surveys.values.more_rows", n=len(rows) - 1)
+    problem = Problem(
+        name or "-",
+        cats[codes[row]],
+        message,
+        t("surveys.import.where_row", row=first_row + row),
+    )
+    raise InvalidRecord([problem], t("surveys.import.fix_file"))
 
 
 def _utc_naive(moments: pd.DatetimeIndex) -> np.ndarray:
     return moments.tz_convert("UTC").tz_localize(None).as_unit("us").to_numpy()
 
 
-def _naive(texts: pd.Index) -> np.ndarray:
+def _naive(texts: pd.Index, order: str = "mdy") -> np.ndarray:
     best = np.full(len(texts), np.datetime64("NaT"), dtype="datetime64[us]")
     left = np.ones(len(texts), dtype=bool)
-    day_first = _day_first(texts)
     for fmt in _NAIVE_FORMATS:
         if not left.any():
             break
-        fmt = _DAY_FIRST.get(fmt, fmt) if day_first else fmt
+        fmt = _DAY_FIRST.get(fmt, fmt) if order == "dmy" else fmt
         where = np.flatnonzero(left)
         parsed = pd.to_datetime(texts[where], format=fmt, errors="coerce").as_unit("us")
         ok = ~np.asarray(parsed.isna())
         best[where[ok]] = parsed.to_numpy()[ok]
         left[where[ok]] = False
     return best
-
-
-def _day_first(texts: pd.Index) -> bool:
-    """Slash dates whose first number goes above 12 are day/month/year."""
-    found = texts.str.extract(r"^(\d{1,2})/(\d{1,2})/\d{4}")
-    if found.empty or found[0].isna().all():
-        return False
-    first = pd.to_numeric(found[0], errors="coerce")
-    second = pd.to_numeric(found[1], errors="coerce")
-    return bool((first > 12).any() and not (second > 12).any())
 
 
 _DURATION = re.compile(
