@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...i18n import t
 from ._infer import Guess
 from ._read import map_categories
 
@@ -82,7 +83,15 @@ class Parsed:
         return code
 
     def guess(self, code: str, text: str, guess: Guess, parent: str = "", **flags: bool) -> str:
-        return self.add(code, text, guess.type, guess.options, guess.answers, parent, **flags)
+        code = self.add(code, text, guess.type, guess.options, guess.answers, parent, **flags)
+        if guess.merged:  # spellings made one option (a preview shows them)
+            self.details.setdefault("merged", {})[code] = guess.merged
+            shown = "; ".join(
+                f"{' / '.join(repr(o) for o in others)} → {best!r}"
+                for best, others in list(guess.merged.items())[:5]
+            )
+            self.warnings.append(t("surveys.values.merged", code=code, merged=shown))
+        return code
 
     def _free(self, code: str) -> str:
         code = _clean(code)[:150] or "Q"

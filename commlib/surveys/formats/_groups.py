@@ -17,8 +17,10 @@ from ._infer import (
     infer,
     likert_answers,
     likert_scale,
+    merge_spellings,
     numbers,
     single_answers,
+    without_missing,
 )
 from ._read import counts, first_seen
 
@@ -141,7 +143,20 @@ def matrix_rows(
     columns: Sequence[pd.Series], texts: Sequence[str], *, codes_only: bool = False
 ) -> list[Guess]:
     """The rows of a matrix share one scale: a known likert scale, numbers (each row
-    guessed on its own), or the choices seen in any row (a single choice per row)."""
+    guessed on its own), or the choices seen in any row (a single choice per row). Values
+    that mean no answer are missing; spellings that differ only by case or spaces are one
+    value in every row."""
+    columns, merged = merge_spellings([without_missing(c) for c in columns])
+    guesses = _matrix_rows(columns, texts, codes_only)
+    for guess in guesses:
+        if guess.type in ("likert", "single"):
+            guess.merged = merged
+    return guesses
+
+
+def _matrix_rows(
+    columns: Sequence[pd.Series], texts: Sequence[str], codes_only: bool
+) -> list[Guess]:
     values = list(dict.fromkeys(v for c in columns for v in first_seen(c)))
     scale = likert_scale(values) if values else None
     if scale is not None:

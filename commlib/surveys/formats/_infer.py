@@ -2,13 +2,31 @@
 
 Rules, applied to the distinct values of a column (cheap on a million rows):
 
+- missing first: blank, spaces only, ``NA``, ``N/A``, ``-``, ``(跳过)``... are no answer
+  (``MISSING``); values are compared trimmed and NFKC-normalised (full-width letters,
+  digits and spaces), case-blind: spellings that differ only so (``Yes``, ``Yes ``,
+  ``YES``) are one option, worded as its most frequent spelling (``Guess.merged`` lists
+  the spellings merged);
 - every value a number: 0–10 whole numbers under a "recommend / 推荐" question -> ``nps``
   (also when a few answers are off the scale, which saving then refuses, naming them);
-  whole numbers within 0–10 -> ``rating`` (options: the scale's bounds); else ``numeric``;
-- every value a label of a known 5- or 7-point agreement or satisfaction scale (Chinese or
-  English) -> ``likert``, options from most negative to most positive, answers 1..k;
-- a few distinct short values, some given more than once -> ``single`` (options in the
-  order they first appear);
+  a heading that names a category (gender/sex/性别, region/地区, year/年份, age group,
+  department/部门, province/省份, city/城市, an id/编号...) -> ``single`` (codes, never
+  averaged; ``text`` when nearly every value differs, as ids do); whole numbers within 0–10
+  under a heading with scale wording (``SCALE_WORDS``: satisfaction/满意, recommend, rate/
+  rating/评分/打分, score, likely, agree/同意, important/重要, quality/质量, how much/
+  often/well, 1-5, 1–10, 0 to 10...) -> ``rating`` (options: the scale's bounds);
+  whole numbers within 0–10 without such wording -> ``single`` (codes such as 1/2 are
+  categories until the user says they are a scale); else ``numeric``;
+- every value a label of a known ordered scale (``SCALES``: agreement, satisfaction,
+  frequency, likelihood, importance, quality, confidence, concern; Chinese and English; 3, 4,
+  5 or 7 points), declared non-answers (``NON_ANSWERS``: "Don't know", "Prefer not to say",
+  "N/A", "No basis for evaluation", 不适用, 不清楚...) aside -> ``likert``, options from most
+  negative to most positive, answers 1..k; a non-answer is then missing, never a point. A
+  scale whose every point is among the labels wins, else the 5-point, 7-point, 4-point, then
+  3-point family that holds them all;
+- a few distinct values, some given more than once -> ``single`` (options in the order they
+  first appear); values up to 40 characters, or longer ones when at most 12 distinct values
+  are repeated (on average three times each);
 - otherwise -> ``text``.
 
 Multi-select and ranking answers joined in one cell are split by ``split_lists``.
@@ -17,12 +35,14 @@ Multi-select and ranking answers joined in one cell are split by ``split_lists``
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from ._read import counts, first_seen, map_categories, per_value
+from ._read import MISSING_UPPER, counts, first_seen, map_categories, per_value
 
 #: words that make a 0–10 question an NPS question
 NPS_WORDS = re.compile(r"recommend|推荐|推薦|\bNPS\b|净推荐", re.I)
@@ -93,7 +113,150 @@ SCALES: list[list[tuple[str, ...]]] = [
         ("agree",),
         ("strongly agree",),
     ],
+    # frequency
+    [("never",), ("rarely", "seldom"), ("sometimes", "occasionally"), ("often",), ("always",)],
+    [("never",), ("sometimes",), ("often",), ("always",)],
+    [
+        ("从不", "从来没有", "从未"),
+        ("很少", "偶尔"),
+        ("有时", "有时候"),
+        ("经常",),
+        ("总是", "一直"),
+    ],
+    # likelihood
+    [
+        ("very unlikely", "extremely unlikely"),
+        ("unlikely", "somewhat unlikely"),
+        ("neither likely nor unlikely", "neutral", "not sure", "unsure"),
+        ("likely", "somewhat likely"),
+        ("very likely", "extremely likely"),
+    ],
+    [
+        ("extremely unlikely",),
+        ("very unlikely",),
+        ("somewhat unlikely", "unlikely"),
+        ("neither likely nor unlikely", "neutral"),
+        ("somewhat likely", "likely"),
+        ("very likely",),
+        ("extremely likely",),
+    ],
+    [
+        ("非常不可能", "完全不可能", "极不可能"),
+        ("不太可能", "不可能", "比较不可能"),
+        ("一般", "不确定", "说不清", "中立"),
+        ("比较可能", "可能", "有可能"),
+        ("非常可能", "极有可能", "一定会"),
+    ],
+    # importance
+    [
+        ("not at all important", "not important at all"),
+        ("slightly important", "of little importance", "low importance"),
+        ("moderately important", "somewhat important"),
+        ("very important",),
+        ("extremely important",),
+    ],
+    [("not important",), ("somewhat important",), ("very important",)],
+    [
+        ("非常不重要", "完全不重要", "很不重要"),
+        ("不重要", "不太重要", "比较不重要"),
+        ("一般", "中立", "说不清"),
+        ("重要", "比较重要"),
+        ("非常重要", "很重要", "极其重要"),
+    ],
+    # quality
+    [("poor", "very poor"), ("fair",), ("good",), ("very good",), ("excellent",)],
+    [("poor",), ("fair",), ("good",), ("excellent",)],
+    [("poor",), ("fair", "average"), ("good",)],
+    [
+        ("非常差", "很差", "极差"),
+        ("差", "较差", "比较差"),
+        ("一般", "中等"),
+        ("好", "较好", "比较好", "良好"),
+        ("非常好", "很好", "极好", "优秀"),
+    ],
+    # confidence
+    [
+        ("not at all confident", "not confident at all"),
+        ("slightly confident", "not very confident"),
+        ("somewhat confident", "moderately confident"),
+        ("very confident",),
+        ("extremely confident", "completely confident"),
+    ],
+    [
+        ("完全没有信心", "非常没有信心", "毫无信心"),
+        ("没什么信心", "不太有信心", "比较没有信心"),
+        ("一般", "说不清"),
+        ("比较有信心", "有信心"),
+        ("非常有信心", "很有信心", "完全有信心"),
+    ],
+    # concern
+    [
+        ("not at all concerned", "not concerned at all"),
+        ("slightly concerned",),
+        ("somewhat concerned", "moderately concerned"),
+        ("very concerned",),
+        ("extremely concerned",),
+    ],
+    [
+        ("完全不担心", "一点也不担心", "非常不担心"),
+        ("不太担心", "不担心", "比较不担心"),
+        ("一般", "说不清"),
+        ("比较担心", "有点担心", "担心"),
+        ("非常担心", "很担心", "极其担心"),
+    ],
 ]
+
+#: labels that are no point of a scale: kept as options of a choice, never averaged
+NON_ANSWERS = frozenset(
+    {
+        "don't know",
+        "dont know",
+        "do not know",
+        "don’t know",
+        "not sure / don't know",
+        "prefer not to say",
+        "prefer not to answer",
+        "rather not say",
+        "n/a",
+        "na",
+        "not applicable",
+        "no basis for evaluation",
+        "no basis to judge",
+        "no opinion",
+        "cannot say",
+        "can't say",
+        "不适用",
+        "不清楚",
+        "不知道",
+        "无法评价",
+        "无法回答",
+        "拒绝回答",
+        "不愿回答",
+        "不想回答",
+        "没有意见",
+        "无意见",
+    }
+)
+
+#: preferred scale lengths, when the labels seen fit scales of several lengths
+_LENGTHS = (5, 7, 4, 3)
+
+#: words of a question that say its numbers are a scale (see the module's rules)
+SCALE_WORDS = re.compile(
+    r"satisf|recommend|\brat(?:e|es|ed|ing|ings)\b|score|scale|likel|agree|important|"
+    r"importance|quality|confiden|concern|how (?:much|well|often|easy|difficult|happy|good)|"
+    r"\bout of\b|stars?\b|\b\d+\s*(?:-|–|—|~|to)\s*\d+\b|\bNPS\b|\bCSAT\b|"
+    r"满意|推荐|评分|打分|评价|分数|程度|同意|可能|重要|质量|信心|担心|频率|几分|星级|\d+\s*[-–—~到至]\s*\d+",
+    re.I,
+)
+#: words of a heading that name a category: numbers under it are codes, never a scale
+CATEGORY_WORDS = re.compile(
+    r"gender|\bsex\b|region|\byears?\b|age group|age band|department|\bdept\b|province|"
+    r"\bstate\b|\bcity\b|country|\bid\b|identifier|\bcode\b|zip|postcode|\bteam\b|"
+    r"\bgroup\b|\bclass\b|\bcohort\b|\bsegment\b|\bbranch\b|\boffice\b|"
+    r"性别|地区|区域|年份|年度|年龄段|部门|科室|省份|省市|城市|编号|工号|学号|代码|组别|班级|分组",
+    re.I,
+)
 
 #: the share of answers on 0–10 that makes a "recommend" question NPS despite some outside
 NPS_SHARE = 0.8
@@ -105,35 +268,104 @@ MAX_OPTION_LENGTH = 40
 
 @dataclass
 class Guess:
-    """A column's question type, its options in order, and its answers (contract form)."""
+    """A column's question type, its options in order, and its answers (contract form).
+
+    ``merged``: option -> the other spellings of it that were merged into it."""
 
     type: str
     options: list[str] = field(default_factory=list)
     answers: pd.Series | None = None
+    merged: dict[str, list[str]] = field(default_factory=dict)
+
+
+def normal(text: str) -> str:
+    """A text as compared: NFKC (full-width letters, digits and spaces as plain ones),
+    trimmed, runs of spaces as one."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
 
 
 def _key(label: str) -> str:
-    return re.sub(r"\s+", " ", label.strip().lower())
+    return normal(label).casefold()
+
+
+#: texts that mean no answer wherever they stand (see ``_read.MISSING_TEXTS``), and the
+#: skipped/empty marks of Chinese platforms
+MISSING = frozenset({*(m.casefold() for m in MISSING_UPPER), "(跳过)", "(空)", "n/a"})
+
+
+def is_non_answer(label: str) -> bool:
+    """Whether a label is a declared non-answer ("Don't know", "不适用"...)."""
+    key = _key(label).strip(" .。!！()（）")
+    return key in NON_ANSWERS or key.replace("’", "'") in NON_ANSWERS
+
+
+def without_missing(column: pd.Series) -> pd.Series:
+    """The column with the texts that mean no answer made missing."""
+    cats = column.cat.categories
+    drop = [c for c in cats if not c.strip() or _key(c) in MISSING]
+    return column.cat.remove_categories(drop) if drop else column
+
+
+def merge_spellings(
+    columns: Sequence[pd.Series],
+) -> tuple[list[pd.Series], dict[str, list[str]]]:
+    """Columns whose values that differ only by case, spaces or full-width forms are made one
+    value, spelled as its most frequent spelling (over all the columns; the first seen on a
+    tie); and, per kept spelling, the others merged into it."""
+    tally: dict[str, dict[str, int]] = {}
+    for column in columns:
+        for value, n in zip(column.cat.categories, counts(column), strict=True):
+            if n:
+                spellings = tally.setdefault(_key(value), {})
+                spellings[value] = spellings.get(value, 0) + int(n)
+    spelling: dict[str, str] = {}
+    merged: dict[str, list[str]] = {}
+    for spellings in tally.values():
+        best = max(spellings, key=lambda v: spellings[v])  # first seen wins a tie
+        for value in spellings:
+            spelling[value] = best
+        others = [v for v in spellings if v != best]
+        if others:
+            merged[best] = others
+    if not merged:
+        return list(columns), {}
+    found = []
+    for column in columns:
+        if any(spelling.get(c, c) != c for c in column.cat.categories):
+            column = map_categories(column, lambda c: spelling.get(c, c)).set_axis(column.index)
+        found.append(column)
+    return found, merged
+
+
+def _scale_rank(scale: list[tuple[str, ...]]) -> int:
+    n = len(scale)
+    return _LENGTHS.index(n) if n in _LENGTHS else len(_LENGTHS) + n
 
 
 def match_scale(labels: list[str]) -> tuple[list[str], dict[str, int]] | None:
     """The known scale these labels come from: its options (worded as in the file, most
-    negative first) and the position 1..k of every label, or None."""
-    keys = {_key(label): label for label in labels}
+    negative first) and the position 1..k of every label, or None. Declared non-answers
+    ("Don't know"...) are left aside; labels that are all non-answers are no scale."""
+    keys = {_key(label): label for label in labels if not is_non_answer(label)}
     if not keys:
         return None
-    for scale in sorted(SCALES, key=len):
+    fits = []
+    for scale in SCALES:
         points = {_key(w): i for i, words in enumerate(scale) for w in words}
         if not all(k in points for k in keys):
             continue
         if len({points[k] for k in keys}) < len(keys):
             continue  # two labels on one point: a longer scale
-        worded = {points[k]: label for k, label in keys.items()}
-        options = [worded.get(i, _capital(words[0])) for i, words in enumerate(scale)]
-        positions = {k: i + 1 for k, i in points.items()}
-        positions.update({_key(o): i + 1 for i, o in enumerate(options)})
-        return options, positions
-    return None
+        whole = len({points[k] for k in keys}) == len(scale)
+        fits.append((not whole, _scale_rank(scale), len(fits), scale, points))
+    if not fits:
+        return None
+    _whole, _rank, _n, scale, points = min(fits, key=lambda f: f[:3])
+    worded = {points[k]: label for k, label in keys.items()}
+    options = [worded.get(i, _capital(words[0])) for i, words in enumerate(scale)]
+    positions = {k: i + 1 for k, i in points.items()}
+    positions.update({_key(o): i + 1 for i, o in enumerate(options)})
+    return options, positions
 
 
 def _capital(label: str) -> str:
@@ -149,7 +381,7 @@ def likert_scale(labels: list[str]) -> list[str] | None:
 def numbers(column: pd.Series) -> pd.Series:
     """The column as float64 (NaN for text and missing)."""
     cats = column.cat.categories
-    parsed = pd.to_numeric(pd.Series(np.asarray(cats, dtype=object)), errors="coerce")
+    parsed = pd.to_numeric(pd.Series([normal(c) for c in cats], dtype=object), errors="coerce")
     table = np.append(parsed.to_numpy(dtype=float), np.nan)
     codes = column.cat.codes.to_numpy().astype(np.int64)
     codes[codes < 0] = len(cats)
@@ -161,8 +393,13 @@ def all_numbers(column: pd.Series) -> bool:
     used = cats[counts(column) > 0]
     if not len(used):
         return False
-    parsed = pd.to_numeric(pd.Series(np.asarray(used, dtype=object)), errors="coerce")
+    parsed = pd.to_numeric(pd.Series([normal(c) for c in used], dtype=object), errors="coerce")
     return bool(parsed.notna().all())
+
+
+#: at most this many distinct labels longer than ``MAX_OPTION_LENGTH`` still make a choice
+#: question (when each is given about three times or more)
+MAX_LONG_OPTIONS = 12
 
 
 def infer(column: pd.Series, text: str = "", *, codes_only: bool = False) -> Guess:
@@ -171,6 +408,8 @@ def infer(column: pd.Series, text: str = "", *, codes_only: bool = False) -> Gue
     ``codes_only``: the file holds choice numbers, not texts (a coded export): small whole
     numbers are choices whose texts are unknown, kept as their codes.
     """
+    original = without_missing(column)
+    (column,), merged = merge_spellings([original])
     n = int(column.notna().sum())
     used = [c for c, k in zip(column.cat.categories, counts(column), strict=True) if k]
     if not n:
@@ -179,13 +418,14 @@ def infer(column: pd.Series, text: str = "", *, codes_only: bool = False) -> Gue
         return _numbers(column, text, codes_only)
     scale = likert_scale(used)
     if scale is not None:
-        return Guess("likert", scale, likert_answers(column, scale))
+        return Guess("likert", scale, likert_answers(column, scale), merged)
     longest = max(len(c) for c in used)
     few = len(used) <= MAX_OPTIONS and len(used) < n and len(used) <= max(2, 0.6 * n)
-    if few and longest <= MAX_OPTION_LENGTH:
+    repeated = len(used) <= MAX_LONG_OPTIONS and n >= 3 * len(used)
+    if few and (longest <= MAX_OPTION_LENGTH or repeated):
         options = first_seen(column)
-        return Guess("single", options, single_answers(column, options))
-    return Guess("text", [], text_answers(column))
+        return Guess("single", options, single_answers(column, options), merged)
+    return Guess("text", [], text_answers(original))
 
 
 def _numbers(column: pd.Series, text: str, codes_only: bool) -> Guess:
@@ -198,7 +438,18 @@ def _numbers(column: pd.Series, text: str, codes_only: bool) -> Guess:
     if codes_only and whole and low >= 1 and high <= MAX_OPTIONS:
         options = [str(int(v)) for v in sorted(found.unique())]
         return Guess("single", options, coded_answers(column))
-    if whole and low >= 0 and high <= 10 and found.nunique() >= 2:
+    scale = bool(SCALE_WORDS.search(text or ""))
+    category = bool(CATEGORY_WORDS.search(text or "")) and not scale
+    distinct = int(found.nunique())
+    if category and whole:
+        if distinct > MAX_OPTIONS or distinct > max(2, 0.6 * len(found)):
+            return Guess("text", [], text_answers(coded_answers(column)))
+        options = [str(int(v)) for v in sorted(found.unique())]
+        return Guess("single", options, coded_answers(column))
+    if whole and low >= 0 and high <= 10 and distinct >= 2:
+        if not scale:
+            options = [str(int(v)) for v in sorted(found.unique())]
+            return Guess("single", options, coded_answers(column))
         top = "5" if high <= 5 else "7" if high <= 7 else "10"
         return Guess("rating", ["0" if low == 0 else "1", top], values)
     return Guess("numeric", [], values)
@@ -227,7 +478,7 @@ def coded_answers(column: pd.Series) -> pd.Series:
 
     def code(text: str) -> str | None:
         try:
-            number = float(text)
+            number = float(normal(text))
         except ValueError:
             return None
         return str(int(number)) if number.is_integer() else None
