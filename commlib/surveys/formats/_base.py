@@ -12,7 +12,7 @@ import pandas as pd
 
 from ...i18n import t
 from ._infer import Guess
-from ._read import map_categories
+from ._read import map_categories, take_warnings
 
 #: texts that mean "no answer" in Wenjuanxing exports (skipped, not shown, empty)
 SKIPPED = {"-2", "-3", "(跳过)", "(空)", "（跳过）", "（空）"}
@@ -49,6 +49,10 @@ class Parsed:
     details: dict[str, Any] = field(default_factory=dict)
     #: respondent ids come from the file (False: made from each row's content)
     ids_from_file: bool = True
+
+    def __post_init__(self) -> None:
+        # what reading the file found to say (an encoding it guessed)
+        self.warnings[:0] = take_warnings()
 
     def add(
         self,

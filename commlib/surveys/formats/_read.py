@@ -135,13 +135,45 @@ def _peek(path: Path, _mtime: int, size: int, head: bytes, hints: Hints) -> Tabl
     rows = [r for r in rows if any(c.strip() for c in r)]
     if not rows or len(rows[0]) < 2:
         return None
-    return Table(
+    found = Table(
         path, "csv", rows[: PEEK_ROWS * 20], encoding, delimiter, complete=complete, hints=hints
     )
+    if not hints.encoding and encoding_guessed(encoding):
+        found.extra["encoding_guessed"] = encoding_name(encoding)
+    return found
+
+
+#: how a report names the encodings commlib guesses
+ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8",
+    "utf-16": "UTF-16",
+    "utf-16-le": "UTF-16",
+    "utf-16-be": "UTF-16",
+    "gb18030": "GBK/GB18030",
+    "shift_jis": "Shift-JIS",
+    "cp1252": "Windows-1252",
+    "mac_roman": "Mac Roman",
+    "latin-1": "Latin-1",
+}
+#: encodings known from their bytes (a BOM, UTF-8's own rules): no guess
+_CERTAIN = frozenset({"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be"})
+#: the share of a GB18030 reading's non-ASCII characters that must be common Chinese ones
+#: (GB2312) for the text to be Chinese rather than another encoding that decodes by chance
+_CHINESE_SHARE = 0.8
+_KANA = re.compile(r"[\u3040-\u30ff]")
 
 
 def detect_encoding(head: bytes) -> str | None:
-    """The text encoding of a file's beginning, or None for binary data."""
+    """The text encoding of a file's beginning, or None for binary data.
+
+    UTF-8 (with or without BOM) and UTF-16 are known from the bytes. Otherwise the
+    encoding is a guess: GB18030 (a superset of GBK, as Excel and Wenjuanxing save Chinese
+    text) when it decodes cleanly into common Chinese characters; Shift-JIS when it decodes
+    into Japanese kana; Windows-1252, Mac Roman or Latin-1 when one of them reads the
+    accented letters as letters inside words (``caf\x8e`` is Mac Roman's ``café``);
+    else what charset-normalizer finds.
+    """
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -156,10 +188,111 @@ def detect_encoding(head: bytes) -> str | None:
         if half and even > 0.3 * half and odd < 0.05 * half:
             return "utf-16-be"
         return None
-    for encoding in ("utf-8", "gb18030"):
-        if _decode_head(head, encoding) is not None:
-            return encoding
-    return None
+    if _decode_head(head, "utf-8") is not None:
+        return "utf-8"
+    return _guess_encoding(head)
+
+
+def encoding_guessed(encoding: str) -> bool:
+    """Whether commlib guessed this encoding (a report says so), rather than knew it."""
+    return codecs.lookup(encoding).name not in {codecs.lookup(e).name for e in _CERTAIN}
+
+
+def encoding_name(encoding: str) -> str:
+    name = codecs.lookup(encoding).name
+    for key, label in ENCODING_NAMES.items():
+        if codecs.lookup(key).name == name:
+            return label
+    return encoding
+
+
+def _guess_encoding(head: bytes) -> str | None:
+    chinese = _decode_head(head, "gb18030")
+    if chinese is not None and _chinese_share(chinese) >= _CHINESE_SHARE:
+        return "gb18030"
+    japanese = _decode_head(head, "shift_jis")
+    if japanese is not None and _KANA.search(japanese):
+        return "shift_jis"
+    latin = _latin(head)
+    if latin is not None:
+        return latin
+    found = _charset_normalizer(head)
+    if found is not None:
+        return found
+    return "gb18030" if chinese is not None else None
+
+
+def _chinese_share(text: str) -> float:
+    wide = [c for c in text if ord(c) > 0x7F]
+    if not wide:
+        return 0.0
+    common = 0
+    for c in wide:
+        try:
+            c.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        common += 1
+    return common / len(wide)
+
+
+def _latin(head: bytes) -> str | None:
+    """The Western single-byte encoding whose reading looks most like words, if one reads
+    at least half the accented characters as letters in words."""
+    best: tuple[float, str] | None = None
+    for encoding in ("cp1252", "mac_roman", "latin-1"):
+        text = _decode_head(head, encoding)
+        if text is None:
+            continue
+        score, wide = _wordlike(text)
+        if not wide or score < 0.5 * wide:
+            continue
+        if best is None or score > best[0]:
+            best = (score, encoding)
+    return best[1] if best else None
+
+
+def _wordlike(text: str) -> tuple[float, int]:
+    """How word-like a reading's non-ASCII characters are: a letter scores 1, more when its
+    case fits the letter before it; a symbol between letters or a control costs."""
+    import unicodedata
+
+    score = 0.0
+    wide = 0
+    for n, c in enumerate(text[:20000]):
+        if ord(c) < 0x80:
+            continue
+        wide += 1
+        before = text[n - 1] if n else " "
+        after = text[n + 1] if n + 1 < len(text) else " "
+        kind = unicodedata.category(c)
+        if kind.startswith("C"):
+            score -= 2
+        elif c.isalpha():
+            score += 1
+            if before.isalpha() and before.islower() and c.isupper():
+                score -= 1.5
+        elif before.isalpha() and after.isalpha():
+            score -= 1
+    return score, wide
+
+
+def _charset_normalizer(head: bytes) -> str | None:
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - a dependency
+        return None
+    best = from_bytes(head[:65536]).best()
+    if best is None:
+        return None
+    encoding = best.encoding
+    if encoding in ("gb2312", "gbk", "cp936", "hz"):
+        encoding = "gb18030"
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        return None
+    return encoding if _decode_head(head, encoding) is not None else None
 
 
 #: control characters (not tab, line feed, carriage return): binary data, and what the store
@@ -186,6 +319,19 @@ def _delimiter(first: str) -> str | None:
 
 # --- reading ------------------------------------------------------------------------------
 
+#: what the last ``read`` has to tell the report (an encoding it guessed); ``Parsed`` takes
+#: it when a platform's reader makes one (``take_warnings``)
+_PENDING: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar(
+    "commlib_survey_read_warnings", default=()
+)
+
+
+def take_warnings() -> list[str]:
+    """The warnings of the table read last (each given once)."""
+    found = _PENDING.get()
+    _PENDING.set(())
+    return list(found)
+
 
 def read(table: Table, header_rows: int) -> tuple[list[list[str]], pd.DataFrame]:
     """The header rows (text, padded to the width) and the body: one Categorical per column."""
@@ -202,6 +348,8 @@ def read(table: Table, header_rows: int) -> tuple[list[list[str]], pd.DataFrame]
         raise BadFile(t("surveys.import.unreadable", reason=_first_line(err))) from err
     header, table.extra["control_cells"] = _without_controls(header, body)
     _DATE_ORDER.set(table.hints.date_order)
+    guessed = table.extra.get("encoding_guessed")
+    _PENDING.set((t("surveys.values.encoding_guessed", encoding=guessed),) if guessed else ())
     for column in body.columns:
         body[column] = trimmed(body[column])
     width = max([body.shape[1], *(len(h) for h in header)])
