@@ -35,14 +35,14 @@ Multi-select and ranking answers joined in one cell are split by ``split_lists``
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from ._read import MISSING_UPPER, counts, first_seen, map_categories, per_value
+from .._values import MISSING_UPPER, SKIPPED_TEXTS, is_non_answer, key, normal
+from ._read import counts, first_seen, map_categories, per_value
 
 #: words that make a 0–10 question an NPS question
 NPS_WORDS = re.compile(r"recommend|推荐|推薦|\bNPS\b|净推荐", re.I)
@@ -206,38 +206,6 @@ SCALES: list[list[tuple[str, ...]]] = [
     ],
 ]
 
-#: labels that are no point of a scale: kept as options of a choice, never averaged
-NON_ANSWERS = frozenset(
-    {
-        "don't know",
-        "dont know",
-        "do not know",
-        "don’t know",
-        "not sure / don't know",
-        "prefer not to say",
-        "prefer not to answer",
-        "rather not say",
-        "n/a",
-        "na",
-        "not applicable",
-        "no basis for evaluation",
-        "no basis to judge",
-        "no opinion",
-        "cannot say",
-        "can't say",
-        "不适用",
-        "不清楚",
-        "不知道",
-        "无法评价",
-        "无法回答",
-        "拒绝回答",
-        "不愿回答",
-        "不想回答",
-        "没有意见",
-        "无意见",
-    }
-)
-
 #: preferred scale lengths, when the labels seen fit scales of several lengths
 _LENGTHS = (5, 7, 4, 3)
 
@@ -278,25 +246,12 @@ class Guess:
     merged: dict[str, list[str]] = field(default_factory=dict)
 
 
-def normal(text: str) -> str:
-    """A text as compared: NFKC (full-width letters, digits and spaces as plain ones),
-    trimmed, runs of spaces as one."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
-
-
 def _key(label: str) -> str:
-    return normal(label).casefold()
+    return key(label)
 
 
-#: texts that mean no answer wherever they stand (see ``_read.MISSING_TEXTS``), and the
-#: skipped/empty marks of Chinese platforms
-MISSING = frozenset({*(m.casefold() for m in MISSING_UPPER), "(跳过)", "(空)", "n/a"})
-
-
-def is_non_answer(label: str) -> bool:
-    """Whether a label is a declared non-answer ("Don't know", "不适用"...)."""
-    key = _key(label).strip(" .。!！()（）")
-    return key in NON_ANSWERS or key.replace("’", "'") in NON_ANSWERS
+#: texts that mean no answer wherever they stand
+MISSING = frozenset({*(m.casefold() for m in MISSING_UPPER), *SKIPPED_TEXTS})
 
 
 def without_missing(column: pd.Series) -> pd.Series:

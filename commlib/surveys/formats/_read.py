@@ -34,16 +34,12 @@ from pandas.api.types import union_categoricals
 from ...errors import BadFile, InvalidRecord, Problem
 from ...frames import local_timezone
 from ...i18n import t
+from .._values import MISSING_UPPER
 
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: rows kept for recognising a layout
 PEEK_ROWS = 12
-#: cell texts that mean "no answer" in any export, compared trimmed and case-blind (R's
-#: ``NA``, Excel's ``#N/A``, a dash); blank and whitespace-only cells are missing too.
-#: Platform codes (Wenjuanxing's ``-2``/``-3``, ``(跳过)``) are blanked by their readers.
-MISSING_TEXTS = ("NA", "N/A", "#N/A", "-", "--", "—", "NaN")
-MISSING_UPPER = frozenset(m.upper() for m in MISSING_TEXTS)
 
 
 class UnreadableTable(BadFile):
