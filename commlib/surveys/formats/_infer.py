@@ -220,8 +220,8 @@ SCALE_WORDS = re.compile(
 #: words of a heading that name a category: numbers under it are codes, never a scale
 CATEGORY_WORDS = re.compile(
     r"gender|\bsex\b|region|\byears?\b|age group|age band|department|\bdept\b|province|"
-    r"\bstate\b|\bcity\b|country|\bid\b|identifier|\bcode\b|zip|postcode|\bteam\b|"
-    r"\bgroup\b|\bclass\b|\bcohort\b|\bsegment\b|\bbranch\b|\boffice\b|"
+    r"\bstate\b|\bcity\b|country|\bid\b|identifier|zip ?code|postcode|\bcohort\b|"
+    r"\bsegment\b|"
     r"性别|地区|区域|年份|年度|年龄段|部门|科室|省份|省市|城市|编号|工号|学号|代码|组别|班级|分组",
     re.I,
 )
@@ -269,18 +269,18 @@ def merge_spellings(
     tie); and, per kept spelling, the others merged into it."""
     tally: dict[str, dict[str, int]] = {}
     for column in columns:
-        for value, n in zip(column.cat.categories, counts(column), strict=True):
-            if n:
-                spellings = tally.setdefault(_key(value), {})
-                spellings[value] = spellings.get(value, 0) + int(n)
+        n_of = dict(zip(column.cat.categories, counts(column), strict=True))
+        for value in first_seen(column):
+            spellings = tally.setdefault(_key(value), {})
+            spellings[value] = spellings.get(value, 0) + int(n_of[value])
     spelling: dict[str, str] = {}
     merged: dict[str, list[str]] = {}
     for spellings in tally.values():
-        best = max(spellings, key=lambda v: spellings[v])  # first seen wins a tie
+        best = normal(max(spellings, key=lambda v: spellings[v]))  # first seen wins a tie
         for value in spellings:
             spelling[value] = best
         others = [v for v in spellings if v != best]
-        if others:
+        if others and len(spellings) > 1:
             merged[best] = others
     if not merged:
         return list(columns), {}

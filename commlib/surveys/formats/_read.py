@@ -374,24 +374,15 @@ def _without_controls(header: list[list[str]], body: pd.DataFrame) -> tuple[list
 
 
 def trimmed(column: pd.Series) -> pd.Series:
-    """A Categorical of text with every value trimmed, and the texts that mean no answer
-    (blank, spaces only, ``NA``, ``N/A``, ``-``...) made missing; the rows are not touched
-    when nothing changes."""
+    """A Categorical of text with the texts that mean no answer (blank, spaces only,
+    ``NA``, ``N/A``, ``-``...) made missing. Other values keep their spaces: the readers
+    trim them, and ``_infer`` reports the spellings it merges."""
     cats = column.cat.categories
     if not len(cats):
         return column
     stripped = cats.str.strip()
     missing = np.asarray(stripped.str.upper().isin(MISSING_UPPER) | (stripped == ""), dtype=bool)
-    if not missing.any() and bool((stripped == cats).all()):
-        return column
-    if not bool((stripped[~missing] == cats[~missing]).all()):
-        return map_categories(column, _trimmed_value).set_axis(column.index)
-    return column.cat.remove_categories(list(cats[missing]))
-
-
-def _trimmed_value(text: str) -> str | None:
-    text = text.strip()
-    return None if not text or text.upper() in MISSING_UPPER else text
+    return column.cat.remove_categories(list(cats[missing])) if missing.any() else column
 
 
 def _without_control(text: str) -> str | None:
