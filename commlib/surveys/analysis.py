@@ -682,8 +682,10 @@ def wilson_interval(successes: object, n: object) -> tuple[np.ndarray, np.ndarra
         centre = (p + z2 / (2 * n)) / denom
         half = Z95 * np.sqrt(p * (1 - p) / n + z2 / (4 * n**2)) / denom
         # rounding leaves -4e-19 at 0 of 518: a share's bounds stay within 0..1
-        low = np.clip(centre - half, 0.0, 1.0)
-        high = np.clip(centre + half, 0.0, 1.0)
+        low = np.where(x == 0, 0.0, np.clip(centre - half, 0.0, 1.0))
+        high = np.where(x == n, 1.0, np.clip(centre + half, 0.0, 1.0))
+        low = np.where(n > 0, low, np.nan)
+        high = np.where(n > 0, high, np.nan)
     return low, high
 
 
