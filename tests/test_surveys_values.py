@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -89,9 +89,10 @@ def test_serials_unix_times_and_chinese_dates():
     assert times(["45463.6145"]) == [pd.Timestamp("2024-06-20 14:44:52.800", tz="UTC")]
     assert times(["1718894700"]) == [pd.Timestamp("2024-06-20 14:45", tz="UTC")]
     assert times(["1718894700000"]) == [pd.Timestamp("2024-06-20 14:45", tz="UTC")]
-    assert times(["2024年6月20日 14:45", "2024/6/20 下午2:45"]) == [
-        pd.Timestamp("2024-06-20 14:45", tz="UTC")
-    ] * 2
+    assert (
+        times(["2024年6月20日 14:45", "2024/6/20 下午2:45"])
+        == [pd.Timestamp("2024-06-20 14:45", tz="UTC")] * 2
+    )
 
 
 def test_missing_marks_are_not_wrong_dates():
@@ -116,8 +117,10 @@ FORMS = [
     lambda m: f"{m.month}/{m.day}/{m:%y} {m.hour}:{m:%M}:{m:%S}",
     lambda m: f"{m.month}/{m.day}/{m.year} {(m.hour % 12) or 12}:{m:%M}:{m:%S} {m:%p}",
     lambda m: f"{m.year}年{m.month}月{m.day}日 {m.hour}:{m:%M}:{m:%S}",
-    lambda m: f"{m.year}/{m.month}/{m.day} {'下午' if m.hour >= 12 else '上午'}"
-    f"{(m.hour % 12) or 12}:{m:%M}:{m:%S}",
+    lambda m: (
+        f"{m.year}/{m.month}/{m.day} {'下午' if m.hour >= 12 else '上午'}"
+        f"{(m.hour % 12) or 12}:{m:%M}:{m:%S}"
+    ),
     lambda m: str(int((m - datetime(1970, 1, 1)).total_seconds())),
     lambda m: str(int((m - datetime(1970, 1, 1)).total_seconds()) * 1000),
     lambda m: repr((m - datetime(1899, 12, 30)) / timedelta(days=1)),
