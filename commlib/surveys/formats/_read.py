@@ -5,8 +5,15 @@ read in full, a body where each column is a pandas ``Categorical`` of the cells'
 cells are missing). Categoricals keep a million rows of repeated answers small, and let every
 conversion work on the distinct values only (``per_value``), not on each row.
 
-Encodings: UTF-8 with or without BOM, UTF-16 (with BOM, or without when the NULs show it),
-else GB18030 (a superset of GBK, as Excel and Wenjuanxing save Chinese text).
+Encodings: UTF-8 with or without BOM, UTF-16 (with BOM, or without when the NULs show it);
+else a guess (``detect_encoding``): GB18030 (a superset of GBK, as Excel and Wenjuanxing
+save Chinese text), Shift-JIS, Windows-1252, Mac Roman, Latin-1, else charset-normalizer's
+finding. ``Table.encoding`` names the one used; a guess is said in the import's warnings
+(``--encoding NAME`` overrides it).
+
+Missing values: blank and whitespace-only cells, ``NA``, ``N/A``, ``#N/A``, ``-`` are missing
+in the body as it is read (``trimmed``); platform codes (Wenjuanxing's ``-2``/``-3``,
+``(跳过)``) are blanked by their readers and by ``_infer``.
 """
 
 from __future__ import annotations
