@@ -257,8 +257,19 @@ MISSING = frozenset({*(m.casefold() for m in MISSING_UPPER), *SKIPPED_TEXTS})
 def without_missing(column: pd.Series) -> pd.Series:
     """The column with the texts that mean no answer made missing."""
     cats = column.cat.categories
-    drop = [c for c in cats if not c.strip() or _key(c) in MISSING]
+    if not len(cats):
+        return column
+    short = np.asarray(cats.str.len() <= 8, dtype=bool)  # every missing mark is short
+    if not short.any():
+        return column
+    drop = [c for c in cats[short] if not c.strip() or _key(c) in MISSING]
     return column.cat.remove_categories(drop) if drop else column
+
+
+def _keys(values: pd.Index) -> pd.Index:
+    """``_key`` of many values at once."""
+    found = values.str.normalize("NFKC").str.replace(r"\s+", " ", regex=True).str.strip()
+    return found.str.casefold().str.replace("’", "'")
 
 
 def merge_spellings(
@@ -267,6 +278,14 @@ def merge_spellings(
     """Columns whose values that differ only by case, spaces or full-width forms are made one
     value, spelled as its most frequent spelling (over all the columns; the first seen on a
     tie); and, per kept spelling, the others merged into it."""
+    distinct: set[str] = set()
+    for column in columns:
+        cats = column.cat.categories
+        if len(cats) > 4 * MAX_OPTIONS:  # free text or numbers, not a few options
+            return list(columns), {}
+        distinct.update(_keys(cats[counts(column) > 0]))
+    if len(distinct) > MAX_OPTIONS * 2:
+        return list(columns), {}
     tally: dict[str, dict[str, int]] = {}
     for column in columns:
         n_of = dict(zip(column.cat.categories, counts(column), strict=True))
@@ -301,6 +320,8 @@ def match_scale(labels: list[str]) -> tuple[list[str], dict[str, int]] | None:
     """The known scale these labels come from: its options (worded as in the file, most
     negative first) and the position 1..k of every label, or None. Declared non-answers
     ("Don't know"...) are left aside; labels that are all non-answers are no scale."""
+    if len(labels) > 20:  # no scale has that many labels (7 points, a few non-answers)
+        return None
     keys = {_key(label): label for label in labels if not is_non_answer(label)}
     if not keys:
         return None
@@ -336,8 +357,14 @@ def likert_scale(labels: list[str]) -> list[str] | None:
 def numbers(column: pd.Series) -> pd.Series:
     """The column as float64 (NaN for text and missing)."""
     cats = column.cat.categories
-    parsed = pd.to_numeric(pd.Series([normal(c) for c in cats], dtype=object), errors="coerce")
+    parsed = pd.to_numeric(pd.Series(np.asarray(cats, dtype=object)), errors="coerce")
     table = np.append(parsed.to_numpy(dtype=float), np.nan)
+    left = np.flatnonzero(np.isnan(table[:-1]))
+    if len(left):  # full-width digits, spaces: as plain ones
+        again = pd.to_numeric(
+            pd.Series([normal(cats[i]) for i in left], dtype=object), errors="coerce"
+        )
+        table[left] = again.to_numpy(dtype=float)
     codes = column.cat.codes.to_numpy().astype(np.int64)
     codes[codes < 0] = len(cats)
     return pd.Series(table[codes], dtype="float64")
@@ -348,7 +375,13 @@ def all_numbers(column: pd.Series) -> bool:
     used = cats[counts(column) > 0]
     if not len(used):
         return False
-    parsed = pd.to_numeric(pd.Series([normal(c) for c in used], dtype=object), errors="coerce")
+    parsed = pd.to_numeric(pd.Series(np.asarray(used, dtype=object)), errors="coerce")
+    if bool(parsed.notna().all()):
+        return True
+    left = used[parsed.isna().to_numpy()]
+    if len(left) > MAX_OPTIONS and not bool(left.str.contains(r"[\uff10-\uff19]").any()):
+        return False  # no full-width digits: the texts are not numbers
+    parsed = pd.to_numeric(pd.Series([normal(c) for c in left], dtype=object), errors="coerce")
     return bool(parsed.notna().all())
 
 
