@@ -693,6 +693,19 @@ _YEARS = (1950, 2200)
 DATE_ORDERS = ("mdy", "dmy", "ymd")
 
 
+def _normalised_times(cats: pd.Index) -> pd.Index:
+    """``_normalise_time`` of every value, the plain ASCII ones (most) trimmed at once."""
+    if not len(cats):
+        return pd.Index([], dtype=object)
+    texts = pd.Index(np.asarray(cats, dtype=object), dtype=object).str.strip()
+    odd = np.asarray(texts.str.contains(r"[^\x00-\x7f]|GMT|UTC|\s\s", case=False), dtype=bool)
+    if odd.any():
+        values = np.asarray(texts, dtype=object)
+        values[odd] = [_normalise_time(c) for c in values[odd]]
+        texts = pd.Index(values, dtype=object)
+    return texts
+
+
 def parse_times(
     column: pd.Series,
     zone: tzinfo | None,
@@ -722,8 +735,8 @@ def parse_times(
     order = date_order or _DATE_ORDER.get()
     cats = column.cat.categories
     utc = np.full(len(cats) + 1, np.datetime64("NaT"), dtype="datetime64[us]")
-    texts = pd.Index([_normalise_time(c) for c in cats], dtype=object)
-    blanks = np.asarray([t_.upper() in MISSING_UPPER or not t_ for t_ in texts], dtype=bool)
+    texts = _normalised_times(cats)
+    blanks = np.asarray(texts.str.upper().isin(MISSING_UPPER) | (texts == ""), dtype=bool)
     if len(cats):
         aware = np.asarray(texts.str.contains(_OFFSET), dtype=bool) & ~blanks
         if aware.any():
@@ -750,38 +763,34 @@ def parse_times(
 
 def _naive_moments(texts: list[str], order: str | None) -> tuple[np.ndarray, np.ndarray]:
     """Each text as a moment (NaT when unreadable) and whether it is absolute (a Unix time,
-    already UTC) rather than a wall-clock time."""
-    n = len(texts)
+    already UTC) rather than a wall-clock time. Vectorised: a million distinct times are
+    read without a Python loop over them."""
+    index = pd.Index(texts, dtype=object)
+    n = len(index)
     found = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
     absolute = np.zeros(n, dtype=bool)
-    serial = [i for i, text in enumerate(texts) if _SERIAL.fullmatch(text)]
-    if serial:
-        numbers = np.array([float(texts[i]) for i in serial])
+    if not n:
+        return found, absolute
+    serial = np.asarray(index.str.fullmatch(_SERIAL.pattern), dtype=bool)
+    if serial.any():
+        numbers = pd.to_numeric(pd.Series(index[serial]), errors="coerce").to_numpy(float)
         kind = _number_kind(numbers)
-        for i, number in zip(serial, numbers, strict=True):
-            moment = _from_number(number, kind)
-            if moment is not None:
-                found[i] = np.datetime64(moment, "us")
-                absolute[i] = kind != "excel"
-    serial_set = set(serial)
-    matches = {
-        i: m for i, text in enumerate(texts) if i not in serial_set and (m := _DATE.match(text))
-    }
-    column_order = _column_order(list(matches.values()), order)
-    for i, match in matches.items():
-        moment = _from_match(match, column_order)
-        if moment is not None:
-            found[i] = np.datetime64(moment, "us")
-    rest = [i for i in range(n) if i not in serial_set and i not in matches]
-    if rest:
-        parsed = _naive(pd.Index([texts[i] for i in rest], dtype=object), column_order)
-        found[rest] = parsed
+        found[serial] = _from_numbers(numbers, kind)
+        absolute[serial] = kind != "excel"
+    parts = index.str.extract(_DATE.pattern)
+    matched = parts["a"].notna().to_numpy() & ~serial
+    column_order = _column_order(parts[matched], index[matched], order)
+    if matched.any():
+        found[matched] = _from_parts(parts[matched], column_order)
+    rest = np.flatnonzero(~matched & ~serial)
+    if len(rest):
+        found[rest] = _naive(index[rest], column_order)
     return found, absolute
 
 
 def _number_kind(numbers: np.ndarray) -> str:
     """What numbers in a time column count: Excel days, Unix seconds or milliseconds."""
-    top = float(np.max(np.abs(numbers)))
+    top = float(np.nanmax(np.abs(numbers))) if len(numbers) else 0.0
     if top < 200_000:
         return "excel"
     if top < 1e10:
@@ -789,69 +798,82 @@ def _number_kind(numbers: np.ndarray) -> str:
     return "milliseconds"
 
 
-def _from_number(number: float, kind: str) -> datetime | None:
-    try:
+def _from_numbers(numbers: np.ndarray, kind: str) -> np.ndarray:
+    """Excel serials (local days since 1899-12-30, kept to the millisecond) or Unix times
+    (1973..2286, seconds or milliseconds) as moments; NaT for anything else."""
+    with np.errstate(invalid="ignore"):
         if kind == "excel":
-            if number <= 0:
-                return None
-            moment = _EXCEL_EPOCH + timedelta(days=number)
-            # Excel keeps times to the millisecond; drop the float's noise
-            moment = moment.replace(microsecond=round(moment.microsecond, -3) % 1_000_000)
+            ok = numbers > 0
+            micros = np.round(np.where(ok, numbers, 0) * 86_400_000) * 1000
+            base = np.datetime64(_EXCEL_EPOCH, "us")
         else:
-            seconds = number / 1000 if kind == "milliseconds" else number
-            if not 1e8 <= seconds < 1e10:  # 1973..2286: anything else is another number
-                return None
-            moment = datetime(1970, 1, 1) + timedelta(seconds=seconds)
-    except (OverflowError, ValueError):
-        return None
-    return moment if _YEARS[0] <= moment.year <= _YEARS[1] else None
+            seconds = numbers / 1000 if kind == "milliseconds" else numbers
+            ok = (seconds >= 1e8) & (seconds < 1e10)
+            micros = np.round(np.where(ok, seconds, 0) * 1_000_000)
+            base = np.datetime64("1970-01-01T00:00:00", "us")
+    moments = base + micros.astype(np.int64).astype("timedelta64[us]")
+    years = moments.astype("datetime64[Y]").astype(int) + 1970
+    ok &= (years >= _YEARS[0]) & (years <= _YEARS[1])
+    return np.where(ok, moments, np.datetime64("NaT"))
 
 
-def _column_order(matches: list[re.Match[str]], order: str | None) -> str:
+def _column_order(parts: pd.DataFrame, texts: pd.Index, order: str | None) -> str:
     """``mdy`` or ``dmy`` for a column's dates that start with the day or month (dates that
     start with a four-digit year are always year first): decided from all of them at once."""
     if order in ("mdy", "dmy", "ymd"):
         return order
-    short = [m for m in matches if len(m.group("a")) <= 2]
-    first_big = sum(int(m.group("a")) > 12 for m in short)
-    second_big = sum(int(m.group("b")) > 12 for m in short)
+    short = np.asarray(parts["a"].str.len() <= 2, dtype=bool)
+    if not short.any():
+        return "mdy"
+    first = parts["a"][short].to_numpy(dtype=object).astype(np.int64)
+    second = parts["b"][short].to_numpy(dtype=object).astype(np.int64)
+    first_big, second_big = int((first > 12).sum()), int((second > 12).sum())
     if first_big or second_big:
         return "dmy" if first_big > second_big else "mdy"
-    if short and all("." in m.group(0).split(" ")[0] for m in short):
+    if bool(np.asarray(texts[short].str.match(r"^\d{1,2}\.\d{1,2}\."), dtype=bool).all()):
         return "dmy"
     return "mdy"
 
 
-def _from_match(match: re.Match[str], order: str) -> datetime | None:
-    a, b, c = (int(match.group(k)) for k in ("a", "b", "c"))
-    if len(match.group("a")) >= 3 or order == "ymd":
-        year, month, day = a, b, c
-        year_text = match.group("a")
-    else:
-        month, day = (a, b) if order == "mdy" else (b, a)
-        year = c
-        year_text = match.group("c")
-    if len(year_text) <= 2:
-        year += 2000 if year < 69 else 1900
-    elif len(year_text) == 3:
-        return None
-    hour = int(match.group("H") or 0)
-    minute = int(match.group("M") or 0)
-    second = int(match.group("S") or 0)
-    micro = int((match.group("f") or "0")[:6].ljust(6, "0"))
-    mark = (match.group("p") or "").replace(".", "").upper()
-    if mark:
-        if not 1 <= hour <= 12:
-            if not (mark == "PM" and 12 < hour < 24):
-                return None
-        elif mark == "AM":
-            hour = 0 if hour == 12 else hour
-        elif hour != 12:
-            hour += 12
-    try:
-        return datetime(year, month, day, hour, minute, second, micro)
-    except ValueError:
-        return None
+def _from_parts(parts: pd.DataFrame, order: str) -> np.ndarray:
+    """Moments from the pieces ``_DATE`` found (NaT for a day that does not exist)."""
+
+    def number(name: str, default: int = 0) -> np.ndarray:
+        return parts[name].fillna(str(default)).to_numpy(dtype=object).astype(np.int64)
+
+    a, b, c = number("a"), number("b"), number("c")
+    a_len = parts["a"].str.len().to_numpy()
+    c_len = parts["c"].str.len().to_numpy()
+    year_first = (a_len >= 3) | (order == "ymd")
+    month_first = order == "mdy"
+    year = np.where(year_first, a, c)
+    year_len = np.where(year_first, a_len, c_len)
+    month = np.where(year_first, b, a if month_first else b)
+    day = np.where(year_first, c, b if month_first else a)
+    year = np.where(year_len <= 2, np.where(year < 69, year + 2000, year + 1900), year)
+    hour, minute, second = number("H"), number("M"), number("S")
+    fraction = parts["f"].fillna("0").str.slice(0, 6).str.ljust(6, "0")
+    micro = fraction.to_numpy(dtype=object).astype(np.int64)
+    mark = parts["p"].fillna("").str.replace(".", "", regex=False).str.upper().to_numpy()
+    pm, am = mark == "PM", mark == "AM"
+    bad = (year_len == 3) | ((pm | am) & ((hour < 1) | (hour > 12)) & ~(pm & (hour > 12)))
+    bad |= (hour > 23) | (minute > 59) | (second > 59)
+    hour = np.where(am & (hour == 12), 0, hour)
+    hour = np.where(pm & (hour < 12), hour + 12, hour)
+    fields = pd.DataFrame(
+        {
+            "year": year,
+            "month": month,
+            "day": day,
+            "hour": hour,
+            "minute": minute,
+            "second": second,
+            "microsecond": micro,
+        }
+    )
+    fields.loc[bad, "month"] = 13  # not a date: NaT
+    moments = pd.to_datetime(fields, errors="coerce")
+    return moments.to_numpy(dtype="datetime64[us]")
 
 
 def _refuse_times(
