@@ -397,6 +397,8 @@ def test_a_code_that_asks_another_question_is_kept_apart_with_a_warning(erp):
     assert any("Q5" in w and "Q5_2" in w for w in saved.warnings)
     book_ = codebook(erp, project="ERP", name="S").set_index("code")
     assert book_.loc["Q5", "text"] == "您的部门" and book_.loc["Q5_2", "text"] == "您的城市"
+    stored = {q.code: q for q in erp.records("questions", saved.survey.project_id)}
+    assert "Q5_2" in stored["Q5_2"].notes
     # Qualtrics ids are stable: the same code is the same question, reworded
     q = [{"code": "QID1", "text": "How satisfied are you?", "type": "single", "options": ["a"]}]
     save_survey(erp, "ERP", {"name": "Q", "wave": "1", "platform": "qualtrics"}, q)

@@ -212,15 +212,16 @@ def align_questions(
             target = by_text[full]
         elif full and code in by_code and by_code[code] and by_code[code] != full:
             target = _free(f"{code}_", 2, "", 1, taken | used)
-            notes.append(
-                t(
-                    "surveys.values.question_changed",
-                    code=code,
-                    old=_short(texts.get(code, "")),
-                    new=_short(str(data.get("text") or "")),
-                    new_code=target,
-                )
+            note = t(
+                "surveys.values.question_changed",
+                code=code,
+                old=_short(texts.get(code, "")),
+                new=_short(str(data.get("text") or "")),
+                new_code=target,
             )
+            notes.append(note)
+            if not data.get("notes"):
+                data["notes"] = note  # the codebook keeps why the code differs
         if target in used:
             target = _free(f"{code}_", 2, "", 1, taken | used)
         used.add(target)
