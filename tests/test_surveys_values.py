@@ -254,6 +254,23 @@ def test_category_codes_are_never_a_rating(erp):
     assert infer(column(["1", "2", "4", "5", "3"]), "请为我们的服务评分").type == "rating"
 
 
+def test_negative_recodes_under_a_scale_are_non_answers():
+    guess = infer(column(["1", "5", "-1", "4", "3", "-99"]), "How satisfied are you?")
+    assert guess.type == "rating" and guess.options == ["1", "5"]
+    assert guess.answers.isna().tolist() == [False, False, True, False, False, True]
+    assert infer(column(["2", "5", "3", "4"]), "Alcohol:|absolutely not|absolutely").type == (
+        "rating"
+    )
+
+
+def test_a_grid_of_small_numbers_is_a_rating_matrix():
+    from commlib.surveys.formats._groups import matrix_rows
+
+    rows = matrix_rows([column(["3", "1", "2", "4"]), column(["4", "4", "5", "1"])], ["A", "B"])
+    assert [g.type for g in rows] == ["rating", "rating"]
+    assert rows[0].options == ["1", "5"]
+
+
 @pytest.mark.parametrize(
     ("labels", "first", "k"),
     [

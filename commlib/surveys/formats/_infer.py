@@ -15,8 +15,10 @@ Rules, applied to the distinct values of a column (cheap on a million rows):
   under a heading with scale wording (``SCALE_WORDS``: satisfaction/满意, recommend, rate/
   rating/评分/打分, score, likely, agree/同意, important/重要, quality/质量, how much/
   often/well, 1-5, 1–10, 0 to 10...) -> ``rating`` (options: the scale's bounds);
-  whole numbers within 0–10 without such wording -> ``single`` (codes such as 1/2 are
-  categories until the user says they are a scale); else ``numeric``;
+  negative recodes under a scale (``NON_ANSWER_CODES``: -1, -2, -99...) are non-answers,
+  missing in the rating; whole numbers within 0–10 without such wording -> ``single``
+  (codes such as 1/2 are categories until the user says they are a scale; a matrix of
+  such numbers is a grid of ratings, see ``_groups.matrix_rows``); else ``numeric``;
 - every value a label of a known ordered scale (``SCALES``: agreement, satisfaction,
   frequency, likelihood, importance, quality, confidence, concern; Chinese and English; 3, 4,
   5 or 7 points), declared non-answers (``NON_ANSWERS``: "Don't know", "Prefer not to say",
@@ -206,6 +208,10 @@ SCALES: list[list[tuple[str, ...]]] = [
     ],
 ]
 
+#: negative recodes survey designers give non-answers ("don't know" -1, "seen, not
+#: answered" -99): under a scale they are missing, never a point
+NON_ANSWER_CODES = frozenset({-1.0, -2.0, -3.0, -7.0, -8.0, -9.0, -97.0, -98.0, -99.0})
+
 #: preferred scale lengths, when the labels seen fit scales of several lengths
 _LENGTHS = (5, 7, 4, 3)
 
@@ -213,8 +219,10 @@ _LENGTHS = (5, 7, 4, 3)
 SCALE_WORDS = re.compile(
     r"satisf|recommend|\brat(?:e|es|ed|ing|ings)\b|score|scale|likel|agree|important|"
     r"importance|quality|confiden|concern|how (?:much|well|often|easy|difficult|happy|good)|"
-    r"\bout of\b|stars?\b|\b\d+\s*(?:-|–|—|~|to)\s*\d+\b|\bNPS\b|\bCSAT\b|"
-    r"满意|推荐|评分|打分|评价|分数|程度|同意|可能|重要|质量|信心|担心|频率|几分|星级|\d+\s*[-–—~到至]\s*\d+",
+    r"\bout of\b|stars?\b|not at all|extremely|absolutely|strongly|completely|"
+    r"\b\d+\s*(?:-|–|—|~|to)\s*\d+\b|\bNPS\b|\bCSAT\b|"
+    r"满意|推荐|评分|打分|评价|分数|程度|同意|可能|重要|质量|信心|担心|频率|几分|星级|非常|完全|"
+    r"\d+\s*[-–—~到至]\s*\d+",
     re.I,
 )
 #: words of a heading that name a category: numbers under it are codes, never a scale
@@ -428,6 +436,14 @@ def _numbers(column: pd.Series, text: str, codes_only: bool) -> Guess:
         return Guess("single", options, coded_answers(column))
     scale = bool(SCALE_WORDS.search(text or ""))
     category = bool(CATEGORY_WORDS.search(text or "")) and not scale
+    recodes = found[found < 0]
+    if scale and whole and len(recodes) and set(recodes.unique()) <= NON_ANSWER_CODES:
+        # "don't know" recoded -1, -99...: no point of the scale, never averaged
+        values = values.where(~values.isin(list(NON_ANSWER_CODES)))
+        found = values.dropna()
+        if not len(found):
+            return Guess("numeric", [], values)
+        low, high = float(found.min()), float(found.max())
     distinct = int(found.nunique())
     if category and whole:
         if distinct > MAX_OPTIONS or distinct > max(2, 0.6 * len(found)):
