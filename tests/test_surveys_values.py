@@ -442,3 +442,22 @@ def test_a_coded_export_first_keeps_the_twins_other_texts(erp, tmp_path):
 def one_ok(reports):
     assert len(reports) == 1 and reports[0].ok, reports[0].refused
     return reports[0]
+
+
+def test_an_imported_non_answer_is_counted_nowhere_in_the_statistics(erp, tmp_path):
+    rows = [["respondent_id", "submitted_at", "Support quality", "Would you say it again?"]]
+    answers = ["Excellent", "Good", "No basis for evaluation", "Poor", "Good", "不适用", "Fair"]
+    for n, answer in enumerate(answers):
+        rows.append([f"r{n}", f"2024-06-0{n + 1} 10:00", answer, ["Yes", "No"][n % 2]])
+    path = write_csv(tmp_path / "quality.csv", rows)
+    report = import_file(erp, path, erp.project("ERP"), survey="Quality")
+    assert report.ok, report.refused
+    book_ = codebook(erp, project="ERP", name="Quality")
+    frame = responses_frame(erp, project="ERP", name="Quality")
+    quality = book_.set_index("text").loc["Support quality"]
+    assert quality["type"] == "likert"
+    assert quality["options"] == ["Poor", "Fair", "Good", "Excellent"]  # every point seen
+    found = analysis.means(frame, book_).set_index("code").loc[quality["code"]]
+    assert found["n"] == 5 and found["mean"] == pytest.approx((4 + 3 + 1 + 3 + 2) / 5)
+    csat = analysis.csat(frame, book_, quality["code"])
+    assert csat["n"].iloc[0] == 5 and csat["top_box"].iloc[0] == 3
