@@ -12,7 +12,7 @@ finding. ``Table.encoding`` names the one used; a guess is said in the import's 
 (``--encoding NAME`` overrides it).
 
 Missing values: blank and whitespace-only cells, ``NA``, ``N/A``, ``#N/A``, ``-`` are missing
-in the body as it is read (``trimmed``); platform codes (Wenjuanxing's ``-2``/``-3``,
+in the body as it is read (``missing_marks_blank``); platform codes (Wenjuanxing's ``-2``/``-3``,
 ``(跳过)``) are blanked by their readers and by ``_infer``.
 """
 
@@ -354,7 +354,7 @@ def read(table: Table, header_rows: int) -> tuple[list[list[str]], pd.DataFrame]
     guessed = table.extra.get("encoding_guessed")
     _PENDING.set((t("surveys.values.encoding_guessed", encoding=guessed),) if guessed else ())
     for column in body.columns:
-        body[column] = trimmed(body[column])
+        body[column] = missing_marks_blank(body[column])
     width = max([body.shape[1], *(len(h) for h in header)])
     header = [h + [""] * (width - len(h)) for h in header]
     while len(header) < header_rows:
@@ -380,7 +380,7 @@ def _without_controls(header: list[list[str]], body: pd.DataFrame) -> tuple[list
     return header, found
 
 
-def trimmed(column: pd.Series) -> pd.Series:
+def missing_marks_blank(column: pd.Series) -> pd.Series:
     """A Categorical of text with the texts that mean no answer (blank, spaces only,
     ``NA``, ``N/A``, ``-``...) made missing. Other values keep their spaces: the readers
     trim them, and ``_infer`` reports the spellings it merges."""
