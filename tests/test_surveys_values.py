@@ -258,6 +258,7 @@ def test_negative_recodes_under_a_scale_are_non_answers():
     guess = infer(column(["1", "5", "-1", "4", "3", "-99"]), "How satisfied are you?")
     assert guess.type == "rating" and guess.options == ["1", "5"]
     assert guess.answers.isna().tolist() == [False, False, True, False, False, True]
+    assert guess.non_answers == ["-1", "-99"]
     assert infer(column(["2", "5", "3", "4"]), "Alcohol:|absolutely not|absolutely").type == (
         "rating"
     )
@@ -461,3 +462,10 @@ def test_an_imported_non_answer_is_counted_nowhere_in_the_statistics(erp, tmp_pa
     assert found["n"] == 5 and found["mean"] == pytest.approx((4 + 3 + 1 + 3 + 2) / 5)
     csat = analysis.csat(frame, book_, quality["code"])
     assert csat["n"].iloc[0] == 5 and csat["top_box"].iloc[0] == 3
+    assert report.details["non_answers"][quality["code"]] == ["No basis for evaluation", "不适用"]
+
+
+def test_numbers_beside_a_dont_know_label_are_a_rating():
+    guess = infer(column(["1", "5", "Don't know", "4", "3"]), "Rate our support (1-5)")
+    assert guess.type == "rating" and guess.non_answers == ["Don't know"]
+    assert guess.answers.isna().tolist() == [False, False, True, False, False]

@@ -88,6 +88,8 @@ class Parsed:
 
     def guess(self, code: str, text: str, guess: Guess, parent: str = "", **flags: bool) -> str:
         code = self.add(code, text, guess.type, guess.options, guess.answers, parent, **flags)
+        if guess.non_answers:  # "Don't know", -99 beside a scale: missing, never averaged
+            self.details.setdefault("non_answers", {}).setdefault(code, guess.non_answers)
         if guess.merged:  # spellings made one option (a preview shows them)
             self.details.setdefault("merged", {})[code] = guess.merged
             shown = "; ".join(

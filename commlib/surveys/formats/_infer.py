@@ -246,12 +246,15 @@ MAX_OPTION_LENGTH = 40
 class Guess:
     """A column's question type, its options in order, and its answers (contract form).
 
-    ``merged``: option -> the other spellings of it that were merged into it."""
+    ``merged``: option -> the other spellings of it that were merged into it;
+    ``non_answers``: the declared non-answers ("Don't know", ``-99``) made missing beside a
+    scale (never a point of it)."""
 
     type: str
     options: list[str] = field(default_factory=list)
     answers: pd.Series | None = None
     merged: dict[str, list[str]] = field(default_factory=dict)
+    non_answers: list[str] = field(default_factory=list)
 
 
 def _key(label: str) -> str:
@@ -412,9 +415,19 @@ def infer(column: pd.Series, text: str = "", *, codes_only: bool = False) -> Gue
         return Guess("text", [], pd.Series(np.nan, index=column.index, dtype="str"))
     if all_numbers(column):
         return _numbers(column, text, codes_only)
+    declared = [c for c in used if is_non_answer(c)] if len(used) <= 20 else []
+    if declared and len(declared) < len(used):
+        rest = column.cat.remove_categories(declared)
+        if all_numbers(rest):  # numbers beside "Don't know": a scale, the label missing
+            guess = _numbers(rest, text, codes_only)
+            if guess.type in ("rating", "nps", "numeric"):
+                guess.non_answers = declared
+                return guess
     scale = likert_scale(used)
     if scale is not None:
-        return Guess("likert", scale, likert_answers(column, scale), merged)
+        guess = Guess("likert", scale, likert_answers(column, scale), merged)
+        guess.non_answers = declared
+        return guess
     longest = max(len(c) for c in used)
     few = len(used) <= MAX_OPTIONS and len(used) < n and len(used) <= max(2, 0.6 * n)
     repeated = len(used) <= MAX_LONG_OPTIONS and n >= 3 * len(used)
@@ -444,6 +457,10 @@ def _numbers(column: pd.Series, text: str, codes_only: bool) -> Guess:
         if not len(found):
             return Guess("numeric", [], values)
         low, high = float(found.min()), float(found.max())
+        if whole and low >= 0 and high <= 10 and found.nunique() >= 2:
+            top = "5" if high <= 5 else "7" if high <= 7 else "10"
+            codes = [f"{v:g}" for v in sorted(recodes.unique(), reverse=True)]
+            return Guess("rating", ["0" if low == 0 else "1", top], values, non_answers=codes)
     distinct = int(found.nunique())
     if category and whole:
         if distinct > MAX_OPTIONS or distinct > max(2, 0.6 * len(found)):
