@@ -15,8 +15,9 @@ Rules, applied to the distinct values of a column (cheap on a million rows):
   under a heading with scale wording (``SCALE_WORDS``: satisfaction/满意, recommend, rate/
   rating/评分/打分, score, likely, agree/同意, important/重要, quality/质量, how much/
   often/well, 1-5, 1–10, 0 to 10...) -> ``rating`` (options: the scale's bounds);
-  negative recodes under a scale (``NON_ANSWER_CODES``: -1, -2, -99...) are non-answers,
-  missing in the rating; whole numbers within 0–10 without such wording -> ``single``
+  negative recodes under a scale (``NON_ANSWER_CODES``: -1, -2, -99...) and declared
+  non-answer labels beside numbers ("Don't know") are non-answers, missing in the rating
+  and listed in ``Guess.non_answers`` (``details["non_answers"]``); whole numbers within 0–10 without such wording -> ``single``
   (codes such as 1/2 are categories until the user says they are a scale; a matrix of
   such numbers is a grid of ratings, see ``_groups.matrix_rows``); else ``numeric``;
 - every value a label of a known ordered scale (``SCALES``: agreement, satisfaction,
