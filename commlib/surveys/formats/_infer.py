@@ -17,12 +17,13 @@ Rules, applied to the distinct values of a column (cheap on a million rows):
   often/well, 1-5, 1–10, 0 to 10...) -> ``rating`` (options: the scale's bounds);
   negative recodes under a scale (``NON_ANSWER_CODES``: -1, -2, -99...) and declared
   non-answer labels beside numbers ("Don't know") are non-answers, missing in the rating
-  and listed in ``Guess.non_answers`` (``details["non_answers"]``); whole numbers within 0–10 without such wording -> ``single``
-  (codes such as 1/2 are categories until the user says they are a scale; a matrix of
-  such numbers is a grid of ratings, see ``_groups.matrix_rows``); else ``numeric``;
+  and listed in ``Guess.non_answers`` (``details["non_answers"]``); whole numbers within
+  0–10 without such wording -> ``single`` (codes such as 1/2 are categories until the
+  user says they are a scale; a matrix of such numbers is a grid of ratings, see
+  ``_groups.matrix_rows``); else ``numeric``;
 - every value a label of a known ordered scale (``SCALES``: agreement, satisfaction,
   frequency, likelihood, importance, quality, confidence, concern; Chinese and English; 3, 4,
-  5 or 7 points), declared non-answers (``NON_ANSWERS``: "Don't know", "Prefer not to say",
+  5 or 7 points), declared non-answers (``_values.NON_ANSWERS``: "Don't know", "Prefer not to say",
   "N/A", "No basis for evaluation", 不适用, 不清楚...) aside -> ``likert``, options from most
   negative to most positive, answers 1..k; a non-answer is then missing, never a point. A
   scale whose every point is among the labels wins, else the 5-point, 7-point, 4-point, then
