@@ -41,6 +41,7 @@ from scipy import stats
 
 from ..errors import CommlibError, NotFound
 from ..i18n import t
+from ._values import HEADER_TEXTS, is_missing, is_non_answer
 from .text import COLUMNS as KEYWORD_COLUMNS
 from .text import keyword_counts
 
@@ -71,6 +72,20 @@ class Question:
     @property
     def label(self) -> str:
         return self.text or self.code
+
+    @cached_property
+    def skipped(self) -> tuple[int, ...]:
+        """Positions (0-based) of options that are declared non-answers ("Don't know",
+        "不适用", a recode such as ``-1``): never a point of a likert scale."""
+        if self.type != "likert":
+            return ()
+        return tuple(i for i, o in enumerate(self.options) if is_non_answer(o))
+
+    @property
+    def scored_options(self) -> tuple[str, ...]:
+        """The options that are points of the scale (non-answers left out)."""
+        skipped = set(self.skipped)
+        return tuple(o for i, o in enumerate(self.options) if i not in skipped)
 
 
 def questions(codebook: pd.DataFrame | None) -> dict[str, Question]:
@@ -193,6 +208,26 @@ def _numeric(series: pd.Series, options: Sequence[str] = ()) -> np.ndarray:
     return lookup[raw]
 
 
+def _scores(series: pd.Series, question: Question) -> np.ndarray:
+    """A scored question's answers as numbers: likert positions on the scale without its
+    non-answer options (an answer that is one is NaN), ratings and NPS as they are."""
+    values = _numeric(series, question.options)
+    skipped = question.skipped
+    if not skipped:
+        return values
+    k = len(question.options)
+    table = np.full(k + 1, np.nan)
+    position = 0
+    for i in range(k):
+        if i not in skipped:
+            position += 1
+            table[i + 1] = position
+    with np.errstate(invalid="ignore"):
+        whole = (values >= 1) & (values <= k) & (values == np.floor(values))
+    index = np.where(whole, values, 0).astype(np.int64)
+    return np.where(whole, table[index], np.nan)
+
+
 def _scale(question: Question, values: np.ndarray | None = None) -> tuple[int, int]:
     """The lowest and highest point of a question's scale.
 
@@ -201,11 +236,12 @@ def _scale(question: Question, values: np.ndarray | None = None) -> tuple[int, i
     is a 0 (else 1) up to 5, 7 or 10, whichever first holds the highest answer.
     """
     if question.type == "likert":
-        return 1, (len(question.options) if question.options else 5)
+        return 1, (len(question.scored_options) if question.options else 5)
     if question.type == "nps":
         return 0, 10
     bounds = [_number(o, {}) for o in question.options]
-    bounds = [b for b in bounds if math.isfinite(b)]
+    # negative recodes (-1 "don't know", -99 "seen, not answered") are no bound of a scale
+    bounds = [b for b in bounds if math.isfinite(b) and b >= 0]
     if len(bounds) >= 2:
         return math.floor(min(bounds)), math.ceil(max(bounds))
     seen = values[np.isfinite(values)] if values is not None else np.array([])
@@ -220,7 +256,7 @@ def _points(question: Question, values: np.ndarray) -> tuple[int, list[str]]:
     """The first point of a question's scale, and the label of every point."""
     low, high = _scale(question, values)
     if question.type == "likert" and question.options:
-        return low, list(question.options)
+        return low, list(question.scored_options)
     return low, [f"{v:g}" for v in range(low, high + 1)]
 
 
@@ -255,7 +291,7 @@ class _Columns:
     def values(self, question: Question) -> np.ndarray:
         code = question.code
         if code not in self._values:
-            self._values[code] = _numeric(self.frame[code], question.options)
+            self._values[code] = _scores(self.frame[code], question)
         return self._values[code]
 
     def whole(self, question: Question) -> bool:
@@ -294,11 +330,22 @@ def _option_codes(series: pd.Series, options: Sequence[str]) -> tuple[np.ndarray
     where = {o: i for i, o in enumerate(labels)}
     lookup = []
     for value in uniques:
+        if value not in where and _not_an_answer(value):
+            lookup.append(-1)
+            continue
         if value not in where:
             where[value] = len(labels)
             labels.append(value)
         lookup.append(where[value])
     return np.array([*lookup, -1], dtype=np.int64)[raw], labels
+
+
+def _not_an_answer(value: object) -> bool:
+    """A stray value that is no answer: a missing mark (``-``, ``NA``) or a header row's
+    text (SurveyMonkey's ``Response``), unless the question has it as an option."""
+    if not isinstance(value, str):
+        return False
+    return is_missing(value) or value.strip().casefold() in HEADER_TEXTS
 
 
 def _exploded(
@@ -634,7 +681,12 @@ def wilson_interval(successes: object, n: object) -> tuple[np.ndarray, np.ndarra
         denom = 1 + z2 / n
         centre = (p + z2 / (2 * n)) / denom
         half = Z95 * np.sqrt(p * (1 - p) / n + z2 / (4 * n**2)) / denom
-    return centre - half, centre + half
+        # rounding leaves -4e-19 at 0 of 518: a share's bounds stay within 0..1
+        low = np.where(x == 0, 0.0, np.clip(centre - half, 0.0, 1.0))
+        high = np.where(x == n, 1.0, np.clip(centre + half, 0.0, 1.0))
+        low = np.where(n > 0, low, np.nan)
+        high = np.where(n > 0, high, np.nan)
+    return low, high
 
 
 def _nps_table(groups: _Groups, counts: np.ndarray) -> pd.DataFrame:
@@ -736,7 +788,7 @@ def nps(
     code = code or _first(frame, codebook, "nps")
     question = _question(frame, codebook, code, ("nps", "rating", "numeric"))
     groups = _groups(frame, wave_col, segment, codebook)
-    values = _numeric(frame[code], question.options)
+    values = _scores(frame[code], question)
     return _nps_table(groups, groups.count(_point_codes(values, 0, 11), 11))
 
 
@@ -762,7 +814,7 @@ def csat(
     ``attrs["scale"]`` is the scale used.
     """
     question = _question(frame, codebook, code, SCORED)
-    values = _numeric(frame[code], question.options)
+    values = _scores(frame[code], question)
     low, high = scale or _scale(question, values)
     groups = _groups(frame, wave_col, segment, codebook)
     if _whole(values):
@@ -825,7 +877,7 @@ def likert(
     parts = []
     for code in _codes(frame, codebook, codes, ("likert",)):
         question = _question(frame, codebook, code, ("likert", "rating"), book)
-        values = _numeric(frame[code], question.options)
+        values = _scores(frame[code], question)
         low, labels = _points(question, values)
         counts = groups.count(_point_codes(values, low, len(labels)), len(labels))
         parts.append(_likert_table(groups, _Points(low, labels, counts), question))
@@ -992,9 +1044,9 @@ def _categories(
     if question.type == "single":
         return _Categories(*_option_codes(series, question.options))
     if question.type == "nps":
-        return _Categories(_nps_groups(_numeric(series, question.options)), nps_labels())
+        return _Categories(_nps_groups(_scores(series, question)), nps_labels())
     if question.type in ("likert", "rating"):
-        values = _numeric(series, question.options)
+        values = _scores(series, question)
         low, labels = _points(question, values)
         return _Categories(_point_codes(values, low, len(labels)), labels)
     raise AnalysisError(t("surveys.analysis.error.not_categorical", code=code, type=question.type))

@@ -27,7 +27,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -87,6 +87,8 @@ class SavedSurvey:
     questions_added: int
     added: int
     duplicates: int
+    #: what the report should say (a wave's question matched by its text, or kept apart)
+    warnings: list[str] = field(default_factory=list)
 
 
 # --- finding surveys ----------------------------------------------------------------------
@@ -397,12 +399,50 @@ def save_survey(
             found = store.add(Survey(project_id=target.id, **spec))
         elif spec.get("platform") and not found.platform:
             found = store.update("surveys", found.id, platform=spec["platform"])  # type: ignore[assignment]
-        added_questions = _merge_questions(store, found, questions)
+        given, renames, notes = _align_waves(store, found, questions)
+        added_questions = _merge_questions(store, found, given)
         added, duplicates = (0, 0)
         if responses is not None:
-            added, duplicates = save_responses(store, found, responses)
+            added, duplicates = save_responses(store, found, _renamed(responses, renames))
         count = len(questions_of(store, [found]))
-    return SavedSurvey(found, created, count, added_questions, added, duplicates)
+    return SavedSurvey(found, created, count, added_questions, added, duplicates, notes)
+
+
+def _align_waves(
+    store: Store, survey: Survey, questions: Iterable[Question | Mapping[str, Any]] | pd.DataFrame
+) -> tuple[list[dict[str, Any]], dict[str, str], list[str]]:
+    """The questions with the codes they have in the survey's other waves (matched by text,
+    see ``waves.align_questions``); the codes renamed; warnings."""
+    from .waves import STABLE_CODES, align_questions
+
+    given = _question_dicts(questions)
+    others = [
+        s
+        for s in store.records("surveys", survey.project_id)
+        if s.name == survey.name and s.id != survey.id
+    ]
+    others.sort(key=lambda s: (s.opened_on or date.max, s.id))
+    stored = questions_of(store, [survey, *others])
+    # codes given by hand (no platform) are meant: the same code is the same question
+    stable = not survey.platform or survey.platform in STABLE_CODES
+    renames, notes = align_questions(stored, given, stable=stable)
+    return given, renames, notes
+
+
+def _renamed(
+    responses: pd.DataFrame | Iterable[Mapping[str, Any]], renames: dict[str, str]
+) -> pd.DataFrame | Iterable[Mapping[str, Any]]:
+    if not renames:
+        return responses
+    if isinstance(responses, pd.DataFrame):
+        return responses.rename(columns=renames)
+    rows = []
+    for row in responses:
+        row = {renames.get(k, k): v for k, v in row.items()}
+        if isinstance(row.get("answers"), Mapping):
+            row["answers"] = {renames.get(k, k): v for k, v in row["answers"].items()}
+        rows.append(row)
+    return rows
 
 
 def _survey_fields(survey: Survey | Mapping[str, Any] | str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ Each wave is a ``Survey`` record; the waves of one questionnaire share its ``nam
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -150,3 +151,104 @@ def _response_counts(store: Any, project_id: int) -> dict[int, int]:
     )
     with store.read() as conn:
         return {survey_id: n for survey_id, n in conn.execute(query)}
+
+
+# --- the questions of several waves -------------------------------------------------------
+
+#: platforms whose question codes are their own stable ids: the same code is the same
+#: question in every wave, even when its wording was edited (Qualtrics QIDs, LimeSurvey codes)
+STABLE_CODES = frozenset({"qualtrics", "limesurvey"})
+#: texts that say nothing of a question (``Q5``, ``第5题``, empty): such questions match by code
+_PLACEHOLDER = re.compile(r"^(?:第\s*\d+\s*题|Q?\d+)?$", re.I)
+
+
+def align_questions(
+    stored: Sequence[Any], given: list[dict[str, Any]], *, stable: bool = False
+) -> tuple[dict[str, str], list[str]]:
+    """Codes for a wave's questions that mean the same question in every wave.
+
+    ``stored``: the questions already stored under the survey's name (this wave's first,
+    then the other waves, earliest first); ``given``: the wave's questions (dicts with
+    ``code, text, parent``), changed in place. A question whose text (under its parent's
+    text, for a matrix row) is a stored question's takes that question's code, whatever
+    its position in the file; a question whose code is stored with another text is another
+    question: it gets a code of its own (``Q5_2``) and a warning says so. With ``stable``
+    codes (the platform's own ids) the code wins and a changed wording is only reported.
+
+    Returns ``{code in the file: code stored}`` for the codes that changed, and warnings.
+    """
+    if not stored:
+        return {}, []
+    texts: dict[str, str] = {}  # the first (this wave's) wording of a code
+    for q in stored:
+        texts.setdefault(q.code, q.text)
+    by_code: dict[str, str] = {}
+    by_text: dict[str, str] = {}
+    for q in stored:
+        by_code.setdefault(q.code, _full(q.text, texts.get(q.parent or "", "")))
+        full = _full(q.text, texts.get(q.parent or "", ""))
+        if full:
+            by_text.setdefault(full, q.code)
+    file_texts = {str(d.get("code", "")): str(d.get("text") or "") for d in given}
+    taken = set(by_code) | set(file_texts)
+    renames: dict[str, str] = {}
+    notes: list[str] = []
+    used: set[str] = set()
+    for data in given:
+        code = str(data.get("code", "")).strip()
+        full = _full(str(data.get("text") or ""), file_texts.get(str(data.get("parent") or ""), ""))
+        target = code
+        if stable and code in by_code:
+            if full and by_code[code] and full != by_code[code]:
+                notes.append(
+                    t(
+                        "surveys.values.wording_changed",
+                        code=code,
+                        old=_short(texts.get(code, "")),
+                        new=_short(str(data.get("text") or "")),
+                    )
+                )
+        elif full and full in by_text:
+            target = by_text[full]
+        elif full and code in by_code and by_code[code] and by_code[code] != full:
+            target = _free(f"{code}_", 2, "", 1, taken | used)
+            note = t(
+                "surveys.values.question_changed",
+                code=code,
+                old=_short(texts.get(code, "")),
+                new=_short(str(data.get("text") or "")),
+                new_code=target,
+            )
+            notes.append(note)
+            if not data.get("notes"):
+                data["notes"] = note  # the codebook keeps why the code differs
+        if target in used:
+            target = _free(f"{code}_", 2, "", 1, taken | used)
+        used.add(target)
+        if target != code:
+            renames[code] = target
+    for data in given:
+        code = str(data.get("code", "")).strip()
+        if code in renames:
+            data["code"] = renames[code]
+        parent = str(data.get("parent") or "")
+        if parent in renames:
+            data["parent"] = renames[parent]
+    return renames, notes
+
+
+def _full(text: str, parent: str) -> str:
+    """A question's text as compared across waves (a matrix row under its parent's text);
+    empty when the text says nothing (``Q5``)."""
+    from ._values import key
+
+    own = key(text or "")
+    if _PLACEHOLDER.match(own):
+        return ""
+    above = key(parent or "")
+    return f"{above} / {own}" if above and not _PLACEHOLDER.match(above) else own
+
+
+def _short(text: str) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= 60 else text[:57] + "..."

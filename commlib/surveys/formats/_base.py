@@ -12,7 +12,7 @@ import pandas as pd
 
 from ...i18n import t
 from ._infer import Guess
-from ._read import map_categories
+from ._read import map_categories, take_warnings
 
 #: texts that mean "no answer" in Wenjuanxing exports (skipped, not shown, empty)
 SKIPPED = {"-2", "-3", "(跳过)", "(空)", "（跳过）", "（空）"}
@@ -50,6 +50,10 @@ class Parsed:
     #: respondent ids come from the file (False: made from each row's content)
     ids_from_file: bool = True
 
+    def __post_init__(self) -> None:
+        # what reading the file found to say (an encoding it guessed)
+        self.warnings[:0] = take_warnings()
+
     def add(
         self,
         code: str,
@@ -83,7 +87,17 @@ class Parsed:
         return code
 
     def guess(self, code: str, text: str, guess: Guess, parent: str = "", **flags: bool) -> str:
-        return self.add(code, text, guess.type, guess.options, guess.answers, parent, **flags)
+        code = self.add(code, text, guess.type, guess.options, guess.answers, parent, **flags)
+        if guess.non_answers:  # "Don't know", -99 beside a scale: missing, never averaged
+            self.details.setdefault("non_answers", {}).setdefault(code, guess.non_answers)
+        if guess.merged:  # spellings made one option (a preview shows them)
+            self.details.setdefault("merged", {})[code] = guess.merged
+            shown = "; ".join(
+                f"{' / '.join(repr(o) for o in others)} → {best!r}"
+                for best, others in list(guess.merged.items())[:5]
+            )
+            self.warnings.append(t("surveys.values.merged", code=code, merged=shown))
+        return code
 
     def _free(self, code: str) -> str:
         code = _clean(code)[:150] or "Q"

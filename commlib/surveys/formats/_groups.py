@@ -13,12 +13,15 @@ from ._infer import (
     MAX_OPTION_LENGTH,
     MAX_OPTIONS,
     Guess,
+    all_numbers,
     coded_answers,
     infer,
     likert_answers,
     likert_scale,
+    merge_spellings,
     numbers,
     single_answers,
+    without_missing,
 )
 from ._read import counts, first_seen
 
@@ -141,22 +144,55 @@ def matrix_rows(
     columns: Sequence[pd.Series], texts: Sequence[str], *, codes_only: bool = False
 ) -> list[Guess]:
     """The rows of a matrix share one scale: a known likert scale, numbers (each row
-    guessed on its own), or the choices seen in any row (a single choice per row)."""
+    guessed on its own), or the choices seen in any row (a single choice per row). Values
+    that mean no answer are missing; spellings that differ only by case or spaces are one
+    value in every row."""
+    columns, merged = merge_spellings([without_missing(c) for c in columns])
+    guesses = _matrix_rows(columns, texts, codes_only)
+    for guess in guesses:
+        if guess.type in ("likert", "single"):
+            guess.merged = merged
+    return guesses
+
+
+def _matrix_rows(
+    columns: Sequence[pd.Series], texts: Sequence[str], codes_only: bool
+) -> list[Guess]:
     values = list(dict.fromkeys(v for c in columns for v in first_seen(c)))
     scale = likert_scale(values) if values else None
     if scale is not None:
         return [Guess("likert", scale, likert_answers(c, scale)) for c in columns]
+    grid = _rating_grid(columns) if not codes_only and len(columns) >= 2 else None
+    if grid is not None:
+        return [Guess("rating", grid, numbers(c)) for c in columns]
     guesses = [infer(c, t, codes_only=codes_only) for c, t in zip(columns, texts, strict=True)]
     if all(g.type in ("rating", "numeric", "nps") for g in guesses):
         return guesses
     if not values or max(len(v) for v in values) > MAX_OPTION_LENGTH or len(values) > MAX_OPTIONS:
         return guesses
-    if codes_only and all(_is_number(v) for v in values):
+    whole = all(_is_number(v) and float(v).is_integer() for v in values)
+    if whole:  # choice numbers (codes): in their order
         options = sorted({str(int(float(v))) for v in values}, key=int)
         return [
             Guess("single", options, single_answers(coded_answers(c), options)) for c in columns
         ]
     return [Guess("single", values, single_answers(c, values)) for c in columns]
+
+
+def _rating_grid(columns: Sequence[pd.Series]) -> list[str] | None:
+    """The bounds of a grid of whole numbers within 0–10 (a matrix of ratings: the grid
+    itself says the numbers are a scale, where a lone column of 1/2 may be codes), or None."""
+    found = [numbers(c).dropna() for c in columns]
+    if any(len(f) and not all_numbers(c) for f, c in zip(found, columns, strict=True)):
+        return None
+    values = pd.concat(found) if found else pd.Series(dtype=float)
+    if values.nunique() < 2 or not bool((values == values.round()).all()):
+        return None
+    low, high = float(values.min()), float(values.max())
+    if low < 0 or high > 10:
+        return None
+    top = "5" if high <= 5 else "7" if high <= 7 else "10"
+    return ["0" if low == 0 else "1", top]
 
 
 def _is_number(value: str) -> bool:

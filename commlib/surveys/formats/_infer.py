@@ -2,13 +2,35 @@
 
 Rules, applied to the distinct values of a column (cheap on a million rows):
 
+- missing first: blank, spaces only, ``NA``, ``N/A``, ``-``, ``(跳过)``... are no answer
+  (``MISSING``); values are compared trimmed and NFKC-normalised (full-width letters,
+  digits and spaces), case-blind: spellings that differ only so (``Yes``, ``Yes ``,
+  ``YES``) are one option, worded as its most frequent spelling (``Guess.merged`` lists
+  the spellings merged);
 - every value a number: 0–10 whole numbers under a "recommend / 推荐" question -> ``nps``
   (also when a few answers are off the scale, which saving then refuses, naming them);
-  whole numbers within 0–10 -> ``rating`` (options: the scale's bounds); else ``numeric``;
-- every value a label of a known 5- or 7-point agreement or satisfaction scale (Chinese or
-  English) -> ``likert``, options from most negative to most positive, answers 1..k;
-- a few distinct short values, some given more than once -> ``single`` (options in the
-  order they first appear);
+  a heading that names a category (gender/sex/性别, region/地区, year/年份, age group,
+  department/部门, province/省份, city/城市, an id/编号...) -> ``single`` (codes, never
+  averaged; ``text`` when nearly every value differs, as ids do); whole numbers within 0–10
+  under a heading with scale wording (``SCALE_WORDS``: satisfaction/满意, recommend, rate/
+  rating/评分/打分, score, likely, agree/同意, important/重要, quality/质量, how much/
+  often/well, 1-5, 1–10, 0 to 10...) -> ``rating`` (options: the scale's bounds);
+  negative recodes under a scale (``NON_ANSWER_CODES``: -1, -2, -99...) and declared
+  non-answer labels beside numbers ("Don't know") are non-answers, missing in the rating
+  and listed in ``Guess.non_answers`` (``details["non_answers"]``); whole numbers within
+  0–10 without such wording -> ``single`` (codes such as 1/2 are categories until the
+  user says they are a scale; a matrix of such numbers is a grid of ratings, see
+  ``_groups.matrix_rows``); else ``numeric``;
+- every value a label of a known ordered scale (``SCALES``: agreement, satisfaction,
+  frequency, likelihood, importance, quality, confidence, concern; Chinese and English; 3, 4,
+  5 or 7 points), declared non-answers (``_values.NON_ANSWERS``: "Don't know", "Prefer not to say",
+  "N/A", "No basis for evaluation", 不适用, 不清楚...) aside -> ``likert``, options from most
+  negative to most positive, answers 1..k; a non-answer is then missing, never a point. A
+  scale whose every point is among the labels wins, else the 5-point, 7-point, 4-point, then
+  3-point family that holds them all;
+- a few distinct values, some given more than once -> ``single`` (options in the order they
+  first appear); values up to 40 characters, or longer ones when at most 12 distinct values
+  are repeated (on average three times each);
 - otherwise -> ``text``.
 
 Multi-select and ranking answers joined in one cell are split by ``split_lists``.
@@ -17,11 +39,13 @@ Multi-select and ranking answers joined in one cell are split by ``split_lists``
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from .._values import MISSING_UPPER, SKIPPED_TEXTS, is_non_answer, key, normal
 from ._read import counts, first_seen, map_categories, per_value
 
 #: words that make a 0–10 question an NPS question
@@ -93,7 +117,124 @@ SCALES: list[list[tuple[str, ...]]] = [
         ("agree",),
         ("strongly agree",),
     ],
+    # frequency
+    [("never",), ("rarely", "seldom"), ("sometimes", "occasionally"), ("often",), ("always",)],
+    [("never",), ("sometimes",), ("often",), ("always",)],
+    [
+        ("从不", "从来没有", "从未"),
+        ("很少", "偶尔"),
+        ("有时", "有时候"),
+        ("经常",),
+        ("总是", "一直"),
+    ],
+    # likelihood
+    [
+        ("very unlikely", "extremely unlikely"),
+        ("unlikely", "somewhat unlikely"),
+        ("neither likely nor unlikely", "neutral", "not sure", "unsure"),
+        ("likely", "somewhat likely"),
+        ("very likely", "extremely likely"),
+    ],
+    [
+        ("extremely unlikely",),
+        ("very unlikely",),
+        ("somewhat unlikely", "unlikely"),
+        ("neither likely nor unlikely", "neutral"),
+        ("somewhat likely", "likely"),
+        ("very likely",),
+        ("extremely likely",),
+    ],
+    [
+        ("非常不可能", "完全不可能", "极不可能"),
+        ("不太可能", "不可能", "比较不可能"),
+        ("一般", "不确定", "说不清", "中立"),
+        ("比较可能", "可能", "有可能"),
+        ("非常可能", "极有可能", "一定会"),
+    ],
+    # importance
+    [
+        ("not at all important", "not important at all"),
+        ("slightly important", "of little importance", "low importance"),
+        ("moderately important", "somewhat important"),
+        ("very important",),
+        ("extremely important",),
+    ],
+    [("not important",), ("somewhat important",), ("very important",)],
+    [
+        ("非常不重要", "完全不重要", "很不重要"),
+        ("不重要", "不太重要", "比较不重要"),
+        ("一般", "中立", "说不清"),
+        ("重要", "比较重要"),
+        ("非常重要", "很重要", "极其重要"),
+    ],
+    # quality
+    [("poor", "very poor"), ("fair",), ("good",), ("very good",), ("excellent",)],
+    [("poor",), ("fair",), ("good",), ("excellent",)],
+    [("poor",), ("fair", "average"), ("good",)],
+    [
+        ("非常差", "很差", "极差"),
+        ("差", "较差", "比较差"),
+        ("一般", "中等"),
+        ("好", "较好", "比较好", "良好"),
+        ("非常好", "很好", "极好", "优秀"),
+    ],
+    # confidence
+    [
+        ("not at all confident", "not confident at all"),
+        ("slightly confident", "not very confident"),
+        ("somewhat confident", "moderately confident"),
+        ("very confident",),
+        ("extremely confident", "completely confident"),
+    ],
+    [
+        ("完全没有信心", "非常没有信心", "毫无信心"),
+        ("没什么信心", "不太有信心", "比较没有信心"),
+        ("一般", "说不清"),
+        ("比较有信心", "有信心"),
+        ("非常有信心", "很有信心", "完全有信心"),
+    ],
+    # concern
+    [
+        ("not at all concerned", "not concerned at all"),
+        ("slightly concerned",),
+        ("somewhat concerned", "moderately concerned"),
+        ("very concerned",),
+        ("extremely concerned",),
+    ],
+    [
+        ("完全不担心", "一点也不担心", "非常不担心"),
+        ("不太担心", "不担心", "比较不担心"),
+        ("一般", "说不清"),
+        ("比较担心", "有点担心", "担心"),
+        ("非常担心", "很担心", "极其担心"),
+    ],
 ]
+
+#: negative recodes survey designers give non-answers ("don't know" -1, "seen, not
+#: answered" -99): under a scale they are missing, never a point
+NON_ANSWER_CODES = frozenset({-1.0, -2.0, -3.0, -7.0, -8.0, -9.0, -97.0, -98.0, -99.0})
+
+#: preferred scale lengths, when the labels seen fit scales of several lengths
+_LENGTHS = (5, 7, 4, 3)
+
+#: words of a question that say its numbers are a scale (see the module's rules)
+SCALE_WORDS = re.compile(
+    r"satisf|recommend|\brat(?:e|es|ed|ing|ings)\b|score|scale|likel|agree|important|"
+    r"importance|quality|confiden|concern|how (?:much|well|often|easy|difficult|happy|good)|"
+    r"\bout of\b|stars?\b|not at all|extremely|absolutely|strongly|completely|"
+    r"\b\d+\s*(?:-|–|—|~|to)\s*\d+\b|\bNPS\b|\bCSAT\b|"
+    r"满意|推荐|评分|打分|评价|分数|程度|同意|可能|重要|质量|信心|担心|频率|几分|星级|非常|完全|"
+    r"\d+\s*[-–—~到至]\s*\d+",
+    re.I,
+)
+#: words of a heading that name a category: numbers under it are codes, never a scale
+CATEGORY_WORDS = re.compile(
+    r"gender|\bsex\b|region|\byears?\b|age group|age band|department|\bdept\b|province|"
+    r"\bstate\b|\bcity\b|country|\bid\b|identifier|zip ?code|postcode|\bcohort\b|"
+    r"\bsegment\b|"
+    r"性别|地区|区域|年份|年度|年龄段|部门|科室|省份|省市|城市|编号|工号|学号|代码|组别|班级|分组",
+    re.I,
+)
 
 #: the share of answers on 0–10 that makes a "recommend" question NPS despite some outside
 NPS_SHARE = 0.8
@@ -105,35 +246,115 @@ MAX_OPTION_LENGTH = 40
 
 @dataclass
 class Guess:
-    """A column's question type, its options in order, and its answers (contract form)."""
+    """A column's question type, its options in order, and its answers (contract form).
+
+    ``merged``: option -> the other spellings of it that were merged into it;
+    ``non_answers``: the declared non-answers ("Don't know", ``-99``) made missing beside a
+    scale (never a point of it)."""
 
     type: str
     options: list[str] = field(default_factory=list)
     answers: pd.Series | None = None
+    merged: dict[str, list[str]] = field(default_factory=dict)
+    non_answers: list[str] = field(default_factory=list)
 
 
 def _key(label: str) -> str:
-    return re.sub(r"\s+", " ", label.strip().lower())
+    return key(label)
+
+
+#: texts that mean no answer wherever they stand
+MISSING = frozenset({*(m.casefold() for m in MISSING_UPPER), *SKIPPED_TEXTS})
+
+
+def without_missing(column: pd.Series) -> pd.Series:
+    """The column with the texts that mean no answer made missing."""
+    cats = column.cat.categories
+    if not len(cats):
+        return column
+    short = np.asarray(cats.str.len() <= 8, dtype=bool)  # every missing mark is short
+    if not short.any():
+        return column
+    drop = [c for c in cats[short] if not c.strip() or _key(c) in MISSING]
+    return column.cat.remove_categories(drop) if drop else column
+
+
+def _keys(values: pd.Index) -> pd.Index:
+    """``_key`` of many values at once."""
+    found = values.str.normalize("NFKC").str.replace(r"\s+", " ", regex=True).str.strip()
+    return found.str.casefold().str.replace("’", "'")
+
+
+def merge_spellings(
+    columns: Sequence[pd.Series],
+) -> tuple[list[pd.Series], dict[str, list[str]]]:
+    """Columns whose values that differ only by case, spaces or full-width forms are made one
+    value, spelled as its most frequent spelling (over all the columns; the first seen on a
+    tie); and, per kept spelling, the others merged into it."""
+    distinct: set[str] = set()
+    for column in columns:
+        cats = column.cat.categories
+        if len(cats) > 4 * MAX_OPTIONS:  # free text or numbers, not a few options
+            return list(columns), {}
+        distinct.update(_keys(cats[counts(column) > 0]))
+    if len(distinct) > MAX_OPTIONS * 2:
+        return list(columns), {}
+    tally: dict[str, dict[str, int]] = {}
+    for column in columns:
+        n_of = dict(zip(column.cat.categories, counts(column), strict=True))
+        for value in first_seen(column):
+            spellings = tally.setdefault(_key(value), {})
+            spellings[value] = spellings.get(value, 0) + int(n_of[value])
+    spelling: dict[str, str] = {}
+    merged: dict[str, list[str]] = {}
+    for spellings in tally.values():
+        best = normal(max(spellings, key=lambda v: spellings[v]))  # first seen wins a tie
+        for value in spellings:
+            spelling[value] = best
+        others = [v for v in spellings if v != best]
+        if others and len(spellings) > 1:
+            merged[best] = others
+    if not merged:
+        return list(columns), {}
+    found = []
+    for column in columns:
+        if any(spelling.get(c, c) != c for c in column.cat.categories):
+            column = map_categories(column, lambda c: spelling.get(c, c)).set_axis(column.index)
+        found.append(column)
+    return found, merged
+
+
+def _scale_rank(scale: list[tuple[str, ...]]) -> int:
+    n = len(scale)
+    return _LENGTHS.index(n) if n in _LENGTHS else len(_LENGTHS) + n
 
 
 def match_scale(labels: list[str]) -> tuple[list[str], dict[str, int]] | None:
     """The known scale these labels come from: its options (worded as in the file, most
-    negative first) and the position 1..k of every label, or None."""
-    keys = {_key(label): label for label in labels}
+    negative first) and the position 1..k of every label, or None. Declared non-answers
+    ("Don't know"...) are left aside; labels that are all non-answers are no scale."""
+    if len(labels) > 20:  # no scale has that many labels (7 points, a few non-answers)
+        return None
+    keys = {_key(label): label for label in labels if not is_non_answer(label)}
     if not keys:
         return None
-    for scale in sorted(SCALES, key=len):
+    fits = []
+    for scale in SCALES:
         points = {_key(w): i for i, words in enumerate(scale) for w in words}
         if not all(k in points for k in keys):
             continue
         if len({points[k] for k in keys}) < len(keys):
             continue  # two labels on one point: a longer scale
-        worded = {points[k]: label for k, label in keys.items()}
-        options = [worded.get(i, _capital(words[0])) for i, words in enumerate(scale)]
-        positions = {k: i + 1 for k, i in points.items()}
-        positions.update({_key(o): i + 1 for i, o in enumerate(options)})
-        return options, positions
-    return None
+        whole = len({points[k] for k in keys}) == len(scale)
+        fits.append((not whole, _scale_rank(scale), len(fits), scale, points))
+    if not fits:
+        return None
+    _whole, _rank, _n, scale, points = min(fits, key=lambda f: f[:3])
+    worded = {points[k]: label for k, label in keys.items()}
+    options = [worded.get(i, _capital(words[0])) for i, words in enumerate(scale)]
+    positions = {k: i + 1 for k, i in points.items()}
+    positions.update({_key(o): i + 1 for i, o in enumerate(options)})
+    return options, positions
 
 
 def _capital(label: str) -> str:
@@ -151,6 +372,12 @@ def numbers(column: pd.Series) -> pd.Series:
     cats = column.cat.categories
     parsed = pd.to_numeric(pd.Series(np.asarray(cats, dtype=object)), errors="coerce")
     table = np.append(parsed.to_numpy(dtype=float), np.nan)
+    left = np.flatnonzero(np.isnan(table[:-1]))
+    if len(left):  # full-width digits, spaces: as plain ones
+        again = pd.to_numeric(
+            pd.Series([normal(cats[i]) for i in left], dtype=object), errors="coerce"
+        )
+        table[left] = again.to_numpy(dtype=float)
     codes = column.cat.codes.to_numpy().astype(np.int64)
     codes[codes < 0] = len(cats)
     return pd.Series(table[codes], dtype="float64")
@@ -162,7 +389,18 @@ def all_numbers(column: pd.Series) -> bool:
     if not len(used):
         return False
     parsed = pd.to_numeric(pd.Series(np.asarray(used, dtype=object)), errors="coerce")
+    if bool(parsed.notna().all()):
+        return True
+    left = used[parsed.isna().to_numpy()]
+    if len(left) > MAX_OPTIONS and not bool(left.str.contains(r"[\uff10-\uff19]").any()):
+        return False  # no full-width digits: the texts are not numbers
+    parsed = pd.to_numeric(pd.Series([normal(c) for c in left], dtype=object), errors="coerce")
     return bool(parsed.notna().all())
+
+
+#: at most this many distinct labels longer than ``MAX_OPTION_LENGTH`` still make a choice
+#: question (when each is given about three times or more)
+MAX_LONG_OPTIONS = 12
 
 
 def infer(column: pd.Series, text: str = "", *, codes_only: bool = False) -> Guess:
@@ -171,21 +409,34 @@ def infer(column: pd.Series, text: str = "", *, codes_only: bool = False) -> Gue
     ``codes_only``: the file holds choice numbers, not texts (a coded export): small whole
     numbers are choices whose texts are unknown, kept as their codes.
     """
+    original = without_missing(column)
+    (column,), merged = merge_spellings([original])
     n = int(column.notna().sum())
     used = [c for c, k in zip(column.cat.categories, counts(column), strict=True) if k]
     if not n:
         return Guess("text", [], pd.Series(np.nan, index=column.index, dtype="str"))
     if all_numbers(column):
         return _numbers(column, text, codes_only)
+    declared = [c for c in used if is_non_answer(c)] if len(used) <= 20 else []
+    if declared and len(declared) < len(used):
+        rest = column.cat.remove_categories(declared)
+        if all_numbers(rest):  # numbers beside "Don't know": a scale, the label missing
+            guess = _numbers(rest, text, codes_only)
+            if guess.type in ("rating", "nps", "numeric"):
+                guess.non_answers = declared
+                return guess
     scale = likert_scale(used)
     if scale is not None:
-        return Guess("likert", scale, likert_answers(column, scale))
+        guess = Guess("likert", scale, likert_answers(column, scale), merged)
+        guess.non_answers = declared
+        return guess
     longest = max(len(c) for c in used)
     few = len(used) <= MAX_OPTIONS and len(used) < n and len(used) <= max(2, 0.6 * n)
-    if few and longest <= MAX_OPTION_LENGTH:
+    repeated = len(used) <= MAX_LONG_OPTIONS and n >= 3 * len(used)
+    if few and (longest <= MAX_OPTION_LENGTH or repeated):
         options = first_seen(column)
-        return Guess("single", options, single_answers(column, options))
-    return Guess("text", [], text_answers(column))
+        return Guess("single", options, single_answers(column, options), merged)
+    return Guess("text", [], text_answers(original))
 
 
 def _numbers(column: pd.Series, text: str, codes_only: bool) -> Guess:
@@ -198,7 +449,30 @@ def _numbers(column: pd.Series, text: str, codes_only: bool) -> Guess:
     if codes_only and whole and low >= 1 and high <= MAX_OPTIONS:
         options = [str(int(v)) for v in sorted(found.unique())]
         return Guess("single", options, coded_answers(column))
-    if whole and low >= 0 and high <= 10 and found.nunique() >= 2:
+    scale = bool(SCALE_WORDS.search(text or ""))
+    category = bool(CATEGORY_WORDS.search(text or "")) and not scale
+    recodes = found[found < 0]
+    if scale and whole and len(recodes) and set(recodes.unique()) <= NON_ANSWER_CODES:
+        # "don't know" recoded -1, -99...: no point of the scale, never averaged
+        values = values.where(~values.isin(list(NON_ANSWER_CODES)))
+        found = values.dropna()
+        if not len(found):
+            return Guess("numeric", [], values)
+        low, high = float(found.min()), float(found.max())
+        if whole and low >= 0 and high <= 10 and found.nunique() >= 2:
+            top = "5" if high <= 5 else "7" if high <= 7 else "10"
+            codes = [f"{v:g}" for v in sorted(recodes.unique(), reverse=True)]
+            return Guess("rating", ["0" if low == 0 else "1", top], values, non_answers=codes)
+    distinct = int(found.nunique())
+    if category and whole:
+        if distinct > MAX_OPTIONS or distinct > max(2, 0.6 * len(found)):
+            return Guess("text", [], text_answers(coded_answers(column)))
+        options = [str(int(v)) for v in sorted(found.unique())]
+        return Guess("single", options, coded_answers(column))
+    if whole and low >= 0 and high <= 10 and distinct >= 2:
+        if not scale:
+            options = [str(int(v)) for v in sorted(found.unique())]
+            return Guess("single", options, coded_answers(column))
         top = "5" if high <= 5 else "7" if high <= 7 else "10"
         return Guess("rating", ["0" if low == 0 else "1", top], values)
     return Guess("numeric", [], values)
@@ -227,7 +501,7 @@ def coded_answers(column: pd.Series) -> pd.Series:
 
     def code(text: str) -> str | None:
         try:
-            number = float(text)
+            number = float(normal(text))
         except ValueError:
             return None
         return str(int(number)) if number.is_integer() else None

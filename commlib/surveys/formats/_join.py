@@ -18,6 +18,7 @@ that cannot be converted are left out, with a warning.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -41,6 +42,7 @@ _CHOICES = ("single", "multi", "rank")
 def reconcile(store: Store, survey: Survey, parsed: Parsed) -> list[str]:
     """Settle ``parsed`` with what is stored for ``survey``; returns the codes joined."""
     stored = {q.code: q for q in data.questions_of(store, [survey])}
+    _fill_texts(store, survey, parsed, stored)
     shared = [q for q in parsed.questions if q["code"] in stored and q["type"] != "matrix"]
     if not shared:
         return []
@@ -188,6 +190,72 @@ def _key(value: Any) -> Any:
 
 def _unkey(key: Any) -> Any:
     return key[1]
+
+
+# --- "other, please specify" texts of respondents already stored --------------------------
+
+#: a question that holds the free text of an "other, please specify" option
+_OTHER_CODE = re.compile(r"_other(?:_\d+)?$|其他|其它|please specify|请注明", re.I)
+
+
+def _fill_texts(store: Store, survey: Survey, parsed: Parsed, stored: dict[str, Question]) -> None:
+    """The free texts of "other, please specify" answers that the stored responses lack.
+
+    A coded export keeps only the choice (``1`` under 其他); its readable twin, imported
+    after it, holds the texts, but its responses are the stored ones (duplicates, not
+    added again): the texts are written into the stored responses of the same respondents.
+    A stored text that differs from the file's is kept, and a warning names the question.
+    """
+    codes = [
+        q["code"]
+        for q in parsed.questions
+        if q["type"] == "text"
+        and (_OTHER_CODE.search(q["code"]) or _OTHER_CODE.search(q.get("text") or ""))
+        and (q["code"] not in stored or stored[q["code"]].type == "text")
+        and q["code"] in parsed.answers
+    ]
+    if not codes or not len(parsed.meta):
+        return
+    respondents = parsed.meta["respondent"].astype(str).tolist()
+    wanted: dict[str, dict[str, str]] = {}
+    for code in codes:
+        series = parsed.answers[code]
+        for who, value in zip(respondents, series.tolist(), strict=False):
+            if isinstance(value, str) and value.strip():
+                wanted.setdefault(who, {})[code] = value.strip()
+    if not wanted:
+        return
+    table = schema.TABLES["responses"]
+    raw = sa.table("responses", sa.column("id"), sa.column("answers", sa.types.NullType()))
+    update = (
+        raw.update()
+        .where(raw.c.id == sa.bindparam("row_id"))
+        .values(answers=sa.bindparam("row_answers"))
+    )
+    conflicts: set[str] = set()
+    names = list(wanted)
+    with store.transaction() as conn:
+        for start in range(0, len(names), 500):
+            chunk = names[start : start + 500]
+            query = sa.select(
+                table.c.id, table.c.respondent, sa.type_coerce(table.c.answers, sa.Text())
+            ).where(table.c.survey_id == survey.id, table.c.respondent.in_(chunk))
+            changed = []
+            for row_id, who, text in conn.execute(query).all():
+                answers = _loads(text)
+                missing = {c: v for c, v in wanted[who].items() if answers.get(c) in (None, "")}
+                conflicts.update(
+                    c for c, v in wanted[who].items() if c not in missing and answers[c] != v
+                )
+                if missing:
+                    answers.update(missing)
+                    changed.append(
+                        {"row_id": row_id, "row_answers": json.dumps(answers, ensure_ascii=False)}
+                    )
+            if changed:
+                conn.execute(update, changed)
+    for code in sorted(conflicts):
+        parsed.warnings.append(t("surveys.values.other_lost", code=code))
 
 
 # --- stored codes, new texts --------------------------------------------------------------

@@ -5,14 +5,22 @@ read in full, a body where each column is a pandas ``Categorical`` of the cells'
 cells are missing). Categoricals keep a million rows of repeated answers small, and let every
 conversion work on the distinct values only (``per_value``), not on each row.
 
-Encodings: UTF-8 with or without BOM, UTF-16 (with BOM, or without when the NULs show it),
-else GB18030 (a superset of GBK, as Excel and Wenjuanxing save Chinese text).
+Encodings: UTF-8 with or without BOM, UTF-16 (with BOM, or without when the NULs show it);
+else a guess (``detect_encoding``): GB18030 (a superset of GBK, as Excel and Wenjuanxing
+save Chinese text), Shift-JIS, Windows-1252, Mac Roman, Latin-1, else charset-normalizer's
+finding. ``Table.encoding`` names the one used; a guess is said in the import's warnings
+(``--encoding NAME`` overrides it).
+
+Missing values: blank and whitespace-only cells, ``NA``, ``N/A``, ``#N/A``, ``-`` are missing
+in the body as it is read (``missing_marks_blank``); platform codes (Wenjuanxing's ``-2``/``-3``,
+``(跳过)``) are blanked by their readers and by ``_infer``.
 """
 
 from __future__ import annotations
 
 import codecs
 import contextlib
+import contextvars
 import csv
 import io
 import re
@@ -33,6 +41,7 @@ from pandas.api.types import union_categoricals
 from ...errors import BadFile, InvalidRecord, Problem
 from ...frames import local_timezone
 from ...i18n import t
+from .._values import MISSING_UPPER
 
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -129,13 +138,45 @@ def _peek(path: Path, _mtime: int, size: int, head: bytes, hints: Hints) -> Tabl
     rows = [r for r in rows if any(c.strip() for c in r)]
     if not rows or len(rows[0]) < 2:
         return None
-    return Table(
+    found = Table(
         path, "csv", rows[: PEEK_ROWS * 20], encoding, delimiter, complete=complete, hints=hints
     )
+    if not hints.encoding and encoding_guessed(encoding):
+        found.extra["encoding_guessed"] = encoding_name(encoding)
+    return found
+
+
+#: how a report names the encodings commlib guesses
+ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8",
+    "utf-16": "UTF-16",
+    "utf-16-le": "UTF-16",
+    "utf-16-be": "UTF-16",
+    "gb18030": "GBK/GB18030",
+    "shift_jis": "Shift-JIS",
+    "cp1252": "Windows-1252",
+    "mac_roman": "Mac Roman",
+    "latin-1": "Latin-1",
+}
+#: encodings known from their bytes (a BOM, UTF-8's own rules): no guess
+_CERTAIN = frozenset({"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be"})
+#: the share of a GB18030 reading's non-ASCII characters that must be common Chinese ones
+#: (GB2312) for the text to be Chinese rather than another encoding that decodes by chance
+_CHINESE_SHARE = 0.8
+_KANA = re.compile(r"[\u3040-\u30ff]")
 
 
 def detect_encoding(head: bytes) -> str | None:
-    """The text encoding of a file's beginning, or None for binary data."""
+    """The text encoding of a file's beginning, or None for binary data.
+
+    UTF-8 (with or without BOM) and UTF-16 are known from the bytes. Otherwise the
+    encoding is a guess: GB18030 (a superset of GBK, as Excel and Wenjuanxing save Chinese
+    text) when it decodes cleanly into common Chinese characters; Shift-JIS when it decodes
+    into Japanese kana; Windows-1252, Mac Roman or Latin-1 when one of them reads the
+    accented letters as letters inside words (``caf\x8e`` is Mac Roman's ``café``);
+    else what charset-normalizer finds.
+    """
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -150,10 +191,111 @@ def detect_encoding(head: bytes) -> str | None:
         if half and even > 0.3 * half and odd < 0.05 * half:
             return "utf-16-be"
         return None
-    for encoding in ("utf-8", "gb18030"):
-        if _decode_head(head, encoding) is not None:
-            return encoding
-    return None
+    if _decode_head(head, "utf-8") is not None:
+        return "utf-8"
+    return _guess_encoding(head)
+
+
+def encoding_guessed(encoding: str) -> bool:
+    """Whether commlib guessed this encoding (a report says so), rather than knew it."""
+    return codecs.lookup(encoding).name not in {codecs.lookup(e).name for e in _CERTAIN}
+
+
+def encoding_name(encoding: str) -> str:
+    name = codecs.lookup(encoding).name
+    for key, label in ENCODING_NAMES.items():
+        if codecs.lookup(key).name == name:
+            return label
+    return encoding
+
+
+def _guess_encoding(head: bytes) -> str | None:
+    chinese = _decode_head(head, "gb18030")
+    if chinese is not None and _chinese_share(chinese) >= _CHINESE_SHARE:
+        return "gb18030"
+    japanese = _decode_head(head, "shift_jis")
+    if japanese is not None and _KANA.search(japanese):
+        return "shift_jis"
+    latin = _latin(head)
+    if latin is not None:
+        return latin
+    found = _charset_normalizer(head)
+    if found is not None:
+        return found
+    return "gb18030" if chinese is not None else None
+
+
+def _chinese_share(text: str) -> float:
+    wide = [c for c in text if ord(c) > 0x7F]
+    if not wide:
+        return 0.0
+    common = 0
+    for c in wide:
+        try:
+            c.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        common += 1
+    return common / len(wide)
+
+
+def _latin(head: bytes) -> str | None:
+    """The Western single-byte encoding whose reading looks most like words, if one reads
+    at least half the accented characters as letters in words."""
+    best: tuple[float, str] | None = None
+    for encoding in ("cp1252", "mac_roman", "latin-1"):
+        text = _decode_head(head, encoding)
+        if text is None:
+            continue
+        score, wide = _wordlike(text)
+        if not wide or score < 0.5 * wide:
+            continue
+        if best is None or score > best[0]:
+            best = (score, encoding)
+    return best[1] if best else None
+
+
+def _wordlike(text: str) -> tuple[float, int]:
+    """How word-like a reading's non-ASCII characters are: a letter scores 1, more when its
+    case fits the letter before it; a symbol between letters or a control costs."""
+    import unicodedata
+
+    score = 0.0
+    wide = 0
+    for n, c in enumerate(text[:20000]):
+        if ord(c) < 0x80:
+            continue
+        wide += 1
+        before = text[n - 1] if n else " "
+        after = text[n + 1] if n + 1 < len(text) else " "
+        kind = unicodedata.category(c)
+        if kind.startswith("C"):
+            score -= 2
+        elif c.isalpha():
+            score += 1
+            if before.isalpha() and before.islower() and c.isupper():
+                score -= 1.5
+        elif before.isalpha() and after.isalpha():
+            score -= 1
+    return score, wide
+
+
+def _charset_normalizer(head: bytes) -> str | None:
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - a dependency
+        return None
+    best = from_bytes(head[:65536]).best()
+    if best is None:
+        return None
+    encoding = best.encoding
+    if encoding in ("gb2312", "gbk", "cp936", "hz"):
+        encoding = "gb18030"
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        return None
+    return encoding if _decode_head(head, encoding) is not None else None
 
 
 #: control characters (not tab, line feed, carriage return): binary data, and what the store
@@ -180,6 +322,19 @@ def _delimiter(first: str) -> str | None:
 
 # --- reading ------------------------------------------------------------------------------
 
+#: what the last ``read`` has to tell the report (an encoding it guessed); ``Parsed`` takes
+#: it when a platform's reader makes one (``take_warnings``)
+_PENDING: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar(
+    "commlib_survey_read_warnings", default=()
+)
+
+
+def take_warnings() -> list[str]:
+    """The warnings of the table read last (each given once)."""
+    found = _PENDING.get()
+    _PENDING.set(())
+    return list(found)
+
 
 def read(table: Table, header_rows: int) -> tuple[list[list[str]], pd.DataFrame]:
     """The header rows (text, padded to the width) and the body: one Categorical per column."""
@@ -195,6 +350,11 @@ def read(table: Table, header_rows: int) -> tuple[list[list[str]], pd.DataFrame]
     except (OverflowError, MemoryError) as err:
         raise BadFile(t("surveys.import.unreadable", reason=_first_line(err))) from err
     header, table.extra["control_cells"] = _without_controls(header, body)
+    _DATE_ORDER.set(table.hints.date_order)
+    guessed = table.extra.get("encoding_guessed")
+    _PENDING.set((t("surveys.values.encoding_guessed", encoding=guessed),) if guessed else ())
+    for column in body.columns:
+        body[column] = missing_marks_blank(body[column])
     width = max([body.shape[1], *(len(h) for h in header)])
     header = [h + [""] * (width - len(h)) for h in header]
     while len(header) < header_rows:
@@ -218,6 +378,18 @@ def _without_controls(header: list[list[str]], body: pd.DataFrame) -> tuple[list
             found += int(counts(body[column])[bad].sum())
             body[column] = map_categories(body[column], _without_control)
     return header, found
+
+
+def missing_marks_blank(column: pd.Series) -> pd.Series:
+    """A Categorical of text with the texts that mean no answer (blank, spaces only,
+    ``NA``, ``N/A``, ``-``...) made missing. Other values keep their spaces: the readers
+    trim them, and ``_infer`` reports the spellings it merges."""
+    cats = column.cat.categories
+    if not len(cats):
+        return column
+    stripped = cats.str.strip()
+    missing = np.asarray(stripped.str.upper().isin(MISSING_UPPER) | (stripped == ""), dtype=bool)
+    return column.cat.remove_categories(list(cats[missing])) if missing.any() else column
 
 
 def _without_control(text: str) -> str | None:
@@ -502,85 +674,251 @@ def _normalise_time(text: str) -> str:
     return text.strip()
 
 
+#: the date order the user gave (``Hints.date_order``) for the file being read
+_DATE_ORDER: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "commlib_survey_date_order", default=None
+)
+
+#: a date as digits: 2024-06-20, 6/20/24, 20.06.2024, with an optional time and AM/PM
+_DATE = re.compile(
+    r"^(?P<a>\d{1,4})[/.\-](?P<b>\d{1,2})[/.\-](?P<c>\d{1,4})"
+    r"(?:(?:[ T]+|(?<=\d)T)(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<f>\d{1,9}))?)?)?"
+    r"\s*(?P<p>[AaPp]\.?[Mm]\.?)?$"
+)
+_SERIAL = re.compile(r"^-?\d+(?:\.\d+)?$")
+#: Excel's day 0 (serial numbers count days from it; 1900's false leap day included)
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+#: the years a survey's moments can fall in (anything else is a misread number)
+_YEARS = (1950, 2200)
+DATE_ORDERS = ("mdy", "dmy", "ymd")
+
+
+def _normalised_times(cats: pd.Index) -> pd.Index:
+    """``_normalise_time`` of every value, the plain ASCII ones (most) trimmed at once."""
+    if not len(cats):
+        return pd.Index([], dtype=object)
+    texts = pd.Index(np.asarray(cats, dtype=object), dtype=object).str.strip()
+    odd = np.asarray(texts.str.contains(r"[^\x00-\x7f]|GMT|UTC|\s\s", case=False), dtype=bool)
+    if odd.any():
+        values = np.asarray(texts, dtype=object)
+        values[odd] = [_normalise_time(c) for c in values[odd]]
+        texts = pd.Index(values, dtype=object)
+    return texts
+
+
 def parse_times(
-    column: pd.Series, zone: tzinfo | None, name: str = "", first_row: int = 2
+    column: pd.Series,
+    zone: tzinfo | None,
+    name: str = "",
+    first_row: int = 2,
+    date_order: str | None = None,
 ) -> pd.Series:
     """Moments in UTC from text; times without an offset are in ``zone`` (default: local).
 
+    Read forms: ISO 8601 (with or without an offset), ``M/D/YY[YY] H:MM[:SS] [AM|PM]`` (how
+    Excel re-saves every export), ``D/M/YYYY`` and ``D.M.YYYY``, ``2024年6月20日 14:45``,
+    ``2024/6/20 下午2:45``, Excel serial numbers (``45463.6145``, local time) and Unix times
+    (seconds or milliseconds, UTC). The order of day and month is decided once for the whole
+    column from all its values: a first number above 12 somewhere makes it day first, a
+    second number above 12 month first; neither: ``date_order`` (the user's
+    ``--date-order``, also taken from the table being read), else month first (US, as Excel
+    and Google Forms write it); dates with dots (``20.06.2024``) default to day first. The
+    user's order, when given, wins. Numbers are Excel serials (days) below 200000, Unix
+    seconds below 10^10, else milliseconds, again decided once per column.
+
     A value that is not a date and time, or names one that does not exist (``2026-02-30``),
-    refuses the file: ``InvalidRecord`` names the column ``name`` and the row (the body's
-    first row being ``first_row``). Empty cells are missing, not wrong.
+    refuses the file: ``InvalidRecord`` names the row (the body's first row being
+    ``first_row``), the column ``name``, the value and what the column's other values look
+    like. Empty cells (and ``NA``, ``-``...) are missing, not wrong.
     """
     zone = zone or local_timezone()
+    order = date_order or _DATE_ORDER.get()
     cats = column.cat.categories
     utc = np.full(len(cats) + 1, np.datetime64("NaT"), dtype="datetime64[us]")
-    texts = pd.Index([_normalise_time(c) for c in cats], dtype=object)
+    texts = _normalised_times(cats)
+    blanks = np.asarray(texts.str.upper().isin(MISSING_UPPER) | (texts == ""), dtype=bool)
     if len(cats):
-        aware = np.asarray(texts.str.contains(_OFFSET), dtype=bool)
+        aware = np.asarray(texts.str.contains(_OFFSET), dtype=bool) & ~blanks
         if aware.any():
             parsed = pd.to_datetime(texts[aware], utc=True, errors="coerce", format="ISO8601")
             utc[np.flatnonzero(aware)] = _utc_naive(parsed)
-        naive_at = np.flatnonzero(~aware)
+        naive_at = np.flatnonzero(~aware & ~blanks)
         if len(naive_at):
-            naive = pd.DatetimeIndex(_naive(texts[naive_at]))
-            # a time that occurs twice (the hour the clocks go back) is taken the first time
-            first = np.ones(len(naive), dtype=bool)
-            local = naive.tz_localize(zone, ambiguous=first, nonexistent="shift_forward")
-            utc[naive_at] = _utc_naive(local)
+            naive, absolute = _naive_moments(list(texts[naive_at]), order)
+            local_at = naive_at[~absolute]
+            if len(local_at):
+                moments = pd.DatetimeIndex(naive[~absolute])
+                # a time that occurs twice (the hour the clocks go back) is taken the first time
+                first = np.ones(len(moments), dtype=bool)
+                local = moments.tz_localize(zone, ambiguous=first, nonexistent="shift_forward")
+                utc[local_at] = _utc_naive(local)
+            utc[naive_at[absolute]] = naive[absolute]
     codes = column.cat.codes.to_numpy().astype(np.int64)
-    unreadable = np.flatnonzero(np.isnat(utc[:-1]) & np.asarray(texts != "", dtype=bool))
+    unreadable = np.flatnonzero(np.isnat(utc[:-1]) & ~blanks)
     if len(unreadable):
         _refuse_times(cats, codes, unreadable, name, first_row)
     codes[codes < 0] = len(cats)
     return pd.Series(utc[codes]).dt.tz_localize("UTC")
 
 
+def _naive_moments(texts: list[str], order: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """Each text as a moment (NaT when unreadable) and whether it is absolute (a Unix time,
+    already UTC) rather than a wall-clock time. Vectorised: a million distinct times are
+    read without a Python loop over them."""
+    index = pd.Index(texts, dtype=object)
+    n = len(index)
+    found = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
+    absolute = np.zeros(n, dtype=bool)
+    if not n:
+        return found, absolute
+    serial = np.asarray(index.str.fullmatch(_SERIAL.pattern), dtype=bool)
+    if serial.any():
+        numbers = pd.to_numeric(pd.Series(index[serial]), errors="coerce").to_numpy(float)
+        kind = _number_kind(numbers)
+        found[serial] = _from_numbers(numbers, kind)
+        absolute[serial] = kind != "excel"
+    parts = index.str.extract(_DATE.pattern)
+    matched = parts["a"].notna().to_numpy() & ~serial
+    column_order = _column_order(parts[matched], index[matched], order)
+    if matched.any():
+        found[matched] = _from_parts(parts[matched], column_order)
+    rest = np.flatnonzero(~matched & ~serial)
+    if len(rest):
+        found[rest] = _naive(index[rest], column_order)
+    return found, absolute
+
+
+def _number_kind(numbers: np.ndarray) -> str:
+    """What numbers in a time column count: Excel days, Unix seconds or milliseconds."""
+    top = float(np.nanmax(np.abs(numbers))) if len(numbers) else 0.0
+    if top < 200_000:
+        return "excel"
+    if top < 1e10:
+        return "seconds"
+    return "milliseconds"
+
+
+def _from_numbers(numbers: np.ndarray, kind: str) -> np.ndarray:
+    """Excel serials (local days since 1899-12-30, kept to the millisecond) or Unix times
+    (1973..2286, seconds or milliseconds) as moments; NaT for anything else."""
+    with np.errstate(invalid="ignore"):
+        if kind == "excel":
+            ok = numbers > 0
+            micros = np.round(np.where(ok, numbers, 0) * 86_400_000) * 1000
+            base = np.datetime64(_EXCEL_EPOCH, "us")
+        else:
+            seconds = numbers / 1000 if kind == "milliseconds" else numbers
+            ok = (seconds >= 1e8) & (seconds < 1e10)
+            micros = np.round(np.where(ok, seconds, 0) * 1_000_000)
+            base = np.datetime64("1970-01-01T00:00:00", "us")
+    moments = base + micros.astype(np.int64).astype("timedelta64[us]")
+    years = moments.astype("datetime64[Y]").astype(int) + 1970
+    ok &= (years >= _YEARS[0]) & (years <= _YEARS[1])
+    return np.where(ok, moments, np.datetime64("NaT"))
+
+
+def _column_order(parts: pd.DataFrame, texts: pd.Index, order: str | None) -> str:
+    """``mdy`` or ``dmy`` for a column's dates that start with the day or month (dates that
+    start with a four-digit year are always year first): decided from all of them at once."""
+    if order in ("mdy", "dmy", "ymd"):
+        return order
+    short = np.asarray(parts["a"].str.len() <= 2, dtype=bool)
+    if not short.any():
+        return "mdy"
+    first = parts["a"][short].to_numpy(dtype=object).astype(np.int64)
+    second = parts["b"][short].to_numpy(dtype=object).astype(np.int64)
+    first_big, second_big = int((first > 12).sum()), int((second > 12).sum())
+    if first_big or second_big:
+        return "dmy" if first_big > second_big else "mdy"
+    if bool(np.asarray(texts[short].str.match(r"^\d{1,2}\.\d{1,2}\."), dtype=bool).all()):
+        return "dmy"
+    return "mdy"
+
+
+def _from_parts(parts: pd.DataFrame, order: str) -> np.ndarray:
+    """Moments from the pieces ``_DATE`` found (NaT for a day that does not exist)."""
+
+    def number(name: str, default: int = 0) -> np.ndarray:
+        return parts[name].fillna(str(default)).to_numpy(dtype=object).astype(np.int64)
+
+    a, b, c = number("a"), number("b"), number("c")
+    a_len = parts["a"].str.len().to_numpy()
+    c_len = parts["c"].str.len().to_numpy()
+    year_first = (a_len >= 3) | (order == "ymd")
+    month_first = order == "mdy"
+    year = np.where(year_first, a, c)
+    year_len = np.where(year_first, a_len, c_len)
+    month = np.where(year_first, b, a if month_first else b)
+    day = np.where(year_first, c, b if month_first else a)
+    year = np.where(year_len <= 2, np.where(year < 69, year + 2000, year + 1900), year)
+    hour, minute, second = number("H"), number("M"), number("S")
+    fraction = parts["f"].fillna("0").str.slice(0, 6).str.ljust(6, "0")
+    micro = fraction.to_numpy(dtype=object).astype(np.int64)
+    mark = parts["p"].fillna("").str.replace(".", "", regex=False).str.upper().to_numpy()
+    pm, am = mark == "PM", mark == "AM"
+    bad = (year_len == 3) | ((pm | am) & ((hour < 1) | (hour > 12)) & ~(pm & (hour > 12)))
+    bad |= (hour > 23) | (minute > 59) | (second > 59)
+    hour = np.where(am & (hour == 12), 0, hour)
+    hour = np.where(pm & (hour < 12), hour + 12, hour)
+    fields = pd.DataFrame(
+        {
+            "year": year,
+            "month": month,
+            "day": day,
+            "hour": hour,
+            "minute": minute,
+            "second": second,
+            "microsecond": micro,
+        }
+    )
+    fields.loc[bad, "month"] = 13  # not a date: NaT
+    moments = pd.to_datetime(fields, errors="coerce")
+    return moments.to_numpy(dtype="datetime64[us]")
+
+
 def _refuse_times(
     cats: pd.Index, codes: np.ndarray, unreadable: np.ndarray, name: str, first_row: int
 ) -> None:
-    """``InvalidRecord`` for the first few rows whose time cannot be read."""
-    rows = np.flatnonzero(np.isin(codes, unreadable))[:5]
-    message = t("surveys.import.bad_time")
-    problems = [
-        Problem(
-            name or "-",
-            cats[codes[row]],
-            message,
-            t("surveys.import.where_row", row=first_row + int(row)),
-        )
-        for row in rows
-    ]
-    raise InvalidRecord(problems, t("surveys.import.fix_file"))
+    """``InvalidRecord`` on one line: the first row whose time cannot be read, its column and
+    value, and what the column's readable values look like."""
+    rows = np.flatnonzero(np.isin(codes, unreadable))
+    row = int(rows[0])
+    bad = set(int(u) for u in unreadable)
+    used = [int(c) for c in pd.unique(codes[codes >= 0]) if int(c) not in bad]
+    texts = [str(cats[c]).strip() for c in used]
+    texts = [x for x in texts if x and x.upper() not in MISSING_UPPER]
+    if texts:
+        message = t("surveys.values.bad_time_like", example=texts[0])
+    else:
+        message = t("surveys.import.bad_time")
+    if len(rows) > 1:
+        message += " " + t("surveys.values.more_rows", n=len(rows) - 1)
+    problem = Problem(
+        name or "-",
+        cats[codes[row]],
+        message,
+        t("surveys.import.where_row", row=first_row + row),
+    )
+    raise InvalidRecord([problem], t("surveys.import.fix_file"))
 
 
 def _utc_naive(moments: pd.DatetimeIndex) -> np.ndarray:
     return moments.tz_convert("UTC").tz_localize(None).as_unit("us").to_numpy()
 
 
-def _naive(texts: pd.Index) -> np.ndarray:
+def _naive(texts: pd.Index, order: str = "mdy") -> np.ndarray:
     best = np.full(len(texts), np.datetime64("NaT"), dtype="datetime64[us]")
     left = np.ones(len(texts), dtype=bool)
-    day_first = _day_first(texts)
     for fmt in _NAIVE_FORMATS:
         if not left.any():
             break
-        fmt = _DAY_FIRST.get(fmt, fmt) if day_first else fmt
+        fmt = _DAY_FIRST.get(fmt, fmt) if order == "dmy" else fmt
         where = np.flatnonzero(left)
         parsed = pd.to_datetime(texts[where], format=fmt, errors="coerce").as_unit("us")
         ok = ~np.asarray(parsed.isna())
         best[where[ok]] = parsed.to_numpy()[ok]
         left[where[ok]] = False
     return best
-
-
-def _day_first(texts: pd.Index) -> bool:
-    """Slash dates whose first number goes above 12 are day/month/year."""
-    found = texts.str.extract(r"^(\d{1,2})/(\d{1,2})/\d{4}")
-    if found.empty or found[0].isna().all():
-        return False
-    first = pd.to_numeric(found[0], errors="coerce")
-    second = pd.to_numeric(found[1], errors="coerce")
-    return bool((first > 12).any() and not (second > 12).any())
 
 
 _DURATION = re.compile(
