@@ -173,3 +173,37 @@ def test_a_library_warning_while_reading_is_a_warning_of_the_file(erp, pulse, mo
     said = "while reading: Workbook contains no default style, apply openpyxl's default"
     assert report.warnings == [said]
     assert "Workbook" not in capfd.readouterr().err
+
+
+def test_the_next_wave_is_read_the_way_the_user_said_for_the_first(erp, tmp_path):
+    rows = "Timestamp,Score\n03/04/2026 09:00:00,4\n13/04/2026 10:00:00,5\n"
+    first = tmp_path / "w1.csv"
+    first.write_text(rows, encoding="utf-8")
+    (w1,) = import_files(erp, [first], "ERP", survey="Pulse", wave="W1", date_order="dmy")
+    assert w1.ok, w1.refused
+    survey = erp.records("surveys", "ERP")[0]
+    assert survey.import_hints == {"date_order": "dmy"}
+    # W2 has only dates that read either way: without the hint 03/05 would be 5 March
+    second = tmp_path / "w2.csv"
+    second.write_text("Timestamp,Score\n03/05/2026 09:00:00,3\n", encoding="utf-8")
+    (w2,) = import_files(erp, [second], "ERP", survey="Pulse", wave="W2")
+    assert w2.ok, w2.refused
+    assert "--date-order dmy" in " ".join(w2.warnings)
+    assert w2.details["understood"]["first"].startswith("2026-05-03")
+    # a hint given now wins over the remembered one
+    third = tmp_path / "w3.csv"
+    third.write_text("Timestamp,Score\n03/06/2026 09:00:00,3\n", encoding="utf-8")
+    (w3,) = import_files(erp, [third], "ERP", survey="Pulse", wave="W3", date_order="mdy")
+    assert w3.details["understood"]["first"].startswith("2026-03-06")
+
+
+def test_a_wave_whose_question_differs_is_said_in_the_import_report(erp, tmp_path):
+    w1 = tmp_path / "w1.csv"
+    w1.write_text("id,1. Your department,2. Satisfied?\na,Sales,Yes\nb,IT,No\n", encoding="utf-8")
+    w2 = tmp_path / "w2.csv"
+    w2.write_text("id,1. Your city,2. Satisfied?\nc,Leeds,Yes\nd,York,Yes\n", encoding="utf-8")
+    (first,) = import_files(erp, [w1], "ERP", survey="Pulse", wave="W1")
+    (second,) = import_files(erp, [w2], "ERP", survey="Pulse", wave="W2")
+    assert first.ok and second.ok, (first.refused, second.refused)
+    said = " ".join(second.warnings)
+    assert "Q1" in said and "Q1_2" in said

@@ -286,7 +286,7 @@ def test_google_forms_answers_differing_by_case_and_spaces(erp, tmp_path):
     book = book_of(erp, report)
     assert book.loc["Q1", "options"] == ["Yes", "No"]
     assert frame_of(erp, report)["Q1"].value_counts()["Yes"] == 4
-    assert report.details["merged"] == {"Q1": {"Yes": ["YES", "yes"]}}
+    assert report.details["merged"] == {"Q1": {"Yes": ["YES ", "yes"]}}  # as the file spells them
 
 
 # --- new platforms ------------------------------------------------------------------------

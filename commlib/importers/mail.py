@@ -245,6 +245,10 @@ def _import(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         contacts = _contacts(project, People(store, project), messages, report)
+    not_mail = t("importers.mail.no_headers")
+    if kind == "mbox" and report.skipped and all(s.reason == not_mail for s in report.skipped):
+        # a mailbox of which nothing is an e-mail (random bytes after a From line)
+        raise BadFile(t("importers.mail.none_readable", n=len(report.skipped)))
     for warning in caught:
         if not issubclass(warning.category, (DeprecationWarning, PendingDeprecationWarning)):
             report.warn(t("importers.library_warning", text=one_line(str(warning.message), 200)))
@@ -288,6 +292,9 @@ def _contact(
     headers = _headers(message)
     subject = one_line(header_text(_first(headers, "subject")), 200)
     item = t("importers.mail.item", n=number, subject=subject[:60] or "-")
+    if not headers:  # binary data or plain text after a From line: no e-mail at all
+        report.skip(item, t("importers.mail.no_headers"))
+        return None
     senders = _addresses(headers.get("from", []))
     parties = people.sort(senders + _addresses(headers.get("to", []) + headers.get("cc", [])))
     if not parties.related:

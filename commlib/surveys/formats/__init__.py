@@ -137,7 +137,7 @@ def save(
     left = sorted(parsed.coded - set(joined))
     if left:
         report.warn(t("surveys.import.coded_only", n=len(left), codes=_shown(left)))
-    for warning in parsed.warnings:
+    for warning in [*parsed.warnings, *saved.warnings]:
         report.warn(warning)
     report.details = {
         "survey": saved.survey.name,

@@ -378,6 +378,7 @@ def numbers(column: pd.Series) -> pd.Series:
             pd.Series([normal(cats[i]) for i in left], dtype=object), errors="coerce"
         )
         table[left] = again.to_numpy(dtype=float)
+    table[np.isinf(table)] = np.nan  # "1E310" overflows: no number anybody answered
     codes = column.cat.codes.to_numpy().astype(np.int64)
     codes[codes < 0] = len(cats)
     return pd.Series(table[codes], dtype="float64")

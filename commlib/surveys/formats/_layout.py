@@ -25,7 +25,7 @@ from ._groups import (
     rank_from_columns,
 )
 from ._infer import MAX_OPTIONS, infer, looks_joined, order_lists, split_lists, text_answers
-from ._read import Table, blank, counts, durations, map_categories
+from ._read import Table, blank, durations, map_categories
 
 #: how a heading names the question it belongs to and the option or row it holds
 _STEMS = (
@@ -200,25 +200,3 @@ def moments(body: pd.DataFrame, header: Sequence[str], at: int | None, zone, fir
     if at is None:
         return None
     return parse_times(body[at], zone, header[at], first_row=first_row)
-
-
-def merged_case(column: pd.Series, merged: dict[str, list[str]] | None = None) -> pd.Series:
-    """Answers that differ only by case or inner spaces (``Yes``, ``YES``, ``yes``) as the
-    spelling most rows use; ``merged`` receives ``{kept: [other spellings]}``."""
-    cats = column.cat.categories
-    if len(cats) < 2:
-        return column
-    keys = [" ".join(c.split()).casefold() for c in cats]
-    if len(set(keys)) == len(keys):
-        return column
-    rows = counts(column)
-    best: dict[str, tuple[int, str]] = {}
-    for key_, cat, n in zip(keys, cats, rows, strict=True):
-        if key_ not in best or n > best[key_][0]:
-            best[key_] = (int(n), " ".join(cat.split()))
-    chosen = {cat: best[k][1] for cat, k in zip(cats, keys, strict=True)}
-    if merged is not None:
-        for cat, kept in chosen.items():
-            if cat != kept:
-                merged.setdefault(kept, []).append(cat)
-    return map_categories(column, lambda c: chosen.get(c, c))

@@ -23,7 +23,7 @@ from ._infer import infer, looks_joined, order_lists, split_lists
 from ._read import Table, durations, parse_times, read
 
 NAME = "survey_table"
-PLATFORM = ""
+PLATFORM = "table"  # no platform: headings numbered by position, not stable ids
 NEEDS_SURVEY = True
 IDS = {
     "id",

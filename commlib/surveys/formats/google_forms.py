@@ -21,8 +21,7 @@ from ...i18n import t
 from ._base import Parsed, meta
 from ._groups import matrix_rows
 from ._infer import infer, looks_joined, order_lists, split_lists
-from ._layout import merged_case
-from ._read import Table, map_categories, parse_times, read
+from ._read import Table, parse_times, read
 
 NAME = "google_forms"
 PLATFORM = "google_forms"
@@ -73,12 +72,6 @@ def parse(table: Table, zone: tzinfo | None = None) -> Parsed:
     header = header_rows[0]
     parsed = Parsed(PLATFORM, ids_from_file=False)
     hashes = pd.util.hash_pandas_object(body, index=False).to_numpy()  # before any cleaning
-    spellings: dict[int, dict[str, list[str]]] = {}
-    for n in body.columns[1:]:  # "Yes", "Yes ", "YES": one answer
-        found: dict[str, list[str]] = {}
-        body[n] = merged_case(map_categories(body[n], lambda c: c.strip() or None), found)
-        if found:
-            spellings[n] = found
     respondent = pd.Series([f"gf-{h:016x}" for h in hashes.tolist()], dtype=object)
     parsed.meta = meta(len(body), respondent, parse_times(body[0], zone, header[0]))
     number = 0
@@ -102,8 +95,6 @@ def parse(table: Table, zone: tzinfo | None = None) -> Parsed:
             index += len(group)
             continue
         _question(parsed, code, cell, body[index])
-        if index in spellings:  # shown by the import preview
-            parsed.details.setdefault("merged", {})[code] = spellings[index]
         index += 1
     parsed.details["header_rows"] = table.hints.header_rows or 1
     return parsed
