@@ -644,3 +644,20 @@ def test_deprecation_warnings_of_libraries_are_not_the_users_business(crm, src, 
 def test_an_eml_with_only_unusual_headers_is_still_an_email(crm, src):
     report = imported(crm, src, "part.eml", b"X-Archived: yes\r\nX-Note: hi\r\n\r\nbody\r\n")
     assert (report.kind, report.ok, report.unrelated) == ("eml", True, 1)
+
+
+def test_a_mailbox_of_random_bytes_is_refused_but_text_without_headers_is_read(crm, src):
+    garbage = src / "garbage.mbox"
+    garbage.write_bytes(
+        b"From zhang.wei@huachen.cn Thu Mar  5 06:30:00 2026\n" + bytes(range(256)) * 4
+    )
+    refused = one(import_files(crm.store, garbage, "ERP"))
+    assert not refused.ok
+    assert "none of its 1 message(s) is an e-mail" in refused.refused
+    plain = src / "plain.mbox"  # a test mailbox: envelope lines and a line of text each
+    plain.write_bytes(
+        b"From foo@bar  Wed Nov 27 12:27:32 2002\nmessage1\n\n"
+        b"From foo@bar  Wed Nov 27 12:27:36 2002\nmessage2\n"
+    )
+    read = one(import_files(crm.store, plain, "ERP"))
+    assert read.ok and read.unrelated == 2 and read.skipped == []

@@ -292,7 +292,7 @@ def _contact(
     headers = _headers(message)
     subject = one_line(header_text(_first(headers, "subject")), 200)
     item = t("importers.mail.item", n=number, subject=subject[:60] or "-")
-    if not headers:  # binary data or plain text after a From line: no e-mail at all
+    if not headers and _binary(raw):  # random bytes after a From line: no e-mail at all
         report.skip(item, t("importers.mail.no_headers"))
         return None
     senders = _addresses(headers.get("from", []))
@@ -324,6 +324,13 @@ def _contact(
 
 
 # --- headers --------------------------------------------------------------------------------
+
+
+def _binary(raw: bytes) -> bool:
+    """Bytes that are no text in any encoding a mail program writes (NULs, control bytes)."""
+    sample = raw[:4096]
+    controls = sum(b < 9 or 13 < b < 32 or b == 127 for b in sample)
+    return controls > max(2, len(sample) // 100)
 
 
 def _headers(message: EmailMessage) -> dict[str, list[str]]:
