@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import tzinfo
 
 import pandas as pd
 
-from ._base import Parsed
+from ._base import Parsed, meta, texts
 from ._groups import (
     OTHER,
     is_binary,
@@ -25,7 +26,7 @@ from ._groups import (
     rank_from_columns,
 )
 from ._infer import MAX_OPTIONS, infer, looks_joined, order_lists, split_lists, text_answers
-from ._read import Table, blank, durations, map_categories
+from ._read import Table, blank, durations, map_categories, read, seconds_between
 
 #: how a heading names the question it belongs to and the option or row it holds
 _STEMS = (
@@ -200,3 +201,53 @@ def moments(body: pd.DataFrame, header: Sequence[str], at: int | None, zone, fir
     if at is None:
         return None
     return parse_times(body[at], zone, header[at], first_row=first_row)
+
+
+def parse_named_columns(
+    table: Table,
+    zone: tzinfo | None,
+    platform: str,
+    names: dict[str, Sequence[str]],
+    ignored: Sequence[str] = (),
+) -> Parsed:
+    """A one-row-per-respondent export whose metadata columns are found by their headings:
+    ``names`` gives the headings of ``id``, ``source``, ``start``, ``finish`` and
+    ``duration`` (any may be absent from the file), ``ignored`` those not stored. Every other
+    column is a question. The finish time is the submission, and a response with none is
+    incomplete; the duration is the file's, else finish - start."""
+    rows = header_rows(table)
+    heading, body = read(table, rows)
+    header = heading[0]
+    trimmed(body)
+    taken: set[int] = set()
+    at = {role: find(header, names.get(role, ()), taken) for role in ROLES}
+    while ignored and find(header, ignored, taken) is not None:
+        pass
+    start = moments(body, header, at["start"], zone, rows + 1)
+    finish = moments(body, header, at["finish"], zone, rows + 1)
+    if at["duration"] is not None:
+        duration = seconds(body[at["duration"]])
+    elif start is not None and finish is not None:
+        duration = seconds_between(start, finish)
+    else:
+        duration = None
+    parsed = Parsed(platform)
+    parsed.details["header_rows"] = rows
+    parsed.meta = meta(
+        len(body),
+        texts(body[at["id"]]) if at["id"] is not None else None,
+        finish,
+        duration,
+        texts(body[at["source"]]) if at["source"] is not None else None,
+        finish.notna().to_numpy() if finish is not None else None,
+    )
+    if at["id"] is None:
+        parsed.ids_from_file = False
+    columns = [n for n in range(len(header)) if n not in taken]
+    questions(parsed, body, header, columns)
+    parsed.keep_rows(parsed.meta["respondent"].notna().to_numpy())
+    return parsed
+
+
+#: the metadata a ``parse_named_columns`` export may have, in the order they are looked for
+ROLES = ("id", "source", "start", "finish", "duration")

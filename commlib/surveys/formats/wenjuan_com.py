@@ -18,8 +18,8 @@ from datetime import tzinfo
 
 from ...i18n import t
 from . import _layout
-from ._base import Parsed, meta, texts
-from ._read import Table, read, seconds_between
+from ._base import Parsed
+from ._read import Table
 
 NAME = "wenjuan_com"
 PLATFORM = "wenjuan_com"
@@ -55,41 +55,11 @@ def sniff(table: Table) -> bool:
 
 
 def parse(table: Table, zone: tzinfo | None = None) -> Parsed:
-    rows = _layout.header_rows(table)
-    header_rows, body = read(table, rows)
-    header = header_rows[0]
-    _layout.trimmed(body)
-    taken: set[int] = set()
-    at = {
-        "id": _layout.find(header, IDS, taken),
-        "source": _layout.find(header, SOURCES, taken),
-        "start": _layout.find(header, STARTS, taken),
-        "finish": _layout.find(header, FINISHES, taken),
-        "duration": _layout.find(header, DURATIONS, taken),
+    names = {
+        "id": IDS,
+        "source": SOURCES,
+        "start": STARTS,
+        "finish": FINISHES,
+        "duration": DURATIONS,
     }
-    while _layout.find(header, IGNORED, taken) is not None:
-        pass
-    start = _layout.moments(body, header, at["start"], zone, rows + 1)
-    finish = _layout.moments(body, header, at["finish"], zone, rows + 1)
-    if at["duration"] is not None:
-        duration = _layout.seconds(body[at["duration"]])
-    elif start is not None and finish is not None:
-        duration = seconds_between(start, finish)
-    else:
-        duration = None
-    parsed = Parsed(PLATFORM)
-    parsed.details["header_rows"] = rows
-    parsed.meta = meta(
-        len(body),
-        texts(body[at["id"]]) if at["id"] is not None else None,
-        finish,
-        duration,
-        texts(body[at["source"]]) if at["source"] is not None else None,
-        finish.notna().to_numpy() if finish is not None else None,
-    )
-    if at["id"] is None:
-        parsed.ids_from_file = False
-    columns = [n for n in range(len(header)) if n not in taken]
-    _layout.questions(parsed, body, header, columns)
-    parsed.keep_rows(parsed.meta["respondent"].notna().to_numpy())
-    return parsed
+    return _layout.parse_named_columns(table, zone, PLATFORM, names, IGNORED)
