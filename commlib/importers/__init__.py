@@ -180,7 +180,11 @@ def _render_one(report: ImportReport) -> list[str]:
         lines += ["  " + line for line in understood_lines(report.details["understood"])]
     for item in report.skipped[:SHOWN]:
         lines.append("  " + t("importers.report.skipped", item=item.item, reason=item.reason))
-    lines += ["  " + t("importers.report.warning", text=w) for w in report.warnings[:SHOWN]]
+    guessed = (
+        set(report.details.get("understood", {}).get("guesses", [])) if report.dry_run else set()
+    )
+    shown = [w for w in report.warnings if w not in guessed]  # a preview lists them as guesses
+    lines += ["  " + t("importers.report.warning", text=w) for w in shown[:SHOWN]]
     hidden = max(0, len(report.skipped) - SHOWN) + max(0, len(report.warnings) - SHOWN)
     if hidden:
         lines.append("  " + t("importers.report.more", n=hidden))

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from ...i18n import t
+from ...i18n import enum_label, t
 from ._base import Parsed
 from ._read import Table
 
@@ -93,7 +93,12 @@ def lines(found: dict[str, Any]) -> list[str]:
         options = ", ".join(q["options"])
         options += f", … (+{q['more_options']})" if q["more_options"] else ""
         out.append(
-            t("surveys.preview.question", code=q["code"], type=q["type"], text=_short(q["text"]))
+            t(
+                "surveys.preview.question",
+                code=q["code"],
+                type=enum_label("question_type", q["type"]) if q["type"] else "-",
+                text=_short(q["text"]),
+            )
             + (f" [{options}]" if options else "")
         )
         for shown, spellings in q["merged"].items():
