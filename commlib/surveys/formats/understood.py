@@ -10,6 +10,7 @@ the reader made (its warnings).
 
 from __future__ import annotations
 
+from datetime import datetime
 from types import ModuleType
 from typing import Any
 
@@ -27,6 +28,9 @@ def understood(table: Table, module: ModuleType, parsed: Parsed) -> dict[str, An
     """What the reader made of the file, as plain data."""
     meta = parsed.meta
     moments = pd.to_datetime(meta.get("submitted_at", pd.Series(dtype=object)), errors="coerce")
+    if moments.dt.tz is None:  # the readers give UTC: shown in this machine's time
+        moments = moments.dt.tz_localize("UTC")
+    moments = moments.dt.tz_convert(datetime.now().astimezone().tzinfo)
     first = moments.min() if moments.notna().any() else None
     last = moments.max() if moments.notna().any() else None
     incomplete = int(parsed.details.get("incomplete", 0) or 0)
