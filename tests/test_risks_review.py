@@ -326,7 +326,7 @@ def test_the_demo_has_movers_overdue_reviews_and_histories(demo, lang):
     project = DEMO_PROJECTS[lang]
     risks, history = demo.frame("risks", project), demo.history(project, kind="risks")
     today = date(2026, 7, 15)
-    assert 1 <= len(overdue_reviews(risks, today=today)) <= 5
+    assert len(overdue_reviews(risks, today=today)) == 3
     movers = top_movers(risks, history, since=date(2026, 5, 15))
     assert len(movers) == 5 and (movers["change"] < 0).any()
     steps = score_history(risks, history, until=today)
