@@ -690,7 +690,6 @@ _SERIAL = re.compile(r"^-?\d+(?:\.\d+)?$")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 #: the years a survey's moments can fall in (anything else is a misread number)
 _YEARS = (1950, 2200)
-DATE_ORDERS = ("mdy", "dmy", "ymd")
 
 
 def _normalised_times(cats: pd.Index) -> pd.Index:
