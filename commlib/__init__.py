@@ -5,8 +5,12 @@ The public API, all importable from ``commlib``::
     from commlib import Store, Project, Stakeholder, Contact, Risk
     store = Store()                      # $COMMLIB_DB or data/workbench.db
     store.frame("contacts", project="ERP")
+
+``import commlib`` first defers ``rfc3987_syntax``, which jsonschema (under altair) would
+otherwise compile at import for 1-2.5 s; see ``commlib._lazy_iri``.
 """
 
+from . import _lazy_iri  # noqa: F401  (first: importing it installs the deferral)
 from .errors import (
     BadFile,
     CommlibError,

@@ -14,10 +14,12 @@ from __future__ import annotations
 import typing
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic.migration import MigrationContext
-from alembic.operations import Operations
+
+if TYPE_CHECKING:  # alembic is imported by ``upgrade``, the one place that runs it
+    from alembic.operations import Operations
 
 from .models import KINDS, Change, Record, field_type
 
@@ -308,6 +310,9 @@ def create(conn: sa.Connection) -> None:
 
 def upgrade(conn: sa.Connection, from_version: int) -> list[int]:
     """Run every migration after ``from_version``; returns the versions applied."""
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
     op = Operations(MigrationContext.configure(conn))
     applied = []
     for version in range(from_version + 1, SCHEMA_VERSION + 1):

@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 
@@ -182,3 +183,45 @@ def test_demo_reports_add_the_chinese_status_review_as_pdf_and_eml(tmp_path, mon
     ]
     assert all(c[2]["audience"] == "client" for c in calls)
     assert len([c for c in calls if c[0] == "all"]) == 4
+
+
+#: what only the survey analysis, charts, widgets and reports need
+HEAVY = ("altair", "scipy", "ipywidgets", "jieba", "nbformat", "nbclient", "alembic")
+
+_LOADED = """
+import json, sys
+heavy = sys.argv.pop(1).split(",")
+from commlib.cli import cli
+try:
+    cli(sys.argv[1:])
+except SystemExit as done:
+    code = done.code
+print(json.dumps({"exit": code, "loaded": sorted(m for m in heavy if m in sys.modules)}),
+      file=sys.stderr)
+"""
+
+
+def _loaded(db, *args):
+    env = {**os.environ, "COMMLIB_DB": str(db), "COMMLIB_LANG": "en"}
+    command = [sys.executable, "-c", _LOADED, ",".join(HEAVY), *args]
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    return done.stdout, json.loads(done.stderr.strip().splitlines()[-1])
+
+
+def test_importing_an_email_and_status_load_no_charts_analysis_or_widgets(tmp_path):
+    db = tmp_path / "s.db"
+    store = Store(db)
+    project = fill(store)
+    store.close()
+    eml = tmp_path / "one.eml"
+    eml.write_bytes(
+        b"From: Zhang Wei <zhang.wei@huachen.cn>\r\nTo: lead@nimbus-consulting.com\r\n"
+        b"Subject: =?utf-8?b?5ZGo5oql?=\r\nDate: Tue, 03 Mar 2026 09:00:00 +0800\r\n"
+        b"Message-ID: <one@huachen.example>\r\n\r\nPlease send the weekly report.\r\n"
+    )
+    out, seen = _loaded(db, "import", str(eml), "--project", project.name)
+    assert seen == {"exit": 0, "loaded": []}
+    assert "1 added" in out
+    out, seen = _loaded(db, "status")
+    assert seen == {"exit": 0, "loaded": []}
+    assert project.name in out

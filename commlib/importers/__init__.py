@@ -3,7 +3,7 @@
     >>> from commlib.importers import import_files
     >>> reports = import_files(store, ["inbox.mbox", "meetings.ics"], project="ERP")
 
-The kind of each file is found from its content (the first of ``IMPORTERS`` whose
+The kind of each file is found from its content (the first importer of ``registry`` whose
 ``sniff`` says yes), so a wrong extension does not matter. A folder stands for every file
 inside it (recursively, sorted; hidden files such as ``.DS_Store`` are left out).
 
@@ -13,6 +13,8 @@ and a stable ``source_id``, and those already stored are counted as duplicates.
 Imported contacts are ``internal``; the user decides what to share.
 
 Later importers join with ``register(Importer(name, sniff, run, label, describe))``.
+The importers themselves (``mail``, ``calendar``, ``contact_csv``, ``surveys.formats``) use
+what this module defines, and are loaded by ``registry`` when first needed.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
@@ -35,9 +37,9 @@ from ..errors import BadFile, CommlibError
 from ..i18n import language, t
 from ..models import Contact, Project, Stakeholder
 from ..store import Store
+from . import registry
+from .registry import HEAD_BYTES, Importer, register
 
-#: how much of a file ``sniff`` sees
-HEAD_BYTES = 64 * 1024
 #: at most this many skipped items and warnings are printed per file (JSON has them all)
 SHOWN = 20
 
@@ -195,47 +197,11 @@ def _render_one(report: ImportReport) -> list[str]:
 
 
 def _label(kind: str) -> str:
-    found = next((i for i in IMPORTERS if i.name == kind), None)
+    found = next((i for i in registry.importers() if i.name == kind), None)
     return found.label() if found else t("importers.kind.unknown")
 
 
-# --- the registry -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Importer:
-    """One kind of file: how to recognise it, import it, name it and describe it.
-
-    ``sniff(path, head)`` gets the path and the first ``HEAD_BYTES`` of the file and says
-    whether this importer reads it; ``run(store, project, path, **options)`` imports it,
-    raising ``CommlibError`` (usually ``BadFile`` or ``InvalidRecord``) to refuse it.
-    ``hinted``: ``sniff`` also takes the user's hints as keywords (``encoding=``,
-    ``header_rows=``...: see ``commlib.surveys.formats.Hints``).
-    """
-
-    name: str
-    sniff: Callable[..., bool]
-    run: Callable[..., ImportReport]
-    label: Callable[[], str]
-    describe: Callable[[], str]
-    hinted: bool = False
-
-
-IMPORTERS: list[Importer] = []
-#: ``explain(path, head)``: why a file no importer takes cannot be read although it looks like
-#: a kind commlib knows (a workbook cut short, a table in an unknown encoding), as the message
-#: to show, or None; asked in order when detection fails
-EXPLAIN: list[Callable[[Path, bytes], str | None]] = []
-#: ``defaults(store, project, path, options)``: the options of a file's import with what was
-#: said of it before filled in (a survey's next wave is read as the first was); asked in order
-DEFAULTS: list[Callable[[Store, Project, Path, dict[str, Any]], dict[str, Any]]] = []
-
-
-def register(importer: Importer) -> Importer:
-    """Add an importer (replacing one of the same name); the first to sniff yes wins."""
-    IMPORTERS[:] = [i for i in IMPORTERS if i.name != importer.name]
-    IMPORTERS.append(importer)
-    return importer
+# --- finding the importer ------------------------------------------------------------------
 
 
 def detect(path: Path, head: bytes, **options: Any) -> Importer:
@@ -244,17 +210,18 @@ def detect(path: Path, head: bytes, **options: Any) -> Importer:
     ``platform=NAME`` takes that importer whatever the file looks like; the other options
     are hints for the importers that take them (``Importer.hinted``).
     """
+    known = registry.importers()
     platform = options.get("platform")
     if platform:
-        chosen = next((i for i in IMPORTERS if i.name == platform), None)
+        chosen = next((i for i in known if i.name == platform), None)
         if chosen is None:
-            names = ", ".join(i.name for i in IMPORTERS)
+            names = ", ".join(i.name for i in known)
             raise BadFile(t("importers.refused.unknown_platform", name=platform, names=names))
         return chosen
-    for importer in IMPORTERS:
+    for importer in known:
         if importer.sniff(path, head, **options) if importer.hinted else importer.sniff(path, head):
             return importer
-    for explain in EXPLAIN:
+    for explain in registry.explainers():
         reason = explain(path, head)
         if reason:
             raise BadFile(reason)
@@ -291,13 +258,14 @@ def looks_like(head: bytes) -> str:
 
 def expected() -> str:
     """The kinds of file commlib imports, described in the current language."""
-    return "; ".join(i.describe() for i in IMPORTERS)
+    return "; ".join(i.describe() for i in registry.importers())
 
 
 def formats() -> list[dict[str, str]]:
     """Every kind of file commlib imports, once each: ``name`` (for ``--platform``),
     ``label`` and ``layout`` (how it is recognised), in the order they are tried."""
-    return [{"name": i.name, "label": i.label(), "layout": i.describe()} for i in IMPORTERS]
+    known = registry.importers()
+    return [{"name": i.name, "label": i.label(), "layout": i.describe()} for i in known]
 
 
 # --- importing ----------------------------------------------------------------------------
@@ -397,7 +365,7 @@ def import_file(
     exactly what importing would do, and nothing is written."""
     kind = ""
     try:
-        for defaults in DEFAULTS:
+        for defaults in registry.defaults():
             options = defaults(store, project, path, options)
         importer = detect(path, _head(path), **options)
         kind = importer.name
@@ -602,14 +570,11 @@ def to_utc(moment: datetime | date, zone: ZoneInfo) -> datetime:
     return moment.astimezone(UTC)
 
 
-# The importers use the classes above, so they are imported (and registered) last.
-from . import calendar, contact_csv, mail  # noqa: E402
+def __getattr__(name: str) -> Any:
+    if name == "IMPORTERS":  # the list, with the built-in importers loaded
+        return registry.importers()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-for _importer in (calendar.IMPORTER, mail.MBOX, mail.EML, contact_csv.IMPORTER):
-    register(_importer)
-
-# Survey exports register themselves after the contact importers (they need the above).
-from ..surveys import formats as _survey_formats  # noqa: E402, F401
 
 __all__ = [
     "IMPORTERS",

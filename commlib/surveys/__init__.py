@@ -8,25 +8,56 @@ column per question); ``formats/`` reads each platform's export (through ``comml
 and ``charts.py`` are pure functions over the wide frame and its codebook.
 """
 
-from .analysis import (
-    analyse,
-    crosstab,
-    csat,
-    drivers,
-    keywords,
-    likert,
-    means,
-    multi_select,
-    nps,
-    response_rate,
-    wave_change,
-)
-from .charts import crosstab_chart, likert_chart, multi_chart, nps_chart, trend_chart
-from .client import ClientSurvey, client_summary
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# Loaded with the package: cheap (pandas and the store), and ``waves`` must stay the function.
 from .data import codebook, responses_frame, save_responses, save_survey
 from .templates import TEMPLATES, create_survey, template_questions
 from .waves import choose_survey, next_wave, waves
-from .widgets import SurveyForm
+
+#: loaded when first used (PEP 562): the analysis needs scipy, the charts altair, the form
+#: ipywidgets — none of which an import from the command line should wait for
+_LAZY = {
+    **dict.fromkeys(
+        [
+            "analyse",
+            "crosstab",
+            "csat",
+            "drivers",
+            "keywords",
+            "likert",
+            "means",
+            "multi_select",
+            "nps",
+            "response_rate",
+            "wave_change",
+        ],
+        "analysis",
+    ),
+    **dict.fromkeys(
+        ["crosstab_chart", "likert_chart", "multi_chart", "nps_chart", "trend_chart"], "charts"
+    ),
+    "ClientSurvey": "client",
+    "client_summary": "client",
+    "SurveyForm": "widgets",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "TEMPLATES",

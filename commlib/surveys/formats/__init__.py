@@ -3,10 +3,10 @@ LimeSurvey, and any table with one header row.
 
     commlib import Original.xls Readable.xls --project ERP --survey 满意度 --wave W1
 
-Each platform is an importer of ``commlib.importers`` (after the contact importers), chosen by
-the file's structure — its header rows and metadata columns — never by its name. The plain
-table importer comes last and takes a file only when ``--survey`` names the survey: without
-it, a table no platform recognises is refused, saying which layouts are known.
+Each platform is an importer (listed in ``commlib.importers.registry``, after the contact
+importers), chosen by the file's structure — its header rows and metadata columns — never by
+its name. The plain table importer comes last and takes a file only when ``--survey`` names the
+survey: without it, a table no platform recognises is refused, saying which layouts are known.
 
 Every import creates or finds the survey (same project, name and wave: the same survey; the
 name defaults to the export's title, else the file name less words such as ``Readable`` /
@@ -28,14 +28,8 @@ from typing import Any
 
 from ...errors import BadFile, InvalidRecord, Problem
 from ...i18n import t
-from ...importers import (
-    DEFAULTS,
-    EXPLAIN,
-    HEAD_BYTES,
-    Importer,
-    ImportReport,
-    register,
-)
+from ...importers import ImportReport
+from ...importers.registry import HEAD_BYTES, Importer
 from ...models import Project
 from ...store import Store
 from .. import data
@@ -295,8 +289,9 @@ def _unknown_encoding(path: Path, head: bytes) -> str | None:
     return t("surveys.import.encoding")
 
 
-IMPORTERS_OF_SURVEYS = [register(_importer(m)) for m in PLATFORMS]
-EXPLAIN += [_damaged_workbook, _unknown_encoding]
-DEFAULTS.append(remembered)
+#: one importer per platform, in ``PLATFORMS``' order (``importers.registry`` lists them)
+IMPORTERS = [_importer(m) for m in PLATFORMS]
+#: why a file no importer takes cannot be read, when it looks like a survey export
+EXPLAIN = [_damaged_workbook, _unknown_encoding]
 
-__all__ = ["IMPORTERS_OF_SURVEYS", "PLATFORMS", "Parsed", "save", "table_of"]
+__all__ = ["EXPLAIN", "IMPORTERS", "PLATFORMS", "Parsed", "remembered", "save", "table_of"]
