@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from . import csvio
+from . import csvio, progress
 from .errors import CommlibError
 from .i18n import LANGUAGES, label, language, t
 from .store import Store
@@ -231,20 +231,23 @@ def import_(
         raise click.UsageError(t("importers.cli.no_paths"))
     if not project:
         raise click.UsageError(t("importers.cli.no_project"))
-    reports = import_files(
-        _store(ctx),
-        paths,
-        project,
-        since=since.date() if since else None,  # type: ignore[attr-defined]
-        until=until.date() if until else None,  # type: ignore[attr-defined]
-        survey=survey,
-        wave=wave,
-        dry_run=dry_run,
-        platform=platform,
-        header_rows=header_rows,
-        date_order=date_order,
-        encoding=encoding,
-    )
+    store = _store(ctx)
+    with progress.bar(t("importers.progress"), unit="B", scale=True) as advance:
+        reports = import_files(
+            store,
+            paths,
+            project,
+            since=since.date() if since else None,  # type: ignore[attr-defined]
+            until=until.date() if until else None,  # type: ignore[attr-defined]
+            survey=survey,
+            wave=wave,
+            dry_run=dry_run,
+            platform=platform,
+            header_rows=header_rows,
+            date_order=date_order,
+            encoding=encoding,
+            progress=advance,
+        )
     if as_json:
         click.echo(json.dumps(summary(reports), ensure_ascii=False, indent=2))
     else:

@@ -36,6 +36,7 @@ from .. import schema
 from ..errors import BadFile, CommlibError
 from ..i18n import language, t
 from ..models import Contact, Project, Stakeholder
+from ..progress import Progress
 from ..store import Store
 from . import registry
 from .registry import HEAD_BYTES, Importer, register
@@ -286,6 +287,7 @@ def import_files(
     header_rows: int | None = None,
     date_order: str | None = None,
     encoding: str | None = None,
+    progress: Progress | None = None,
 ) -> list[ImportReport]:
     """Import files and folders into a project's contact log or surveys; one report per file.
 
@@ -300,6 +302,9 @@ def import_files(
     tell: ``platform`` (an importer's name, see ``commlib import --formats``),
     ``header_rows``, ``date_order`` (``mdy``, ``dmy`` or ``ymd``) and ``encoding``; the
     next wave of the same survey is read the same way without them.
+
+    ``progress(done, total)`` is called as the work goes, in bytes of the files (within a
+    mailbox or a survey export too).
     """
     if date_order is not None and date_order not in DATE_ORDERS:
         orders = ", ".join(DATE_ORDERS)
@@ -320,9 +325,31 @@ def import_files(
     }
     with language(lang):
         target = store.project(project)
-        return [
-            import_file(store, path, target, dry_run=dry_run, **options) for path in files(paths)
-        ]
+        found = files(paths)
+        if progress is None:
+            return [import_file(store, path, target, dry_run=dry_run, **options) for path in found]
+        sizes = [_size(path) for path in found]
+        total, done = float(sum(sizes)), 0.0
+        reports = []
+        for path, size in zip(found, sizes, strict=True):
+
+            def within(fraction: float, before: float = done, size: int = size) -> None:
+                progress(before + max(0.0, min(fraction, 1.0)) * size, total)
+
+            within(0.0)
+            reports.append(
+                import_file(store, path, target, dry_run=dry_run, progress=within, **options)
+            )
+            done += size
+            progress(done, total)
+        return reports
+
+
+def _size(path: Path) -> int:
+    try:
+        return max(path.stat().st_size, 1)
+    except OSError:
+        return 1
 
 
 #: the orders a date such as 3/4/24 may be written in (``--date-order``)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import os
 import re
 import shutil
 import struct
@@ -119,8 +120,10 @@ def _from_outlook(data: bytes) -> bytes:
         raise BadFile(t("importers.mail.bad_outlook", reason=err)) from err
 
 
-def run_mbox(store: Store, project: Project, path: Path, **_options: Any) -> ImportReport:
-    return _import(store, project, path, "mbox", _mbox_messages(path))
+def run_mbox(
+    store: Store, project: Project, path: Path, *, progress: Any = None, **_options: Any
+) -> ImportReport:
+    return _import(store, project, path, "mbox", _mbox_messages(path, progress))
 
 
 def _gunzipped_head(head: bytes) -> bytes:
@@ -130,22 +133,35 @@ def _gunzipped_head(head: bytes) -> bytes:
         return b""
 
 
-def _mbox_messages(path: Path) -> Iterator[tuple[bytes, str]]:
-    """(message, its ``From `` line) one at a time, so a large mailbox is not all in memory."""
+def _mbox_messages(path: Path, progress: Any = None) -> Iterator[tuple[bytes, str]]:
+    """(message, its ``From `` line) one at a time, so a large mailbox is not all in memory.
+    ``progress(fraction)`` is told how far into the file each message ends."""
     try:
         with path.open("rb") as fh:
             if fh.read(2) != _GZIP:
                 fh.seek(0)
-                yield from split_mbox(fh)
+                yield from _told(split_mbox(fh), fh, progress)
                 return
         with tempfile.TemporaryFile() as plain:  # seeking back in a gzip stream is slow
             with gzip.open(path, "rb") as packed:
                 shutil.copyfileobj(packed, plain)
             plain.seek(0)
-            yield from split_mbox(plain)
+            yield from _told(split_mbox(plain), plain, progress)
     except (OSError, EOFError, zlib.error) as err:
         reason = getattr(err, "strerror", None) or err
         raise BadFile(t("importers.mail.mbox_unreadable", reason=reason)) from err
+
+
+def _told(
+    messages: Iterator[tuple[bytes, str]], fh: BinaryIO, progress: Any
+) -> Iterator[tuple[bytes, str]]:
+    if progress is None:
+        yield from messages
+        return
+    size = max(os.fstat(fh.fileno()).st_size, 1)
+    for message in messages:
+        yield message
+        progress(fh.tell() / size)
 
 
 def split_mbox(fh: BinaryIO) -> Iterator[tuple[bytes, str]]:

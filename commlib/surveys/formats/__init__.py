@@ -222,10 +222,13 @@ def _importer(module: ModuleType) -> Importer:
         survey: str | None = None,
         wave: str | None = None,
         tz: str | None = None,
+        progress: Callable[[float], None] | None = None,
         **_options: Any,
     ) -> ImportReport:
+        told = progress or (lambda fraction: None)
         hints = hints_of(_options)
         table = table_of(path, hints)
+        told(0.3)  # how far an export of many rows has got, roughly: read, parsed, stored
         if hints.platform != module.NAME and not module.sniff(table):  # another layout
             raise BadFile(t("surveys.import.wrong_layout", expected=module.describe()))
         if getattr(module, "NEEDS_SURVEY", False) and not (survey or "").strip():
@@ -233,6 +236,7 @@ def _importer(module: ModuleType) -> Importer:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             parsed = module.parse(table, zone_named(tz))
+        told(0.5)
         for warning in caught:  # a library's warning (openpyxl, pandas) is the file's
             text = " ".join(str(warning.message).split())[:200]
             parsed.warnings.append(t("surveys.import.library_warning", text=text))
