@@ -38,6 +38,8 @@ import itertools
 import json
 import os
 import re
+import signal
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Sequence
@@ -207,36 +209,13 @@ def _inject(nb: Any, values: dict[str, object]) -> None:
 # --- running and exporting --------------------------------------------------------------------
 
 
-#: what every report's kernel imports (its setup, and the surveys the summaries read), besides
-#: what its notebook imports
-WARM_UP = ("altair", "commlib.report", "commlib.display", "commlib.live.page", "commlib.surveys")
+#: what every report's kernel imports (the kernel, its setup, the surveys the summaries read),
+#: besides what its notebook imports
+WARM_UP = (
+    "ipykernel.kernelapp", "altair", "commlib.report", "commlib.display", "commlib.live.page",
+    "commlib.surveys",
+)  # fmt: skip
 _IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import|import[ \t]+([\w., \t]+))", re.M)
-
-
-def warm_up(path: Path, lang: str) -> str:
-    """The code a report's kernel runs as soon as it has started, while the parent reads the
-    store and the notebook (or while the report before it runs): the imports of the kernel
-    setup and of the notebook at ``path``, and the catalog of ``lang`` read, nothing else, so
-    the kernel holds nothing of any report before its own. A module that fails to import is
-    left for the report to name."""
-    modules = list(WARM_UP)
-    cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-    for cell in cells:
-        if cell.get("cell_type") == "code":
-            source = "".join(cell.get("source", ""))
-            for named, listed in _IMPORT.findall(source):
-                found = [named] if named else re.findall(r"([\w.]+)(?:[ \t]+as[ \t]+\w+)?", listed)
-                modules += [m for m in found if m != "as" and m not in modules]
-    return (
-        "import importlib as _commlib_il\n"
-        f"for _commlib_m in {tuple(modules)!r}:\n"
-        "    try:\n        _commlib_il.import_module(_commlib_m)\n"
-        "    except Exception:\n        pass\n"
-        "del _commlib_il, _commlib_m\n"
-        f"__import__('commlib.i18n').i18n.catalog({lang!r})"
-    )
-
-
 KERNEL_ARGUMENTS = [
     # the kernel is ours, on 127.0.0.1: its notice that TCP is unencrypted is not the user's
     "--IPKernelApp.log_level=ERROR",
@@ -245,59 +224,190 @@ KERNEL_ARGUMENTS = [
 ]
 
 
-async def _start_kernel(folder: Path, env: dict[str, str], code: str) -> tuple[Any, Any]:
-    """A new kernel in ``folder`` with ``env``, that has run ``code``: ``(manager, client)``."""
-    from jupyter_client.manager import AsyncKernelManager
+def imported(path: Path) -> list[str]:
+    """The modules the notebook at ``path`` imports (``import a.b``, ``from a.b import c``)."""
+    found: list[str] = []
+    for cell in json.loads(path.read_text(encoding="utf-8")).get("cells", []):
+        if cell.get("cell_type") == "code":
+            for named, listed in _IMPORT.findall("".join(cell.get("source", ""))):
+                names = [named] if named else re.findall(r"([\w.]+)(?:[ \t]+as[ \t]+\w+)?", listed)
+                found += [m for m in names if m not in found]
+    return found
 
-    manager = AsyncKernelManager(kernel_name="python3")
-    await manager.start_kernel(extra_arguments=KERNEL_ARGUMENTS, cwd=str(folder), env=env)
-    client = manager.client()
-    client.allow_stdin = False
-    client.start_channels()
+
+class _Zygote:
+    """The parent of the report kernels: a process that imports what the reports use (their
+    notebooks' imports, :data:`WARM_UP`, the catalogs of their languages), once, then forks
+    one kernel per report. Each kernel starts with those imports done and holds nothing of
+    any report but its own: it is a copy of a process that never ran one. (``os.fork``: Linux
+    and other Unix systems.)"""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self._process = process
+        self._asking = asyncio.Lock()
+
+    @classmethod
+    async def start(cls, modules: list[str], langs: list[str]) -> _Zygote:
+        single = {
+            name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", "from commlib.report import _zygote; _zygote()",
+            json.dumps({"modules": modules, "langs": langs}),
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+            start_new_session=True,  # the user's Ctrl-C is the parent's to handle
+            env={**os.environ, **single},  # no threads to fork: one BLAS thread
+        )  # fmt: skip
+        return cls(process)
+
+    async def kernel(self, folder: Path, env: dict[str, str]) -> tuple[_Forked, Any]:
+        """A kernel forked in ``folder`` with ``env``, ready: ``(manager, client)``."""
+        from jupyter_client.asynchronous import AsyncKernelClient
+        from jupyter_client.connect import write_connection_file
+
+        file, info = write_connection_file(ip="127.0.0.1")
+        request = {"file": file, "cwd": str(folder), "env": env}
+        async with self._asking:
+            assert self._process.stdin is not None and self._process.stdout is not None
+            self._process.stdin.write(json.dumps(request).encode() + b"\n")
+            await self._process.stdin.drain()
+            answer = await self._process.stdout.readline()
+        if not answer.strip():
+            os.unlink(file)
+            raise RuntimeError(t("report.error.no_kernel"))
+        manager = _Forked(int(answer), file)
+        client = AsyncKernelClient()
+        client.load_connection_info(info)
+        client.allow_stdin = False
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=120)
+        except BaseException:
+            await _stop_kernel(manager, client)
+            raise
+        return manager, client
+
+    async def close(self) -> None:
+        with contextlib.suppress(ProcessLookupError):  # it holds nothing: no need to wait
+            self._process.kill()
+        await self._process.wait()
+
+
+def _zygote() -> None:
+    """The zygote's own code (see :class:`_Zygote`): import, then fork a kernel for each
+    request read from stdin, answering with its process id."""
+    import importlib
+    import signal
+
+    from .i18n import catalog
+
+    task = json.loads(sys.argv[1])
+    for module in task["modules"]:
+        with contextlib.suppress(Exception):  # left for the report to name
+            importlib.import_module(module)
+    for lang in task["langs"]:
+        catalog(lang)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the system reaps the kernels
+    for line in sys.stdin:
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            _forked_kernel(request)
+        sys.stdout.write(f"{pid}\n")
+        sys.stdout.flush()
+
+
+def _forked_kernel(request: dict[str, Any]) -> None:
+    """Become the kernel of one report, in its folder and environment; never returns."""
+    import signal
+
     try:
-        await client.wait_for_ready(timeout=120)
-        asked = client.execute(code, silent=True, store_history=False)
-        while (await client.get_shell_msg(timeout=300))["parent_header"].get("msg_id") != asked:
-            pass
-    except BaseException:
-        await _stop_kernel(manager, client)
-        raise
-    return manager, client
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        quiet = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):  # what the kernel prints goes to the notebook, never the terminal
+            os.dup2(quiet, fd)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        sys.argv = ["ipykernel_launcher", "-f", request["file"]]
+        from ipykernel.kernelapp import IPKernelApp
+
+        app = IPKernelApp.instance()
+        # parent_handle: the kernel ends when the zygote does (the zygote ends with its parent)
+        app.initialize(
+            [*sys.argv[1:], f"--IPKernelApp.parent_handle={os.getppid()}", *KERNEL_ARGUMENTS]
+        )
+        app.start()
+    finally:
+        os._exit(0)
 
 
-async def _stop_kernel(manager: Any, client: Any) -> None:
+class _Forked:
+    """What nbclient asks of a kernel manager, for a kernel the zygote forked."""
+
+    has_kernel = True
+
+    def __init__(self, pid: int, file: str) -> None:
+        self.pid, self.file = pid, file
+
+    async def is_alive(self) -> bool:
+        try:
+            os.kill(self.pid, 0)
+        except OSError:
+            return False
+        return True
+
+    async def interrupt_kernel(self) -> None:
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGINT)
+
+    async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+        await self.cleanup_resources()
+
+    async def cleanup_resources(self, restart: bool = False) -> None:
+        with contextlib.suppress(OSError):
+            os.unlink(self.file)
+
+
+async def _stop_kernel(manager: _Forked, client: Any) -> None:
     client.stop_channels()
     await manager.shutdown_kernel(now=True)
 
 
 class _Kernels:
-    """Single-use kernels, one per report, each started ``ahead`` reports before it is needed
-    (with its report's folder and environment), so one is ready when a report begins."""
+    """Single-use kernels, one per report, each forked ``ahead`` reports before it is needed
+    (in its report's folder, with its environment), so one is ready when a report begins."""
 
-    def __init__(self, starts: Sequence[tuple[Path, dict[str, str], str]], ahead: int) -> None:
-        self._starts, self._ahead = starts, ahead
-        self._tasks: dict[int, asyncio.Task[tuple[Any, Any]]] = {}
+    def __init__(
+        self, zygote: _Zygote, starts: Sequence[tuple[Path, dict[str, str]]], ahead: int
+    ) -> None:
+        self._zygote, self._starts, self._ahead = zygote, starts, ahead
+        self._tasks: dict[int, asyncio.Task[tuple[_Forked, Any]]] = {}
         for i in range(ahead):
             self._start(i)
 
     def _start(self, i: int) -> None:
         if i < len(self._starts) and i not in self._tasks:
-            self._tasks[i] = asyncio.create_task(_start_kernel(*self._starts[i]))
+            self._tasks[i] = asyncio.create_task(self._zygote.kernel(*self._starts[i]))
 
-    async def take(self, i: int) -> tuple[Any, Any]:
+    async def take(self, i: int) -> tuple[_Forked, Any]:
         """The kernel of report ``i`` (never given to another report)."""
         self._start(i)
         self._start(i + self._ahead)
         return await self._tasks.pop(i)
 
     async def close(self) -> None:
-        """Stop the kernels started for reports that did not run."""
+        """Stop the kernels started for reports that did not run, then the zygote."""
         for task in self._tasks.values():
             task.cancel()
         for done in await asyncio.gather(*self._tasks.values(), return_exceptions=True):
             if isinstance(done, tuple):
                 await _stop_kernel(*done)
         self._tasks.clear()
+        await self._zygote.close()
 
 
 async def _execute(nb: Any, manager: Any, client: Any) -> None:
@@ -577,12 +687,12 @@ class _Report:
     db: str | None
 
     @property
-    def kernel(self) -> tuple[Path, dict[str, str], str]:
-        """Where its kernel runs, with what environment, and what it imports first."""
+    def kernel(self) -> tuple[Path, dict[str, str]]:
+        """Where its kernel runs, and with what environment."""
         env = dict(os.environ)
         if self.db is not None:
             env["COMMLIB_DB"] = self.db
-        return self.path.parent, env, warm_up(self.path, self.lang)
+        return self.path.parent, env
 
     def prepare(self) -> tuple[Any, Any]:
         """The project's record and the notebook to run (parameters and kernel setup in)."""
@@ -665,7 +775,10 @@ async def _run(
 ) -> list[Path | CommlibError]:
     """Write ``reports``, ``workers`` at a time, each in a kernel of its own started ahead;
     ``done(i, result)`` as each one ends. A report that fails does not stop the others."""
-    kernels = _Kernels([r.kernel for r in reports], ahead=workers)
+    modules = [*WARM_UP, *(m for r in reports for m in imported(r.path))]
+    langs = sorted({r.lang for r in reports})
+    zygote = await _Zygote.start(list(dict.fromkeys(modules)), langs)
+    kernels = _Kernels(zygote, [r.kernel for r in reports], ahead=workers)
     turns = asyncio.Semaphore(workers)
 
     async def one(i: int, report: _Report) -> Path | CommlibError:
