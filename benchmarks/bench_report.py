@@ -7,9 +7,9 @@
   vs that same floor. Target: ≤ 2.5x.
 - export time of the zh demo project's ``status_review`` report (client) through
   ``commlib.report.export_report`` vs the floor: an empty notebook (a heading and a
-  ``parameters`` cell) exported the same way. Both run warm (the Vega bundle, which
-  ``export_report`` builds once per process, and the disk cache are warmed by the size pass
-  below), alternating. Target: within 2x.
+  ``parameters`` cell) exported the same way. Both run warm (the Vega bundle in the user's
+  cache folder and the disk cache are warmed by the size pass below), alternating. Target:
+  within 2x.
 - the largest report file of all reports of both demo projects, client and internal, each in
   its project's language. Target: ≤ 1.5 MB (10^6 bytes). Baseline: the empty report.
 - the largest report (internal: every record) of the zh demo project grown to 20,000 contacts,

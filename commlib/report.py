@@ -26,6 +26,14 @@ block names the project, the client, the period the notebook covers (its ``since
 after its own defaults, read back from the kernel), who prepared it (the project's team) and
 when; a heading with nothing under it is left out; charts fit a phone's width; print on A4
 keeps rows and charts whole and hides the pickers.
+
+Many reports cost little more than a few (:func:`export_many`, behind :func:`export_all`,
+``commlib report --all`` and the demo): one process imports what the reports use, once, and
+forks a kernel for each report, ahead of need; two reports run at a time. A kernel is never
+given a second report, so nothing of one report reaches the next, and a report is the same,
+byte for byte, alone or among others (apart from its generation time). A report that fails
+leaves the others written. The Vega bundle is built once per vl-convert version and kept in
+the user's cache folder (:func:`vega_bundle`).
 """
 
 from __future__ import annotations
@@ -397,7 +405,10 @@ class _Kernels:
         """The kernel of report ``i`` (never given to another report)."""
         self._start(i)
         self._start(i + self._ahead)
-        return await self._tasks.pop(i)
+        try:
+            return await self._tasks.pop(i)
+        except Exception as err:  # the zygote stopped, or the kernel never answered
+            raise ReportError(t("report.error.run_failed", error=_first_line(err))) from None
 
     async def close(self) -> None:
         """Stop the kernels started for reports that did not run, then the zygote."""
@@ -840,30 +851,29 @@ def export_many(
 ) -> list[Path]:
     """Write several reports, each given as the arguments of :func:`export_report` after
     ``store`` (``{"name": ..., "project": ..., "out": ...}``), ``workers`` at a time: each runs
-    in a kernel of its own, started and warmed up while the reports before it run. Returns the
-    paths written, in the order given.
+    in a kernel of its own, forked ahead of need from a process that has imported what the
+    reports use. Returns the paths written, in the order given.
 
-    ``progress`` is called with each notebook done; a notebook with nothing for its audience is
-    left out and passed to ``skipped``; one that fails is passed to ``failed`` with its one-line
-    error, after the others are written (without ``failed``, the first failure is raised then).
+    ``progress`` is called with each notebook as it is done. Once all are done, in the order
+    given, a notebook with nothing for its audience is passed to ``skipped`` with the reason,
+    and one that failed to ``failed`` with its one-line error (without ``failed``, the first
+    failure is raised, the others written).
     """
     planned = [_plan(store, **report) for report in reports]
 
-    def done(i: int, result: Path | CommlibError) -> None:
-        if isinstance(result, NothingToReport):
-            if skipped is not None:
-                skipped(planned[i].path, result)
-        elif isinstance(result, CommlibError) and failed is not None:
-            failed(planned[i].path, result)
+    def done(i: int, _result: Path | CommlibError) -> None:
         if progress is not None:
             progress(planned[i].path)
 
     results = asyncio.run(_run(planned, max(1, workers), done)) if planned else []
-    errors = [
-        r for r in results if isinstance(r, CommlibError) and not isinstance(r, NothingToReport)
-    ]
-    if errors and failed is None:
-        raise errors[0]
+    for report, result in zip(planned, results, strict=True):
+        if isinstance(result, NothingToReport):
+            if skipped is not None:
+                skipped(report.path, result)
+        elif isinstance(result, CommlibError):
+            if failed is None:
+                raise result
+            failed(report.path, result)
     return [r for r in results if isinstance(r, Path)]
 
 

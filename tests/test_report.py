@@ -491,13 +491,15 @@ def test_a_report_alone_and_within_all_are_the_same_bytes(db, tmp_path):
 
 def _broken_and_fine(folder: Path) -> Path:
     _notebook(folder, "broken", "x = 1", "1 / 0", parameters="project = None")
+    _notebook(folder, "dies", "import os\nos._exit(1)", parameters="project = None")
     _notebook(folder, "fine", "print('FINE-' + project)", parameters="project = None")
     return folder
 
 
 def test_a_failing_report_leaves_the_others_written_quietly(db, tmp_path):
-    """`report --all` in a fresh process: the report that works is written, the one that fails
-    is one line on stderr (which report, which cell, the error), nothing else is printed."""
+    """`report --all` in a fresh process: the report that works is written, each one that fails
+    (a cell's error, a kernel that dies) is one line on stderr (which report, which cell, the
+    error), nothing else is printed."""
     import os
     import subprocess
     import sys
@@ -518,6 +520,7 @@ def test_a_failing_report_leaves_the_others_written_quietly(db, tmp_path):
     assert done.stdout == f"Wrote 1 reports to {out}\n"
     assert done.stderr == (
         "Error: report broken: cell 3 (1 / 0) failed: ZeroDivisionError: division by zero\n"
+        "Error: report dies: the notebook could not be run: Kernel died\n"
     )
     for line in (done.stdout + done.stderr).splitlines():
         assert not re.search("warning|traceback", line, re.I), line
