@@ -167,19 +167,22 @@ def notebooks_dir(notebooks: str | os.PathLike[str] | None = None) -> Path:
 
 
 def _parameters_cell(nb: Any) -> int | None:
-    for i, cell in enumerate(nb.cells):
-        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+    for i, cell in enumerate(nb["cells"]):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell["cell_type"] == "code" and "parameters" in tags:
             return i
     return None
 
 
 def declared(nb: Any) -> set[str]:
-    """The names a notebook's ``parameters`` cell assigns."""
+    """The names a notebook's ``parameters`` cell assigns (``nb`` read by nbformat, or its
+    plain JSON)."""
     at = _parameters_cell(nb)
     if at is None:
         return set()
-    names = re.findall(r"^([A-Za-z_]\w*)\s*=", nb.cells[at].source, re.M)
-    return set(names)
+    source = nb["cells"][at]["source"]
+    source = "".join(source) if isinstance(source, list) else source
+    return set(re.findall(r"^([A-Za-z_]\w*)\s*=", source, re.M))
 
 
 def _read(path: Path) -> Any:
@@ -883,7 +886,7 @@ def reportable(
     """Notebooks whose ``parameters`` cell declares ``project`` (and ``audience``, for clients)."""
     found = []
     for path in sorted(notebooks_dir(notebooks).glob("*.ipynb")):
-        names = declared(_read(path))
+        names = declared(json.loads(path.read_text(encoding="utf-8")))  # no nbformat: quick
         if "project" in names and (audience != "client" or "audience" in names):
             found.append(path)
     return found
