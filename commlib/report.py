@@ -57,6 +57,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, formats
+from .cjk import HAN
 from .errors import CommlibError, NotFound
 from .i18n import LANGUAGES, get_language, language, normalise, set_language, t
 
@@ -249,22 +250,22 @@ def imported(path: Path) -> list[str]:
 class _Zygote:
     """The parent of the report kernels: a process that imports what the reports use (their
     notebooks' imports, :data:`WARM_UP`, the catalogs of their languages, jieba's dictionary
-    for Chinese), once, then forks one kernel per report. Each kernel starts with those
-    imports done and holds nothing of any report but its own: it is a copy of a process that
-    never ran one. (``os.fork``: Linux and other Unix systems.)"""
+    when there is Chinese to wrap), once, then forks one kernel per report. Each kernel starts
+    with those imports done and holds nothing of any report but its own: it is a copy of a
+    process that never ran one. (``os.fork``: Linux and other Unix systems.)"""
 
     def __init__(self, process: asyncio.subprocess.Process) -> None:
         self._process = process
         self._asking = asyncio.Lock()
 
     @classmethod
-    async def start(cls, modules: list[str], langs: list[str]) -> _Zygote:
+    async def start(cls, modules: list[str], langs: list[str], chinese: bool) -> _Zygote:
         single = {
             name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
         }
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-c", "from commlib.report import _zygote; _zygote()",
-            json.dumps({"modules": modules, "langs": langs}),
+            json.dumps({"modules": modules, "langs": langs, "chinese": chinese}),
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.DEVNULL,
             start_new_session=True,  # the user's Ctrl-C is the parent's to handle
@@ -319,7 +320,7 @@ def _zygote() -> None:
             importlib.import_module(module)
     for lang in task["langs"]:
         catalog(lang)
-    if "zh" in task["langs"]:  # jieba's dictionary (~0.9 s), which Chinese tables wrap by
+    if task["chinese"]:  # jieba's dictionary (~0.9 s), which tables wrap Chinese text by
         with contextlib.suppress(Exception):
             importlib.import_module("commlib.cjk")._jieba()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the system reaps the kernels
@@ -794,7 +795,9 @@ async def _run(
     ``done(i, result)`` as each one ends. A report that fails does not stop the others."""
     modules = [*WARM_UP, *(m for r in reports for m in imported(r.path))]
     langs = sorted({r.lang for r in reports})
-    zygote = await _Zygote.start(list(dict.fromkeys(modules)), langs)
+    # Chinese text to wrap: a report in Chinese, or about a project named in Chinese
+    chinese = any(r.lang == "zh" or HAN.search(r.project) for r in reports)
+    zygote = await _Zygote.start(list(dict.fromkeys(modules)), langs, chinese)
     kernels = _Kernels(zygote, [r.kernel for r in reports], ahead=workers)
     turns = asyncio.Semaphore(workers)
 
