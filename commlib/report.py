@@ -50,7 +50,7 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -433,7 +433,14 @@ async def _execute(nb: Any, manager: Any, client: Any) -> None:
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
-    runner = NotebookClient(nb, km=manager, timeout=600, store_widget_state=False)
+    class Runner(NotebookClient):  # type: ignore[misc]
+        @contextlib.asynccontextmanager
+        async def async_setup_kernel(self, **_options: Any) -> AsyncIterator[None]:
+            # the kernel is started and stopped here, and Ctrl-C is the caller's: nbclient's own
+            # setup would take SIGINT and SIGTERM over to stop the kernel, not the export
+            yield
+
+    runner = Runner(nb, km=manager, timeout=600, store_widget_state=False)
     runner.kc = client
     try:
         await runner.async_execute()
