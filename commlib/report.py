@@ -301,9 +301,14 @@ class _Zygote:
         return manager, client
 
     async def close(self) -> None:
-        with contextlib.suppress(ProcessLookupError):  # it holds nothing: no need to wait
+        """Stop the zygote, and with it every kernel it forked."""
+        with contextlib.suppress(ProcessLookupError):
+            self._process.terminate()
+        try:
+            await asyncio.wait_for(self._process.wait(), 10)
+        except TimeoutError:
             self._process.kill()
-        await self._process.wait()
+            await self._process.wait()
 
 
 def _zygote() -> None:
@@ -314,6 +319,18 @@ def _zygote() -> None:
 
     from .i18n import catalog
 
+    forked: list[int] = []
+
+    def stop(*_signal: object) -> None:  # the kernels go with the zygote, and before it
+        for pid in forked:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        for pid in forked:
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)  # until it is gone (reaped by the system: SIGCHLD ignored)
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
     task = json.loads(sys.argv[1])
     for module in task["modules"]:
         with contextlib.suppress(Exception):  # left for the report to name
@@ -329,8 +346,10 @@ def _zygote() -> None:
         pid = os.fork()
         if pid == 0:
             _forked_kernel(request)
+        forked.append(pid)
         sys.stdout.write(f"{pid}\n")
         sys.stdout.flush()
+    stop()
 
 
 def _forked_kernel(request: dict[str, Any]) -> None:
@@ -339,6 +358,7 @@ def _forked_kernel(request: dict[str, Any]) -> None:
 
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         quiet = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):  # what the kernel prints goes to the notebook, never the terminal
             os.dup2(quiet, fd)

@@ -615,3 +615,50 @@ def test_the_bundle_works_when_the_cache_cannot_be_written(bundle_builds, tmp_pa
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
     assert BUNDLE_MARK in _fresh_bundle() and bundle_builds == [1]
     assert blocked.read_text() == "not a folder"
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (from /proc)."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines())
+        except (OSError, ValueError):
+            continue
+        if int(fields.get("PPid", "0")) == pid:
+            found.append(int(status.parent.name))
+    return found
+
+
+def test_ctrl_c_stops_the_export_and_its_kernels(db, tmp_path):
+    """Ctrl-C during `report --all`: exit 130, one line, and once the command has returned no
+    kernel or zygote is left (not even as a zombie)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    folder = tmp_path / "nbs"
+    for name in ["a", "b", "c", "d"]:
+        _notebook(folder, name, "import time\ntime.sleep(60)", parameters="project = None")
+    running = subprocess.Popen(
+        [sys.executable, "-m", "commlib.cli", "--db", db, "report", "--all", "--project", PROJECT,
+         "-o", str(tmp_path / "all")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "COMMLIB_NOTEBOOKS": str(folder)},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as in a terminal
+    )  # fmt: skip
+    started = time.monotonic()
+    kernels: list[int] = []
+    while len(kernels) < 2 and time.monotonic() - started < 120:  # two reports running
+        time.sleep(0.5)
+        kernels = [k for z in _children(running.pid) for k in _children(z)]
+    assert len(kernels) >= 2
+    zygotes = _children(running.pid)
+    running.send_signal(signal.SIGINT)
+    out, err = running.communicate(timeout=60)
+    assert running.returncode == 130
+    assert err == "Interrupted; nothing of the current operation was saved.\n" and out == ""
+    left = [pid for pid in [*zygotes, *kernels] if Path(f"/proc/{pid}").exists()]
+    states = {pid: Path(f"/proc/{pid}/status").read_text().splitlines()[:7] for pid in left}
+    assert left == [], (states, zygotes, kernels)
