@@ -39,6 +39,7 @@ the user's cache folder (:func:`vega_bundle`).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import functools
 import hashlib
@@ -50,7 +51,7 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -845,6 +846,17 @@ async def _run(
         await kernels.close()
 
 
+def _wait(work: Coroutine[Any, Any, list[Path | CommlibError]]) -> list[Path | CommlibError]:
+    """Run ``work`` to its end: here, or in a thread of its own when this thread already runs
+    an event loop (``export_report`` called from a notebook's cell)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(work)
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, work).result()
+
+
 def export_report(
     store: object,
     name: str,
@@ -870,7 +882,7 @@ def export_report(
         store, name, project, audience=audience, lang=lang, since=since, until=until, out=out,
         notebooks=notebooks, format=format,
     )  # fmt: skip
-    (result,) = asyncio.run(_run([report], 1, lambda _i, _result: None))
+    (result,) = _wait(_run([report], 1, lambda _i, _result: None))
     if isinstance(result, CommlibError):
         raise result
     return result
@@ -901,7 +913,7 @@ def export_many(
         if progress is not None:
             progress(planned[i].path)
 
-    results = asyncio.run(_run(planned, max(1, workers), done)) if planned else []
+    results = _wait(_run(planned, max(1, workers), done)) if planned else []
     for report, result in zip(planned, results, strict=True):
         if isinstance(result, NothingToReport):
             if skipped is not None:

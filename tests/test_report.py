@@ -662,3 +662,17 @@ def test_ctrl_c_stops_the_export_and_its_kernels(db, tmp_path):
     left = [pid for pid in [*zygotes, *kernels] if Path(f"/proc/{pid}").exists()]
     states = {pid: Path(f"/proc/{pid}/status").read_text().splitlines()[:7] for pid in left}
     assert left == [], (states, zygotes, kernels)
+
+
+def test_a_report_from_a_running_event_loop(db, tmp_path):
+    """As from a notebook's cell, where the kernel's event loop is running."""
+    import asyncio
+
+    folder = tmp_path / "nbs"
+    _notebook(folder, "hello", "print('HELLO-' + project)", parameters="project = None")
+
+    async def cell():
+        return export_report(db, "hello", PROJECT, notebooks=folder, out=tmp_path / "h.html")
+
+    written = asyncio.run(cell())
+    assert f"HELLO-{PROJECT}" in written.read_text(encoding="utf-8")
