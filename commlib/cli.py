@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -72,6 +73,7 @@ def init(ctx: click.Context) -> None:
     metavar="DIR",
     help=t("cli.help.demo_reports"),
 )
+@click.option("--progress/--no-progress", default=None, help=t("report.cli.progress_flag"))
 @click.pass_context
 def demo(
     ctx: click.Context,
@@ -80,6 +82,7 @@ def demo(
     today: object,
     replace: bool,
     reports: str | None,
+    progress: bool | None,
 ) -> None:
     from .demo import build_demo
 
@@ -91,39 +94,75 @@ def demo(
         parts = ", ".join(f"{label(k)} {n}" for k, n in counts[project.name].items())
         click.echo(t("cli.demo_built", name=project.name, client=project.client, counts=parts))
     click.echo(_where(store))
-    if reports:
-        _demo_reports(store, projects, reports)
+    if reports and not _demo_reports(store, projects, reports, progress):
+        ctx.exit(1)
 
 
 #: the report the demo also writes as a PDF and as an e-mail draft, for its Chinese client
 DEMO_FORMATS = ("status_review", "zh", ("pdf", "eml"))
 
 
-def _demo_reports(store: Store, projects: list, folder: str) -> None:
+def _demo_reports(store: Store, projects: list, folder: str, progress: bool | None = None) -> bool:
     """What the clients of the demo projects would receive: every report, in zh and en, and
-    the Chinese client's status review as a PDF and an e-mail draft too."""
-    from .report import export_all, export_report
+    the Chinese client's status review as a PDF and an e-mail draft too. False when one failed."""
+    from .report import export_many, reportable
 
     name, lang_of_formats, file_formats = DEMO_FORMATS
+    todo = []
     for project in projects:
         for lang in LANGUAGES:
             where = Path(folder) / project.name / f"{lang}-client"
-            written = export_all(store, project.name, where, audience="client", lang=lang)
+            names = [(p.stem, "html") for p in reportable(audience="client")]
             if lang == lang_of_formats and project.language == lang:
-                written += [
-                    export_report(
-                        store,
-                        name,
-                        project.name,
-                        audience="client",
-                        lang=lang,
-                        out=where / f"{name}.{file_format}",
-                        format=file_format,
-                    )
-                    for file_format in file_formats
-                ]
-            for path in written:
-                click.echo(path)
+                names += [(name, file_format) for file_format in file_formats]
+            todo += [
+                {"name": stem, "project": project.name, "audience": "client", "lang": lang,
+                 "out": where / f"{stem}.{file_format}", "format": file_format}
+                for stem, file_format in names
+            ]  # fmt: skip
+    return _export(
+        len(todo),
+        lambda **callbacks: export_many(store, todo, **callbacks),
+        progress,
+        lambda written, _left_out: [click.echo(path) for path in written],
+    )
+
+
+def _export(
+    total: int,
+    run: Callable[..., list[Path]],
+    progress: bool | None,
+    show: Callable[[list[Path], list[str]], object],
+) -> bool:
+    """``run(progress=, skipped=, failed=)`` (``export_many`` or ``export_all``) for ``total``
+    reports, with a progress bar on stderr (when it is a terminal, or ``progress``), then
+    ``show(written, left_out)`` (a line for each report left out), then a line on stderr for
+    each failure. False when one failed."""
+    from tqdm import tqdm
+
+    left_out: list[str] = []
+    failed: list[str] = []
+    bar = tqdm(
+        total=total,
+        desc=t("report.cli.progress"),
+        bar_format="{desc}: {n_fmt}/{total_fmt} |{bar}| {elapsed}<{remaining}",
+        file=sys.stderr,
+        disable=not (sys.stderr.isatty() if progress is None else progress),
+    )
+    with bar:
+        written = run(
+            progress=lambda _path: bar.update(1),
+            skipped=lambda path, err: left_out.append(
+                t("report.cli.skipped", name=path.stem, reason=err)
+            ),
+            failed=lambda path, err: failed.append(
+                t("report.cli.failed", name=path.stem, reason=err)
+            ),
+        )
+    show(written, left_out)
+    for line in failed:
+        click.echo(f"{t('word.error')}: {line}", err=True)
+    return not failed
 
 
 @cli.command(help=t("cli.help.status"))
@@ -278,6 +317,7 @@ def import_(
     metavar="html|pdf|eml",
     help=t("formats.cli.format"),
 )
+@click.option("--progress/--no-progress", default=None, help=t("report.cli.progress_flag"))
 @click.pass_context
 def report(
     ctx: click.Context,
@@ -290,6 +330,7 @@ def report(
     until: object,
     out: str | None,
     file_format: str,
+    progress: bool | None,
 ) -> None:
     from . import formats
     from . import report as reports
@@ -310,24 +351,15 @@ def report(
         return
     if out is None:
         raise click.UsageError(t("report.error.all_needs_dir"))
-    todo = reports.reportable(audience=audience)
-    left_out: list[str] = []
-    with click.progressbar(
-        length=len(todo), label=t("report.cli.progress"), file=sys.stderr
-    ) as bar:
-        written = reports.export_all(
-            ctx.obj["db"],
-            project,
-            out,
-            progress=lambda _path: bar.update(1),
-            skipped=lambda path, err: left_out.append(
-                t("report.cli.skipped", name=path.stem, reason=err)
-            ),
-            **options,
-        )
-    for line in left_out:
-        click.echo(line)
-    click.echo(t("report.cli.written_all", count=len(written), dir=out))
+    ok = _export(
+        len(reports.reportable(audience=audience)),
+        lambda **callbacks: reports.export_all(ctx.obj["db"], project, out, **options, **callbacks),
+        progress,
+        lambda written, left_out: click.echo(
+            "\n".join([*left_out, t("report.cli.written_all", count=len(written), dir=out)])
+        ),
+    )
+    ctx.exit(0 if ok else 1)
 
 
 def main() -> None:

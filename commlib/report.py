@@ -26,24 +26,39 @@ block names the project, the client, the period the notebook covers (its ``since
 after its own defaults, read back from the kernel), who prepared it (the project's team) and
 when; a heading with nothing under it is left out; charts fit a phone's width; print on A4
 keeps rows and charts whole and hides the pickers.
+
+Many reports cost little more than a few (:func:`export_many`, behind :func:`export_all`,
+``commlib report --all`` and the demo): one process imports what the reports use, once, and
+forks a kernel for each report, ahead of need; two reports run at a time. A kernel is never
+given a second report, so nothing of one report reaches the next, and a report is the same,
+byte for byte, alone or among others (apart from its generation time). A report that fails
+leaves the others written. The Vega bundle is built once per vl-convert version and kept in
+the user's cache folder (:func:`vega_bundle`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextlib
 import functools
+import hashlib
+import itertools
 import json
 import os
 import re
-import subprocess
+import signal
 import sys
-import uuid
-from collections.abc import Callable, Iterator
+import tempfile
+import threading
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from . import __version__, formats
+from .cjk import HAN
 from .errors import CommlibError, NotFound
 from .i18n import LANGUAGES, get_language, language, normalise, set_language, t
 
@@ -99,12 +114,17 @@ def embed_options(lang: str | None = None) -> dict[str, Any]:
     return {"actions": False, "renderer": "svg", **_d3_locales().get(code, {})}
 
 
+#: charts are numbered in the order the kernel (one per report) draws them: the same report
+#: gives the same page, byte for byte, apart from its generation time
+_CHART_NUMBERS = itertools.count(1)
+
+
 def offline_renderer(
     spec: dict[str, Any], lang: str | None = None, **_metadata: object
 ) -> dict[str, str]:
     """altair renderer: a ``<div>`` and a call to the ``vegaEmbed`` the report page inlines,
     with the embed options of ``lang``."""
-    element = f"commlib-chart-{uuid.uuid4().hex[:12]}"
+    element = f"commlib-chart-{next(_CHART_NUMBERS)}"
     html = (
         f'<div id="{element}" class="commlib-chart"></div>'
         f"<script type=\"text/javascript\">(function (o) {{ vegaEmbed('#{element}', "
@@ -149,19 +169,22 @@ def notebooks_dir(notebooks: str | os.PathLike[str] | None = None) -> Path:
 
 
 def _parameters_cell(nb: Any) -> int | None:
-    for i, cell in enumerate(nb.cells):
-        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+    for i, cell in enumerate(nb["cells"]):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell["cell_type"] == "code" and "parameters" in tags:
             return i
     return None
 
 
 def declared(nb: Any) -> set[str]:
-    """The names a notebook's ``parameters`` cell assigns."""
+    """The names a notebook's ``parameters`` cell assigns (``nb`` read by nbformat, or its
+    plain JSON)."""
     at = _parameters_cell(nb)
     if at is None:
         return set()
-    names = re.findall(r"^([A-Za-z_]\w*)\s*=", nb.cells[at].source, re.M)
-    return set(names)
+    source = nb["cells"][at]["source"]
+    source = "".join(source) if isinstance(source, list) else source
+    return set(re.findall(r"^([A-Za-z_]\w*)\s*=", source, re.M))
 
 
 def _read(path: Path) -> Any:
@@ -199,28 +222,261 @@ def _inject(nb: Any, values: dict[str, object]) -> None:
 # --- running and exporting --------------------------------------------------------------------
 
 
-def _execute(nb: Any, folder: Path, db: str | None) -> None:
+#: what every report's kernel imports (the kernel, its setup, the surveys the summaries read),
+#: besides what its notebook imports
+WARM_UP = (
+    "ipykernel.kernelapp", "altair", "commlib.report", "commlib.display", "commlib.live.page",
+    "commlib.surveys",
+)  # fmt: skip
+_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import|import[ \t]+([\w., \t]+))", re.M)
+KERNEL_ARGUMENTS = [
+    # the kernel is ours, on 127.0.0.1: its notice that TCP is unencrypted is not the user's
+    "--IPKernelApp.log_level=ERROR",
+    # no history file: kernels running side by side would lock the user's IPython history
+    "--HistoryManager.hist_file=:memory:",
+]
+
+
+def imported(path: Path) -> list[str]:
+    """The modules the notebook at ``path`` imports (``import a.b``, ``from a.b import c``)."""
+    found: list[str] = []
+    for cell in json.loads(path.read_text(encoding="utf-8")).get("cells", []):
+        if cell.get("cell_type") == "code":
+            for named, listed in _IMPORT.findall("".join(cell.get("source", ""))):
+                names = [named] if named else re.findall(r"([\w.]+)(?:[ \t]+as[ \t]+\w+)?", listed)
+                found += [m for m in names if m not in found]
+    return found
+
+
+class _Zygote:
+    """The parent of the report kernels: a process that imports what the reports use (their
+    notebooks' imports, :data:`WARM_UP`, the catalogs of their languages, jieba's dictionary
+    when there is Chinese to wrap), once, then forks one kernel per report. Each kernel starts
+    with those imports done and holds nothing of any report but its own: it is a copy of a
+    process that never ran one. (``os.fork``: Linux and other Unix systems.)"""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self._process = process
+        self._asking = asyncio.Lock()
+
+    @classmethod
+    async def start(cls, modules: list[str], langs: list[str], chinese: bool) -> _Zygote:
+        single = {
+            name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", "from commlib.report import _zygote; _zygote()",
+            json.dumps({"modules": modules, "langs": langs, "chinese": chinese}),
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+            start_new_session=True,  # the user's Ctrl-C is the parent's to handle
+            env={**os.environ, **single},  # no threads to fork: one BLAS thread
+        )  # fmt: skip
+        return cls(process)
+
+    async def kernel(self, folder: Path, env: dict[str, str]) -> tuple[_Forked, Any]:
+        """A kernel forked in ``folder`` with ``env``, ready: ``(manager, client)``."""
+        from jupyter_client.asynchronous import AsyncKernelClient
+        from jupyter_client.connect import write_connection_file
+
+        file, info = write_connection_file(ip="127.0.0.1")
+        request = {"file": file, "cwd": str(folder), "env": env}
+        async with self._asking:
+            assert self._process.stdin is not None and self._process.stdout is not None
+            self._process.stdin.write(json.dumps(request).encode() + b"\n")
+            await self._process.stdin.drain()
+            answer = await self._process.stdout.readline()
+        if not answer.strip():
+            os.unlink(file)
+            raise RuntimeError(t("report.error.no_kernel"))
+        manager = _Forked(int(answer), file)
+        client = AsyncKernelClient()
+        client.load_connection_info(info)
+        client.allow_stdin = False
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=120)
+        except BaseException:
+            await _stop_kernel(manager, client)
+            raise
+        return manager, client
+
+    async def close(self) -> None:
+        """Stop the zygote, and with it every kernel it forked."""
+        with contextlib.suppress(ProcessLookupError):
+            self._process.terminate()
+        try:
+            await asyncio.wait_for(self._process.wait(), 10)
+        except TimeoutError:
+            self._process.kill()
+            await self._process.wait()
+
+
+def _zygote() -> None:
+    """The zygote's own code (see :class:`_Zygote`): import, then fork a kernel for each
+    request read from stdin, answering with its process id."""
+    import importlib
+    import signal
+
+    from .i18n import catalog
+
+    forked: list[int] = []
+
+    def stop(*_signal: object) -> None:  # the kernels go with the zygote, and before it
+        for pid in forked:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        for pid in forked:
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)  # until it is gone (reaped by the system: SIGCHLD ignored)
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    task = json.loads(sys.argv[1])
+    for module in task["modules"]:
+        with contextlib.suppress(Exception):  # left for the report to name
+            importlib.import_module(module)
+    for lang in task["langs"]:
+        catalog(lang)
+    if task["chinese"]:  # jieba's dictionary (~0.9 s), which tables wrap Chinese text by
+        with contextlib.suppress(Exception):
+            importlib.import_module("commlib.cjk")._jieba()
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the system reaps the kernels
+    for line in sys.stdin:
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            _forked_kernel(request)
+        forked.append(pid)
+        sys.stdout.write(f"{pid}\n")
+        sys.stdout.flush()
+    stop()
+
+
+def _forked_kernel(request: dict[str, Any]) -> None:
+    """Become the kernel of one report, in its folder and environment; never returns."""
+    import signal
+
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        quiet = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):  # what the kernel prints goes to the notebook, never the terminal
+            os.dup2(quiet, fd)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        sys.argv = ["ipykernel_launcher", "-f", request["file"]]
+        from ipykernel.kernelapp import IPKernelApp
+
+        app = IPKernelApp.instance()
+        # parent_handle: the kernel ends when the zygote does (the zygote ends with its parent)
+        app.initialize(
+            [*sys.argv[1:], f"--IPKernelApp.parent_handle={os.getppid()}", *KERNEL_ARGUMENTS]
+        )
+        app.start()
+    finally:
+        os._exit(0)
+
+
+class _Forked:
+    """What nbclient asks of a kernel manager, for a kernel the zygote forked."""
+
+    has_kernel = True
+
+    def __init__(self, pid: int, file: str) -> None:
+        self.pid, self.file = pid, file
+
+    async def is_alive(self) -> bool:
+        try:
+            os.kill(self.pid, 0)
+        except OSError:
+            return False
+        return True
+
+    async def interrupt_kernel(self) -> None:
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGINT)
+
+    async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+        await self.cleanup_resources()
+
+    async def cleanup_resources(self, restart: bool = False) -> None:
+        with contextlib.suppress(OSError):
+            os.unlink(self.file)
+
+
+async def _stop_kernel(manager: _Forked, client: Any) -> None:
+    client.stop_channels()
+    await manager.shutdown_kernel(now=True)
+
+
+class _Kernels:
+    """Single-use kernels, one per report, each forked ``ahead`` reports before it is needed
+    (in its report's folder, with its environment), so one is ready when a report begins."""
+
+    def __init__(
+        self, zygote: _Zygote, starts: Sequence[tuple[Path, dict[str, str]]], ahead: int
+    ) -> None:
+        self._zygote, self._starts, self._ahead = zygote, starts, ahead
+        self._tasks: dict[int, asyncio.Task[tuple[_Forked, Any]]] = {}
+        for i in range(ahead):
+            self._start(i)
+
+    def _start(self, i: int) -> None:
+        if i < len(self._starts) and i not in self._tasks:
+            self._tasks[i] = asyncio.create_task(self._zygote.kernel(*self._starts[i]))
+
+    async def take(self, i: int) -> tuple[_Forked, Any]:
+        """The kernel of report ``i`` (never given to another report)."""
+        self._start(i)
+        self._start(i + self._ahead)
+        try:
+            return await self._tasks.pop(i)
+        except Exception as err:  # the zygote stopped, or the kernel never answered
+            raise ReportError(t("report.error.run_failed", error=_first_line(err))) from None
+
+    async def close(self) -> None:
+        """Stop the kernels started for reports that did not run, then the zygote."""
+        for task in self._tasks.values():
+            task.cancel()
+        for done in await asyncio.gather(*self._tasks.values(), return_exceptions=True):
+            if isinstance(done, tuple):
+                await _stop_kernel(*done)
+        self._tasks.clear()
+        await self._zygote.close()
+
+
+async def _execute(nb: Any, manager: Any, client: Any) -> None:
+    """Run ``nb`` in a kernel of :class:`_Kernels`, then stop the kernel."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
-    env = dict(os.environ)
-    if db is not None:
-        env["COMMLIB_DB"] = db
-    client = NotebookClient(
-        nb,
-        # the kernel is ours, on 127.0.0.1: its notice that TCP is unencrypted is not the user's
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],
-        timeout=600,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(folder)}},
-        store_widget_state=False,
-    )
+    class Runner(NotebookClient):  # type: ignore[misc]
+        @contextlib.asynccontextmanager
+        async def async_setup_kernel(self, **_options: Any) -> AsyncIterator[None]:
+            # the kernel is started and stopped here, and Ctrl-C is the caller's: nbclient's own
+            # setup would take SIGINT and SIGTERM over to stop the kernel, not the export
+            yield
+
+    runner = Runner(nb, km=manager, timeout=600, store_widget_state=False)
+    runner.kc = client
     try:
-        client.execute(env=env)
+        await runner.async_execute()
     except CellExecutionError as err:
         if err.ename == "NothingToShow":
             raise NothingToReport(t("report.error.nothing", reason=err.evalue)) from None
         raise ReportError(_failed(nb, err)) from None
+    except Exception as err:  # the kernel died, or could not start
+        raise ReportError(t("report.error.run_failed", error=_first_line(err))) from None
+    finally:
+        await _stop_kernel(manager, client)
+
+
+def _first_line(err: BaseException) -> str:
+    return next(iter(str(err).splitlines()), "") or type(err).__name__
 
 
 def _failed(nb: Any, err: Any) -> str:
@@ -238,7 +494,7 @@ def _failed(nb: Any, err: Any) -> str:
                 value = next((v for v in str(output.get("evalue", "")).splitlines() if v), "")
                 reason = f"{output.get('ename', '')}: {value}".strip()
                 return t("report.error.cell_failed", cell=number, source=first[:80], error=reason)
-    return t("report.error.run_failed", error=str(err).splitlines()[0] if str(err) else "")
+    return t("report.error.run_failed", error=_first_line(err))
 
 
 def _clean(nb: Any) -> None:
@@ -308,43 +564,46 @@ def localise(nb: Any, lang: str) -> str | None:
     return None
 
 
-_BUNDLE: dict[str, str] = {}
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "commlib"
 
 
+_BUNDLE_LOCK = threading.Lock()
+
+
+def vega_bundle() -> str:
+    """vega + vega-lite + vega-embed as one classic script (~0.9 MB) defining ``vegaEmbed``,
+    from vl-convert: what every report inlines and what live charts load. Building it takes
+    1.5-3 s, so it is kept in the user's cache folder per vl-convert version, after a first
+    line holding its SHA-256; a file that does not match (cut short, garbled) is rebuilt, and
+    a cache folder that cannot be written only means building it again next time."""
+    with _BUNDLE_LOCK:
+        return _vega_bundle()
+
+
+@functools.cache
 def _vega_bundle() -> str:
-    """vega + vega-lite + vega-embed as one classic script (~0.9 MB), defining ``vegaEmbed``."""
     import vl_convert
 
-    return vl_convert.javascript_bundle()
+    path = _cache_dir() / f"vega-bundle-{vl_convert.__version__}.js"
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        digest, _, source = path.read_text(encoding="utf-8").partition("\n")
+        if digest == f"// sha256 {_sha256(source)}":
+            return source
+    source = vl_convert.javascript_bundle()
+    with contextlib.suppress(OSError):  # written whole, then renamed: never half a file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp"
+        ) as fh:
+            fh.write(f"// sha256 {_sha256(source)}\n{source}")
+        os.replace(fh.name, path)
+    return source
 
 
-_BUNDLE_SCRIPT = (
-    "import sys, vl_convert; sys.stdout.buffer.write(vl_convert.javascript_bundle().encode())"
-)
-
-
-@contextlib.contextmanager
-def _bundle_meanwhile() -> Iterator[Callable[[], str]]:
-    """The Vega bundle, built by another process while the kernel runs (it takes ~3 s and holds
-    the GIL); built here if that process fails. Kept for the next report of this process."""
-    if "js" in _BUNDLE:
-        yield lambda: _BUNDLE["js"]
-        return
-    child = subprocess.Popen(
-        [sys.executable, "-c", _BUNDLE_SCRIPT], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-    )
-
-    def result() -> str:
-        out, _ = child.communicate()
-        js = out.decode("utf-8") if child.returncode == 0 and out else _vega_bundle()
-        return _BUNDLE.setdefault("js", js)
-
-    try:
-        yield result
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _prepared_by(project: Any) -> str:
@@ -418,18 +677,26 @@ def report_period(
     return ran.get("since") or since, end
 
 
-def _to_html(
-    nb: Any, title: str, facts: list[tuple[str, str]], lang: str, vega_js: str, footer: str = ""
-) -> str:
+_EXPORTER_LOCK = threading.Lock()
+
+
+@functools.cache
+def _exporter() -> Any:
+    """The HTML exporter of every report of this process (its templates loaded once)."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(
+    return HTMLExporter(
         extra_template_basedirs=[str(TEMPLATE_DIR)],
         template_name=TEMPLATE_NAME,
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
+
+
+def _to_html(
+    nb: Any, title: str, facts: list[tuple[str, str]], lang: str, vega_js: str, footer: str = ""
+) -> str:
     resources = {
         "commlib_report": {
             "html_lang": _HTML_LANG[lang],
@@ -439,7 +706,8 @@ def _to_html(
             "footer": footer,
         }
     }
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    with _EXPORTER_LOCK:
+        body, _ = _exporter().from_notebook_node(nb, resources=resources)
     return body
 
 
@@ -448,6 +716,145 @@ def _store_url(store: object) -> str | None:
         return None
     url = getattr(store, "url", None)
     return url if isinstance(url, str) else os.fspath(store)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class _Report:
+    """One report to write, its arguments checked (what needs no store and no notebook read)."""
+
+    path: Path  # the notebook
+    project: str
+    audience: str
+    lang: str
+    since: date | None
+    until: date | None
+    target: Path
+    format: str
+    db: str | None
+
+    @property
+    def kernel(self) -> tuple[Path, dict[str, str]]:
+        """Where its kernel runs, and with what environment."""
+        env = dict(os.environ)
+        if self.db is not None:
+            env["COMMLIB_DB"] = self.db
+        return self.path.parent, env
+
+    def prepare(self) -> tuple[Any, Any]:
+        """The project's record and the notebook to run (parameters and kernel setup in)."""
+        from .store import Store
+
+        opened = Store(self.db)
+        try:
+            record = opened.project(self.project)
+        finally:
+            opened.close()
+        nb = _read(self.path)
+        names = declared(nb)
+        if self.audience == "client" and "audience" not in names:
+            raise ReportError(t("report.error.no_audience", name=self.path.stem))
+        values: dict[str, object] = {
+            "project": self.project,
+            "lang": self.lang,
+            "audience": self.audience,
+        }
+        if self.since is not None:
+            values["since"] = self.since
+        if self.until is not None:
+            values["until"] = self.until
+            if "until" not in names:
+                values["today"] = self.until
+        _inject(nb, values)
+        # Session cells (forms, and what creates records for them) are not run: a report reads;
+        # text about the team's own analysis (tagged ``internal``) is not for a client.
+        left_out = {SESSION_TAG, *([INTERNAL_TAG] if self.audience == "client" else [])}
+        nb.cells = [c for c in nb.cells if not left_out & set(c.metadata.get("tags", []))]
+        _add_period_cell(nb)
+        _exporter(), vega_bundle()  # loaded while the kernel starts
+        return nb, record
+
+    def finish(self, nb: Any, record: Any) -> Path:
+        """The page of the notebook run, written in the report's format."""
+        now = datetime.now(UTC)
+        period = report_period(_take_period(nb), self.since, self.until, now.date())
+        _clean(nb)
+        heading = localise(nb, self.lang) or self.path.stem
+        drop_empty_sections(nb)
+        with language(self.lang):
+            title = t("report.title.heading", project=record.name, notebook=heading)
+            facts = _facts(record, self.audience, period, now)
+            footer = t("report.footer", tool=f"commlib {__version__}")
+        html = _to_html(nb, title, facts, self.lang, vega_bundle(), footer)
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        start, end = period  # the period the report covers, as its title block says
+        document = formats.Document(
+            html, self.path.stem, heading, title, self.lang, self.audience, record, start, end,
+            self.db,
+        )  # fmt: skip
+        return formats.write(self.format, document, self.target)
+
+
+def _plan(
+    store: object,
+    name: str,
+    project: str,
+    *,
+    audience: str = "internal",
+    lang: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    out: str | os.PathLike[str] | None = None,
+    notebooks: str | os.PathLike[str] | None = None,
+    format: str = "html",
+) -> _Report:
+    formats.check(format)
+    if audience not in ("internal", "client"):
+        raise ReportError(t("error.audience"))
+    path = _notebook(notebooks_dir(notebooks), name)
+    target = Path(out) if out is not None else Path(f"{path.stem}.{format}")
+    code = normalise(lang) if lang else get_language()
+    return _Report(path, project, audience, code, since, until, target, format, _store_url(store))
+
+
+async def _run(
+    reports: Sequence[_Report], workers: int, done: Callable[[int, Path | CommlibError], object]
+) -> list[Path | CommlibError]:
+    """Write ``reports``, ``workers`` at a time, each in a kernel of its own started ahead;
+    ``done(i, result)`` as each one ends. A report that fails does not stop the others."""
+    modules = [*WARM_UP, *(m for r in reports for m in imported(r.path))]
+    langs = sorted({r.lang for r in reports})
+    # Chinese text to wrap: a report in Chinese, or about a project named in Chinese
+    chinese = any(r.lang == "zh" or HAN.search(r.project) for r in reports)
+    zygote = await _Zygote.start(list(dict.fromkeys(modules)), langs, chinese)
+    kernels = _Kernels(zygote, [r.kernel for r in reports], ahead=workers)
+    turns = asyncio.Semaphore(workers)
+
+    async def one(i: int, report: _Report) -> Path | CommlibError:
+        async with turns:
+            try:
+                nb, record = await asyncio.to_thread(report.prepare)
+                await _execute(nb, *await kernels.take(i))
+                result: Path | CommlibError = await asyncio.to_thread(report.finish, nb, record)
+            except CommlibError as err:
+                result = err
+        done(i, result)
+        return result
+
+    try:
+        return await asyncio.gather(*(one(i, r) for i, r in enumerate(reports)))
+    finally:
+        await kernels.close()
+
+
+def _wait(work: Coroutine[Any, Any, list[Path | CommlibError]]) -> list[Path | CommlibError]:
+    """Run ``work`` to its end: here, or in a thread of its own when this thread already runs
+    an event loop (``export_report`` called from a notebook's cell)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(work)
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, work).result()
 
 
 def export_report(
@@ -468,57 +875,54 @@ def export_report(
 
     ``store`` is a path, a URL, a ``Store`` or ``None`` (``$COMMLIB_DB``). ``until`` is also
     the notebook's ``today`` when it declares one. Returns the path written
-    (default: ``<name>.<format>`` in the working folder).
+    (default: ``<name>.<format>`` in the working folder). The notebook's kernel starts first
+    and imports what reports use while the store and the notebook are read.
     """
-    from .store import Store
+    report = _plan(
+        store, name, project, audience=audience, lang=lang, since=since, until=until, out=out,
+        notebooks=notebooks, format=format,
+    )  # fmt: skip
+    (result,) = _wait(_run([report], 1, lambda _i, _result: None))
+    if isinstance(result, CommlibError):
+        raise result
+    return result
 
-    formats.check(format)
-    if audience not in ("internal", "client"):
-        raise ReportError(t("error.audience"))
-    code = normalise(lang) if lang else get_language()
-    path = _notebook(notebooks_dir(notebooks), name)
-    db = _store_url(store)
-    opened = Store(db)
-    try:
-        record = opened.project(project)
-    finally:
-        opened.close()
-    nb = _read(path)
-    names = declared(nb)
-    if audience == "client" and "audience" not in names:
-        raise ReportError(t("report.error.no_audience", name=path.stem))
-    values: dict[str, object] = {"project": project, "lang": code, "audience": audience}
-    if since is not None:
-        values["since"] = since
-    if until is not None:
-        values["until"] = until
-        if "until" not in names:
-            values["today"] = until
-    _inject(nb, values)
-    # Session cells (forms, and what creates records for them) are not run: a report reads;
-    # text about the team's own analysis (tagged ``internal``) is not for a client.
-    left_out = {SESSION_TAG, *([INTERNAL_TAG] if audience == "client" else [])}
-    nb.cells = [c for c in nb.cells if not left_out & set(c.metadata.get("tags", []))]
-    _add_period_cell(nb)
-    with _bundle_meanwhile() as bundle:
-        _execute(nb, path.parent, db)
-        now = datetime.now(UTC)
-        period = report_period(_take_period(nb), since, until, now.date())
-        _clean(nb)
-        heading = localise(nb, code) or path.stem
-        drop_empty_sections(nb)
-        with language(code):
-            title = t("report.title.heading", project=record.name, notebook=heading)
-            facts = _facts(record, audience, period, now)
-            footer = t("report.footer", tool=f"commlib {__version__}")
-        html = _to_html(nb, title, facts, code, bundle(), footer)
-    target = Path(out) if out is not None else Path(f"{path.stem}.{format}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    start, end = period  # the period the report covers, as its title block says
-    document = formats.Document(
-        html, path.stem, heading, title, code, audience, record, start, end, db
-    )
-    return formats.write(format, document, target)
+
+def export_many(
+    store: object,
+    reports: Sequence[dict[str, Any]],
+    *,
+    workers: int = 2,
+    progress: Callable[[Path], object] | None = None,
+    skipped: Callable[[Path, NothingToReport], object] | None = None,
+    failed: Callable[[Path, CommlibError], object] | None = None,
+) -> list[Path]:
+    """Write several reports, each given as the arguments of :func:`export_report` after
+    ``store`` (``{"name": ..., "project": ..., "out": ...}``), ``workers`` at a time: each runs
+    in a kernel of its own, forked ahead of need from a process that has imported what the
+    reports use. Returns the paths written, in the order given.
+
+    ``progress`` is called with each notebook as it is done. Once all are done, in the order
+    given, a notebook with nothing for its audience is passed to ``skipped`` with the reason,
+    and one that failed to ``failed`` with its one-line error (without ``failed``, the first
+    failure is raised, the others written).
+    """
+    planned = [_plan(store, **report) for report in reports]
+
+    def done(i: int, _result: Path | CommlibError) -> None:
+        if progress is not None:
+            progress(planned[i].path)
+
+    results = _wait(_run(planned, max(1, workers), done)) if planned else []
+    for report, result in zip(planned, results, strict=True):
+        if isinstance(result, NothingToReport):
+            if skipped is not None:
+                skipped(report.path, result)
+        elif isinstance(result, CommlibError):
+            if failed is None:
+                raise result
+            failed(report.path, result)
+    return [r for r in results if isinstance(r, Path)]
 
 
 def reportable(
@@ -527,7 +931,7 @@ def reportable(
     """Notebooks whose ``parameters`` cell declares ``project`` (and ``audience``, for clients)."""
     found = []
     for path in sorted(notebooks_dir(notebooks).glob("*.ipynb")):
-        names = declared(_read(path))
+        names = declared(json.loads(path.read_text(encoding="utf-8")))  # no nbformat: quick
         if "project" in names and (audience != "client" or "audience" in names):
             found.append(path)
     return found
@@ -545,36 +949,24 @@ def export_all(
     notebooks: str | os.PathLike[str] | None = None,
     progress: Callable[[Path], object] | None = None,
     skipped: Callable[[Path, NothingToReport], object] | None = None,
+    failed: Callable[[Path, CommlibError], object] | None = None,
     format: str = "html",
+    workers: int = 2,
 ) -> list[Path]:
-    """One report per notebook that declares ``project``, written to ``out_dir/<name>.<format>``.
+    """One report per notebook that declares ``project``, written to ``out_dir/<name>.<format>``
+    through :func:`export_many` (``progress``, ``skipped``, ``failed`` and ``workers`` as there).
 
-    ``progress`` is called with each notebook done. A client export skips notebooks
-    that do not declare ``audience`` (they could not keep internal records out); a notebook
-    with nothing for the audience is left out and passed to ``skipped`` with the reason.
+    A client export skips notebooks that do not declare ``audience`` (they could not keep
+    internal records out).
     """
     formats.check(format)
     folder = Path(out_dir)
-    written = []
-    for path in reportable(notebooks, audience):
-        try:
-            target = export_report(
-                store,
-                path.stem,
-                project,
-                audience=audience,
-                lang=lang,
-                since=since,
-                until=until,
-                out=folder / f"{path.stem}.{format}",
-                notebooks=path.parent,
-                format=format,
-            )
-        except NothingToReport as err:
-            if skipped is not None:
-                skipped(path, err)
-        else:
-            written.append(target)
-        if progress is not None:
-            progress(path)
-    return written
+    options = {"audience": audience, "lang": lang, "since": since, "until": until}
+    reports = [
+        {"name": path.stem, "project": project, "out": folder / f"{path.stem}.{format}",
+         "notebooks": path.parent, "format": format, **options}
+        for path in reportable(notebooks, audience)
+    ]  # fmt: skip
+    return export_many(
+        store, reports, workers=workers, progress=progress, skipped=skipped, failed=failed
+    )

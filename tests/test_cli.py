@@ -155,34 +155,32 @@ def test_report_all_as_pdf_names_files_after_the_notebooks(run, tmp_path, monkey
 
 
 def test_demo_reports_add_the_chinese_status_review_as_pdf_and_eml(tmp_path, monkeypatch):
-    """`make demo`: every report as HTML, and the zh client's status review as PDF and .eml."""
+    """`make demo`: every report as HTML, and the zh client's status review as PDF and .eml,
+    all in one batch (kernels started ahead, two at a time)."""
     from types import SimpleNamespace
 
     from commlib import cli as cli_module
     from commlib import report
 
-    calls = []
-    monkeypatch.setattr(report, "export_all", lambda *a, **k: calls.append(("all", a, k)) or [])
-    monkeypatch.setattr(
-        report, "export_report", lambda *a, **k: calls.append(("one", a, k)) or k["out"]
-    )
+    batches = []
+    monkeypatch.setattr(report, "export_many", lambda store, todo, **k: batches.append(todo) or [])
     projects = [
         SimpleNamespace(name="华辰", language="zh"),
         SimpleNamespace(name="H", language="en"),
     ]
-    cli_module._demo_reports(None, projects, str(tmp_path))
-    singles = [
-        (c[1][2], c[1][1], c[2]["lang"], c[2]["out"], c[2]["format"])
-        for c in calls
-        if c[0] == "one"
-    ]
+    assert cli_module._demo_reports(None, projects, str(tmp_path))
+    (todo,) = batches
+    others = [(r["project"], r["name"], r["lang"], r["out"], r["format"]) for r in todo
+              if r["format"] != "html"]  # fmt: skip
     folder = tmp_path / "华辰" / "zh-client"
-    assert singles == [
+    assert others == [
         ("华辰", "status_review", "zh", folder / "status_review.pdf", "pdf"),
         ("华辰", "status_review", "zh", folder / "status_review.eml", "eml"),
     ]
-    assert all(c[2]["audience"] == "client" for c in calls)
-    assert len([c for c in calls if c[0] == "all"]) == 4
+    assert all(r["audience"] == "client" for r in todo)
+    pages = {(r["project"], r["lang"]) for r in todo if r["format"] == "html"}
+    assert pages == {("华辰", "zh"), ("华辰", "en"), ("H", "zh"), ("H", "en")}
+    assert len(todo) == 4 * len(report.reportable(audience="client")) + 2
 
 
 #: what only the survey analysis, charts, widgets and reports need

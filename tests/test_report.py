@@ -435,3 +435,244 @@ def test_a_notebook_with_nothing_for_the_client_is_left_out(db, tmp_path):
     assert result.exit_code == 0, result.output
     assert "Left out survey_analysis: Nothing to report: No survey of project" in result.output
     assert sorted(p.name for p in folder.iterdir()) == ["risk_review.html"]
+
+
+# --- many reports: kernels started ahead, each report on its own --------------------------------
+
+GENERATED = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC")
+
+
+def test_nothing_of_one_report_reaches_the_next(db, tmp_path):
+    """Each report runs in a kernel of its own, even one started while the previous ran: what
+    a notebook sets (a variable, a module's attribute, the language) is gone in the next."""
+    from commlib.report import export_all
+
+    folder = tmp_path / "nbs"
+    _notebook(
+        folder,
+        "a_sets",
+        "import commlib\nleak = 'LEAK-VARIABLE'\ncommlib.LEAKED = 'LEAK-MODULE'\n"
+        "commlib.set_language('en')\nprint('set:', leak, commlib.LEAKED, commlib.get_language())",
+        parameters="project = None",
+    )
+    _notebook(
+        folder,
+        "b_reads",
+        "import commlib\nprint('read:', globals().get('leak'), getattr(commlib, 'LEAKED', None),"
+        " commlib.get_language())",
+        parameters="project = None",
+    )
+    for workers in (1, 2):  # one at a time: b's kernel is started while a runs
+        out = tmp_path / f"out{workers}"
+        export_all(db, PROJECT, out, lang="zh", notebooks=folder, workers=workers)
+        first = (out / "a_sets.html").read_text(encoding="utf-8")
+        second = (out / "b_reads.html").read_text(encoding="utf-8")
+        assert "set: LEAK-VARIABLE LEAK-MODULE en" in first
+        assert "read: None None zh" in second
+
+
+def test_a_report_alone_and_within_all_are_the_same_bytes(db, tmp_path):
+    from commlib.report import export_all
+
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    for name in ["status_review", "contacts"]:
+        shutil.copy(ROOT / "notebooks" / f"{name}.ipynb", folder)
+    options = {"audience": "client", "lang": "en", "until": UNTIL, "notebooks": folder}
+    alone = export_report(db, "status_review", PROJECT, out=tmp_path / "alone.html", **options)
+    written = export_all(db, PROJECT, tmp_path / "all", **options)
+    assert [p.name for p in written] == ["contacts.html", "status_review.html"]
+    within = tmp_path / "all" / "status_review.html"
+    texts = [GENERATED.sub("(generated)", p.read_text(encoding="utf-8")) for p in (alone, within)]
+    assert texts[0].count("(generated)") == 1
+    assert texts[0].count("vegaEmbed('#commlib-chart-") >= 2  # charts, numbered alike
+    assert texts[0].encode() == texts[1].encode()
+
+
+def _broken_and_fine(folder: Path) -> Path:
+    _notebook(folder, "broken", "x = 1", "1 / 0", parameters="project = None")
+    _notebook(folder, "dies", "import os\nos._exit(1)", parameters="project = None")
+    _notebook(folder, "fine", "print('FINE-' + project)", parameters="project = None")
+    return folder
+
+
+def test_a_failing_report_leaves_the_others_written_quietly(db, tmp_path):
+    """`report --all` in a fresh process: the report that works is written, each one that fails
+    (a cell's error, a kernel that dies) is one line on stderr (which report, which cell, the
+    error), nothing else is printed."""
+    import os
+    import subprocess
+    import sys
+
+    folder = _broken_and_fine(tmp_path / "nbs")
+    out = tmp_path / "all"
+    done = subprocess.run(
+        [sys.executable, "-m", "commlib.cli", "--db", db, "report", "--all", "--project", PROJECT,
+         "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COMMLIB_NOTEBOOKS": str(folder)},
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert sorted(p.name for p in out.iterdir()) == ["fine.html"]
+    assert f"FINE-{PROJECT}" in (out / "fine.html").read_text(encoding="utf-8")
+    assert done.stdout == f"Wrote 1 reports to {out}\n"
+    assert done.stderr == (
+        "Error: report broken: cell 3 (1 / 0) failed: ZeroDivisionError: division by zero\n"
+        "Error: report dies: the notebook could not be run: Kernel died\n"
+    )
+    for line in (done.stdout + done.stderr).splitlines():
+        assert not re.search("warning|traceback", line, re.I), line
+
+
+def test_export_all_raises_the_failure_after_writing_the_others(db, tmp_path):
+    from commlib.report import ReportError, export_all
+
+    folder = _broken_and_fine(tmp_path / "nbs")
+    with pytest.raises(ReportError, match=r"^cell 3 \(1 / 0\) failed: ZeroDivisionError"):
+        export_all(db, PROJECT, tmp_path / "all", notebooks=folder)
+    assert sorted(p.name for p in (tmp_path / "all").iterdir()) == ["fine.html"]
+
+
+def test_all_shows_a_progress_bar_when_asked(db, tmp_path):
+    folder = tmp_path / "nbs"
+    for name in ["one", "two"]:
+        _notebook(folder, name, "print(project)", parameters="project = None")
+    args = ["--db", db, "report", "--all", "--project", PROJECT, "-o", str(tmp_path / "all")]
+    env = {"COMMLIB_NOTEBOOKS": str(folder)}
+    shown = CliRunner().invoke(cli, [*args, "--progress"], env=env)
+    assert shown.exit_code == 0, shown.output
+    assert re.search(r"Exporting reports: 2/2 \|.*\| \d\d:\d\d<00:00", shown.stderr)
+    assert shown.stdout == f"Wrote 2 reports to {tmp_path / 'all'}\n"
+    hidden = CliRunner().invoke(cli, args, env=env)  # stderr is not a terminal: no bar
+    assert hidden.exit_code == 0 and hidden.stderr == ""
+
+
+# --- the Vega bundle: built once per vl-convert version, kept in the cache folder ---------------
+
+
+@pytest.fixture
+def bundle_builds(monkeypatch, tmp_path):
+    """The cache folder in ``tmp_path``; counts the bundles vl-convert builds."""
+    import vl_convert
+
+    from commlib import report
+
+    built = []
+    real = vl_convert.javascript_bundle
+
+    def build():
+        built.append(1)
+        return real()
+
+    monkeypatch.setattr(vl_convert, "javascript_bundle", build)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    report._vega_bundle.cache_clear()
+    yield built
+    report._vega_bundle.cache_clear()
+
+
+def _fresh_bundle() -> str:
+    from commlib import report
+
+    report._vega_bundle.cache_clear()
+    return report.vega_bundle()
+
+
+def test_the_bundle_is_built_when_missing_and_kept(bundle_builds, tmp_path):
+    import vl_convert
+
+    source = _fresh_bundle()
+    assert BUNDLE_MARK in source and bundle_builds == [1]
+    (path,) = (tmp_path / "cache" / "commlib").iterdir()
+    assert path.name == f"vega-bundle-{vl_convert.__version__}.js"
+    assert path.read_text(encoding="utf-8").endswith(source)
+    assert _fresh_bundle() == source and bundle_builds == [1]  # read back, not rebuilt
+
+
+@pytest.mark.parametrize("damage", ["cut short", "garbled", "empty"])
+def test_a_damaged_bundle_is_rebuilt(bundle_builds, tmp_path, damage):
+    source = _fresh_bundle()
+    (path,) = (tmp_path / "cache" / "commlib").iterdir()
+    text = path.read_text(encoding="utf-8")
+    damaged = {
+        "cut short": text[: len(text) // 2],
+        "garbled": text.replace("vegaEmbed", "vegaEmbez", 1),
+        "empty": "",
+    }[damage]
+    path.write_text(damaged, encoding="utf-8")
+    assert _fresh_bundle() == source and bundle_builds == [1, 1]
+    assert path.read_text(encoding="utf-8") == text  # repaired
+    assert _fresh_bundle() == source and bundle_builds == [1, 1]
+
+
+def test_the_bundle_works_when_the_cache_cannot_be_written(bundle_builds, tmp_path, monkeypatch):
+    # a file where the cache folder should be: no folder can be made there (even as root,
+    # which a read-only folder would not stop)
+    blocked = tmp_path / "blocked"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    assert BUNDLE_MARK in _fresh_bundle() and bundle_builds == [1]
+    assert blocked.read_text() == "not a folder"
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (from /proc)."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines())
+        except (OSError, ValueError):
+            continue
+        if int(fields.get("PPid", "0")) == pid:
+            found.append(int(status.parent.name))
+    return found
+
+
+def test_ctrl_c_stops_the_export_and_its_kernels(db, tmp_path):
+    """Ctrl-C during `report --all`: exit 130, one line, and once the command has returned no
+    kernel or zygote is left (not even as a zombie)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    folder = tmp_path / "nbs"
+    for name in ["a", "b", "c", "d"]:
+        _notebook(folder, name, "import time\ntime.sleep(60)", parameters="project = None")
+    running = subprocess.Popen(
+        [sys.executable, "-m", "commlib.cli", "--db", db, "report", "--all", "--project", PROJECT,
+         "-o", str(tmp_path / "all")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "COMMLIB_NOTEBOOKS": str(folder)},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as in a terminal
+    )  # fmt: skip
+    started = time.monotonic()
+    kernels: list[int] = []
+    while len(kernels) < 2 and time.monotonic() - started < 120:  # two reports running
+        time.sleep(0.5)
+        kernels = [k for z in _children(running.pid) for k in _children(z)]
+    assert len(kernels) >= 2
+    zygotes = _children(running.pid)
+    running.send_signal(signal.SIGINT)
+    out, err = running.communicate(timeout=60)
+    assert running.returncode == 130
+    assert err == "Interrupted; nothing of the current operation was saved.\n" and out == ""
+    left = [pid for pid in [*zygotes, *kernels] if Path(f"/proc/{pid}").exists()]
+    states = {pid: Path(f"/proc/{pid}/status").read_text().splitlines()[:7] for pid in left}
+    assert left == [], (states, zygotes, kernels)
+
+
+def test_a_report_from_a_running_event_loop(db, tmp_path):
+    """As from a notebook's cell, where the kernel's event loop is running."""
+    import asyncio
+
+    folder = tmp_path / "nbs"
+    _notebook(folder, "hello", "print('HELLO-' + project)", parameters="project = None")
+
+    async def cell():
+        return export_report(db, "hello", PROJECT, notebooks=folder, out=tmp_path / "h.html")
+
+    written = asyncio.run(cell())
+    assert f"HELLO-{PROJECT}" in written.read_text(encoding="utf-8")

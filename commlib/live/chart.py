@@ -5,8 +5,8 @@ often blocks. Here a chart is a small widget (anywidget, whose JupyterLab extens
 prebuilt and installed with the package): the first chart on a page asks the kernel for the
 Vega bundle that ships with vl-convert (the one the HTML reports inline) and every chart of
 the page uses it. Tooltips and bound params (wave, segment, risk pickers) run in the page,
-as in the reports. The bundle is built once per vl-convert version and kept in the user's
-cache folder, so later kernels start at once::
+as in the reports. The bundle is :func:`commlib.report.vega_bundle`, built once per
+vl-convert version and kept in the user's cache folder, so later kernels start at once::
 
     from commlib.live.chart import enable
     enable("zh")     # from here on, every altair chart in this kernel draws offline
@@ -14,10 +14,6 @@ cache folder, so later kernels start at once::
 
 from __future__ import annotations
 
-import functools
-import os
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import anywidget
@@ -77,35 +73,6 @@ export default { render };
 """
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "commlib"
-
-
-@functools.cache
-def vega_bundle() -> str:
-    """vega + vega-lite + vega-embed as one classic script (~0.9 MB) defining ``vegaEmbed``,
-    from vl-convert; cached on disk per vl-convert version (building it takes ~1.5 s)."""
-    import vl_convert
-
-    path = _cache_dir() / f"vega-bundle-{vl_convert.__version__}.js"
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        pass
-    source = vl_convert.javascript_bundle()
-    try:  # written whole, then renamed: a reader never sees half a file
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp"
-        ) as fh:
-            fh.write(source)
-        os.replace(fh.name, path)
-    except OSError:  # a read-only home: the bundle is rebuilt next time, nothing else
-        pass
-    return source
-
-
 class VegaChart(anywidget.AnyWidget):
     """One Vega-Lite chart, drawn in the page with the bundled Vega (no network).
 
@@ -121,6 +88,8 @@ class VegaChart(anywidget.AnyWidget):
 
     def _heard(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if isinstance(content, dict) and content.get("type") == "bundle":
+            from ..report import vega_bundle
+
             self.send({"type": "bundle", "source": vega_bundle()})
 
 
