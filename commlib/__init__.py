@@ -10,6 +10,9 @@ The public API, all importable from ``commlib``::
 otherwise compile at import for 1-2.5 s; see ``commlib._lazy_iri``.
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from . import _lazy_iri  # noqa: F401  (first: importing it installs the deferral)
 from .errors import (
     BadFile,
@@ -22,27 +25,72 @@ from .errors import (
     StoreError,
 )
 from .i18n import get_language, language, set_language, t
-from .models import (
-    KINDS,
-    Change,
-    ChangeRequest,
-    Contact,
-    Decision,
-    FollowUp,
-    Issue,
-    Lesson,
-    Milestone,
-    PlanItem,
-    Project,
-    Question,
-    Record,
-    Response,
-    Risk,
-    Stakeholder,
-    StatusOverride,
-    Survey,
-)
-from .store import Store
+
+if TYPE_CHECKING:
+    from .models import (
+        KINDS,
+        Change,
+        ChangeRequest,
+        Contact,
+        Decision,
+        FollowUp,
+        Issue,
+        Lesson,
+        Milestone,
+        PlanItem,
+        Project,
+        Question,
+        Record,
+        Response,
+        Risk,
+        Stakeholder,
+        StatusOverride,
+        Survey,
+    )
+    from .store import Store
+
+#: loaded when first asked for (PEP 562): the records need pydantic, the store pandas and
+#: SQLAlchemy, which ``commlib report`` should not wait for before its kernels start
+_LAZY = {
+    **dict.fromkeys(
+        [
+            "KINDS",
+            "Change",
+            "ChangeRequest",
+            "Contact",
+            "Decision",
+            "FollowUp",
+            "Issue",
+            "Lesson",
+            "Milestone",
+            "PlanItem",
+            "Project",
+            "Question",
+            "Record",
+            "Response",
+            "Risk",
+            "Stakeholder",
+            "StatusOverride",
+            "Survey",
+        ],
+        "models",
+    ),
+    "Store": "store",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __version__ = "0.1.0"
 

@@ -11,13 +11,16 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from . import csvio, progress
+from . import progress
 from .errors import CommlibError
 from .i18n import LANGUAGES, label, language, t
-from .store import Store
+
+if TYPE_CHECKING:
+    from .store import Store
 
 
 class _Group(click.Group):
@@ -43,6 +46,8 @@ def cli(ctx: click.Context, db: str | None, lang: str | None) -> None:
 
 
 def _store(ctx: click.Context) -> Store:
+    from .store import Store  # here: ``commlib report`` starts its kernels before pandas loads
+
     store = Store(ctx.obj["db"])
     ctx.call_on_close(store.close)
     return store
@@ -213,6 +218,8 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 @click.option("--project", default=None)
 @click.pass_context
 def export_csv(ctx: click.Context, folder: str, project: str | None) -> None:
+    from . import csvio
+
     written = csvio.export_csv(_store(ctx), folder, project)
     click.echo(t("cli.exported", files=len(written), rows=sum(written.values()), dir=folder))
 
@@ -222,6 +229,8 @@ def export_csv(ctx: click.Context, folder: str, project: str | None) -> None:
 @click.pass_context
 def import_csv(ctx: click.Context, folder: str) -> None:
     store = _store(ctx)
+    from . import csvio
+
     read = csvio.import_csv(store, folder)
     click.echo(t("cli.imported", rows=sum(read.values()), dir=folder, path=store.where))
 

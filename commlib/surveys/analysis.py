@@ -37,7 +37,7 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special  # the distributions' functions; scipy.stats takes 1 s to import
 
 from ..errors import CommlibError, NotFound
 from ..i18n import t
@@ -46,7 +46,7 @@ from .text import COLUMNS as KEYWORD_COLUMNS
 from .text import keyword_counts
 
 #: the normal quantile of a two-sided 95% interval
-Z95 = float(stats.norm.ppf(0.975))
+Z95 = float(special.ndtri(0.975))
 #: question types with a numeric score
 SCORED = ("likert", "rating", "numeric", "nps")
 #: NPS groups, in this order everywhere: 0–6, 7–8, 9–10
@@ -642,7 +642,7 @@ class _Moments:
             sd = np.sqrt(_divide(squares, n - 1))
             sd[n < 2] = np.nan
             se = sd / np.sqrt(n)
-            quantile = stats.t.ppf(0.975, np.maximum(n - 1, 1))
+            quantile = special.stdtrit(np.maximum(n - 1, 1), 0.975)
         return {
             "n": n.astype(np.int64),
             "mean": mean,
@@ -1105,7 +1105,7 @@ def _chi_square(observed: np.ndarray) -> tuple[float, int, float, float, np.ndar
     if dof == 0:
         return math.nan, 0, math.nan, math.nan, expected, small
     chi2 = float(((table - inner) ** 2 / inner).sum())
-    p = float(stats.chi2.sf(chi2, dof))
+    p = float(special.chdtrc(dof, chi2))
     v = math.sqrt(chi2 / (n * (min(r, c) - 1)))
     return chi2, dof, p, v, expected, small
 
@@ -1189,17 +1189,17 @@ def _change(table: pd.DataFrame, measure: str) -> pd.DataFrame:
     with np.errstate(invalid="ignore", divide="ignore"):
         if measure == "nps":
             statistic = _divide(table["change"], np.sqrt(table["se"] ** 2 + prev["se"] ** 2))
-            p = 2 * stats.norm.sf(np.abs(statistic))
+            p = 2 * special.ndtr(-np.abs(statistic))
         elif measure == "csat":
             pooled = _divide(prev["top_box"] + table["top_box"], n1 + n2)
             spread = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
             statistic = _divide(table["change"], spread)
-            p = 2 * stats.norm.sf(np.abs(statistic))
+            p = 2 * special.ndtr(-np.abs(statistic))
         else:
             v1, v2 = prev["sd"] ** 2 / n1, table["sd"] ** 2 / n2
             statistic = _divide(table["change"], np.sqrt(v1 + v2))
             dof = _divide((v1 + v2) ** 2, v1**2 / (n1 - 1) + v2**2 / (n2 - 1))
-            p = 2 * stats.t.sf(np.abs(statistic), dof)
+            p = 2 * special.stdtr(dof, -np.abs(statistic))
     table["statistic"] = statistic
     table["p_value"] = np.where(np.isfinite(statistic), p, np.nan)
     return table
@@ -1266,7 +1266,7 @@ def _p_of_r(r: float, n: float) -> float:
     if abs(r) >= 1:
         return 0.0
     statistic = r * math.sqrt((n - 2) / (1 - r * r))
-    return float(2 * stats.t.sf(abs(statistic), n - 2))
+    return float(2 * special.stdtr(n - 2, -abs(statistic)))
 
 
 def _pearson(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -1310,7 +1310,7 @@ def _ranks(values: np.ndarray) -> np.ndarray:
     if high - low < 1_000_000 and np.array_equal(values, np.floor(values)):
         level = (values - low).astype(np.int64)
         return _average_ranks(np.bincount(level))[level]
-    return stats.rankdata(values)
+    return pd.Series(values).rank(method="average").to_numpy()
 
 
 @dataclass(frozen=True)
