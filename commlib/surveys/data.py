@@ -23,18 +23,22 @@ inserted row itself.
 
 from __future__ import annotations
 
-import json
+import contextlib
+import contextvars
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import sqlalchemy as sa
 
+from .. import responses as _responses
 from .. import schema
 from ..errors import InvalidRecord, NotFound, Problem
 from ..i18n import t
@@ -72,6 +76,11 @@ _NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 #: the longest text answer, as ``models.Text``
 MAX_TEXT = 20_000
 _PLACEHOLDER_TEXT = re.compile(r"^(?:第\s*\d+\s*题|Q?\d+)?$")
+
+#: what ``save_responses`` tells of its progress (see ``progress``)
+_progress: contextvars.ContextVar[Callable[[int, int], None] | None] = contextvars.ContextVar(
+    "commlib_survey_progress", default=None
+)
 
 SurveyRef = Survey | int
 Surveys = SurveyRef | Sequence[SurveyRef] | None
@@ -220,34 +229,19 @@ def responses_frame(
     options = {c: list(o) for c, o in zip(book["code"], book["options"], strict=True)}
     categories = {c: list(options[c]) for c in columns if types[c] == "single"}
     order = {s.id: n for n, s in enumerate(found)}
-    table = schema.TABLES["responses"]
-    query = (
-        sa.select(
-            table.c.id,
-            table.c.survey_id,
-            table.c.respondent,
-            table.c.submitted_at,
-            table.c.duration_s,
-            table.c.source,
-            table.c.complete,
-            sa.type_coerce(table.c.answers, sa.Text()).label("answers"),
-        )
-        .where(table.c.survey_id.in_(list(order)))
-        .order_by(table.c.id)
-    )
-    if not incomplete:
-        query = query.where(table.c.complete.is_(True))
     parts = []
     with store.read() as conn:
-        result = conn.execute(query.execution_options(yield_per=CHUNK_ROWS))
-        for chunk in result.partitions(CHUNK_ROWS):
-            parts.append(_frame_chunk(chunk, columns, types, options, categories))
+        for _batch, survey_id, _project, table in _responses.tables(conn, survey_ids=list(order)):
+            if not incomplete:
+                table = table.filter(table.column("complete"))
+            if table.num_rows:
+                parts.append(_frame_chunk(table, survey_id, columns, types, options, categories))
     frame = _join_parts(parts, columns, types, categories)
     names = {s.id: s.name for s in found}
     waves = {s.id: s.wave for s in found}
     frame.insert(2, "survey", frame["survey_id"].map(names).astype("str"))
     frame.insert(3, "wave", frame["survey_id"].map(waves).astype("str"))
-    if len(found) > 1 and len(frame):
+    if len(frame) and (len(found) > 1 or not frame["response_id"].is_monotonic_increasing):
         frame["_order"] = frame["survey_id"].map(order)
         frame = frame.sort_values(["_order", "response_id"], kind="stable")
         frame = frame.drop(columns="_order").reset_index(drop=True)
@@ -255,43 +249,69 @@ def responses_frame(
 
 
 def _frame_chunk(
-    rows: Sequence[Any],
+    table: pa.Table,
+    survey_id: int,
     columns: list[str],
     types: dict[str, str],
     options: dict[str, list[str]],
     categories: dict[str, list[str]],
 ) -> pd.DataFrame:
-    ids, survey_ids, respondents, submitted, durations, sources, complete, answers = zip(
-        *rows, strict=True
-    )
+    """One batch of responses as rows of the wide frame."""
+    rows = table.num_rows
     meta = pd.DataFrame(
         {
-            "response_id": np.asarray(ids, dtype="int64"),
-            "survey_id": np.asarray(survey_ids, dtype="int64"),
-            "respondent": pd.Series(respondents, dtype="str"),
-            "submitted_at": pd.to_datetime(pd.Series(submitted, dtype=object), utc=True).astype(
-                "datetime64[us, UTC]"
-            ),
-            "duration_s": pd.to_numeric(pd.Series(durations, dtype=object)).astype("float64"),
-            "source": pd.Series(sources, dtype="str"),
-            "complete": np.asarray([c is None or bool(c) for c in complete], dtype=bool),
+            "response_id": table.column("id").to_numpy(),
+            "survey_id": np.full(rows, survey_id, dtype="int64"),
+            "respondent": table.column("respondent").to_pandas().astype("str"),
+            "submitted_at": table.column("submitted_at").to_pandas().astype("datetime64[us, UTC]"),
+            "duration_s": pc.cast(table.column("duration_s"), pa.float64()).to_numpy(),
+            "source": table.column("source").to_pandas().astype("str"),
+            "complete": table.column("complete").to_numpy(),
         }
     )
-    parsed = [_loads(a) for a in answers]
-    wide = pd.DataFrame.from_records(parsed, columns=columns) if columns else None
     out = {}
     for code in columns:
-        out[code] = _as_frame_column(wide[code], types[code], options[code], categories.get(code))
+        name = _responses.PREFIX + code
+        if name not in table.column_names:
+            values = pd.Series(np.full(rows, np.nan, dtype=object))
+            out[code] = _as_frame_column(values, types[code], options[code], categories.get(code))
+        else:
+            out[code] = _answers_column(
+                table, name, types[code], options[code], categories.get(code)
+            )
     return pd.concat([meta, pd.DataFrame(out, index=meta.index)], axis=1)
 
 
-def _loads(value: Any) -> dict[str, Any]:
-    if isinstance(value, dict):
-        return value
-    if not value:
-        return {}
-    loaded = json.loads(value)
-    return loaded if isinstance(loaded, dict) else {}
+def _answers_column(
+    table: pa.Table, name: str, kind: str, options: list[str], categories: list[str] | None
+) -> pd.Series:
+    """One stored answer column in the frame's dtype for its question's type: at once when
+    stored in the type's own form, else value by value."""
+    column = table.column(name)
+    stored = column.type
+    if not _responses.is_json(table, name):
+        if kind in NUMBER_TYPES and (pa.types.is_integer(stored) or pa.types.is_floating(stored)):
+            return pd.Series(pc.cast(column, pa.float64()).to_numpy(), dtype="float64")
+        if kind == "text" and pa.types.is_string(stored):
+            texts = column.to_pandas().astype("str")
+            return texts.where(texts != "", np.nan)
+        if kind == "single" and categories is not None and _is_texts(stored):
+            values = column.to_pandas()
+            if not isinstance(values.dtype, pd.CategoricalDtype):
+                values = values.astype("category")
+            values = values.cat.remove_categories([c for c in values.cat.categories if c == ""])
+            used = values.cat.categories[np.unique(values.cat.codes[values.cat.codes >= 0])]
+            known = set(categories)
+            categories += sorted(set(used) - known)
+            return values.cat.set_categories(categories)
+    values = pd.Series(_responses.values(table, name), dtype=object)
+    return _as_frame_column(values, kind, options, categories)
+
+
+def _is_texts(kind: pa.DataType) -> bool:
+    return pa.types.is_string(kind) or (
+        pa.types.is_dictionary(kind) and pa.types.is_string(kind.value_type)
+    )
 
 
 def _as_frame_column(
@@ -509,6 +529,18 @@ def _merge_questions(
     return len(fresh)
 
 
+@contextlib.contextmanager
+def progress(report: Callable[[int, int], None]) -> Iterator[None]:
+    """Within the block, every write of responses (``save_responses``, so also
+    ``import_files`` of a survey export) calls ``report(done, total)`` after each chunk of
+    ``CHUNK_ROWS`` responses: ``with progress(lambda done, total: bar.update(...)):``."""
+    token = _progress.set(report)
+    try:
+        yield
+    finally:
+        _progress.reset(token)
+
+
 def save_responses(
     store: Store,
     survey: Survey | int,
@@ -537,26 +569,28 @@ def save_responses(
         raise InvalidRecord(problems, t("surveys.import.data.fix_hint"))
     added = duplicates = 0
     now = datetime.now(UTC)
+    report = _progress.get()
     with store.transaction() as conn:
-        stored = _stored_respondents(conn, target.id)  # type: ignore[arg-type]
+        stored = _responses.respondents(conn, target.id)  # type: ignore[arg-type]
         seen = (respondents.duplicated() | respondents.isin(stored)).to_numpy()
         duplicates = int(seen.sum())
         fresh = np.flatnonzero(~seen)
-        writer = _Writer(conn)
+        first = _responses.allocate(conn, len(fresh)) if len(fresh) else 0
         for start in range(0, len(fresh), CHUNK_ROWS):
             rows = fresh[start : start + CHUNK_ROWS]
             chunk = frame.iloc[rows]
             found: list[Problem] = []
-            values = _prepare(
-                chunk, respondents.iloc[rows], codes, book, target, now, writer, found
-            )
+            ids = np.arange(first + start, first + start + len(rows), dtype="int64")
+            values = _prepare(chunk, respondents.iloc[rows], codes, book, ids, now, found)
             problems += found
             if problems:
                 if len(problems) >= MAX_PROBLEMS:
                     break
                 continue
-            writer.write(values)
-            added += len(values)
+            _responses.append(conn, target.project_id, target.id, values)  # type: ignore[arg-type]
+            added += len(rows)
+            if report is not None:
+                report(start + len(rows), len(fresh))
         if problems:
             raise InvalidRecord(problems[:MAX_PROBLEMS], t("surveys.import.data.fix_hint"))
     return added, duplicates
@@ -570,126 +604,53 @@ def _answer_columns(frame: pd.DataFrame, book: Mapping[str, Question]) -> list[s
     return [str(c) for c in frame.columns if c not in ignored]
 
 
-def _stored_respondents(conn: sa.Connection, survey_id: int) -> set[str]:
-    table = schema.TABLES["responses"]
-    query = sa.select(table.c.respondent).where(table.c.survey_id == survey_id)
-    return set(conn.execute(query).scalars())
-
-
-class _Writer:
-    """Inserts rows into ``responses`` with one executemany per chunk.
-
-    Values go to the driver as they are (answers already JSON text, moments already in
-    the store's form), skipping SQLAlchemy's per-row processing, which would cost more
-    than the insert itself on a million rows.
-    """
-
-    columns = (
-        "project_id",
-        "visibility",
-        "notes",
-        "created_at",
-        "updated_at",
-        "survey_id",
-        "respondent",
-        "submitted_at",
-        "duration_s",
-        "source",
-        "complete",
-        "answers",
-    )
-
-    def __init__(self, conn: sa.Connection) -> None:
-        self.conn = conn
-        self.sqlite = conn.dialect.name == "sqlite"
-        quote = conn.dialect.identifier_preparer.quote
-        style = conn.dialect.paramstyle
-        mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(style)
-        self.raw = mark is not None
-        names = ", ".join(quote(c) for c in self.columns)
-        marks = ", ".join([mark or ""] * len(self.columns))
-        self.sql = f"INSERT INTO {quote('responses')} ({names}) VALUES ({marks})"
-
-    def moment(self, moment: datetime) -> Any:
-        naive = moment.astimezone(UTC).replace(tzinfo=None)
-        return naive.strftime(_SQLITE_MOMENT) if self.sqlite else naive
-
-    def moments(self, values: pd.Series) -> list[Any]:
-        naive = values.dt.tz_convert("UTC").dt.tz_localize(None)
-        if self.sqlite:
-            texts = naive.dt.strftime(_SQLITE_MOMENT)
-            return texts.astype(object).where(texts.notna(), None).tolist()
-        return [None if pd.isna(v) else v.to_pydatetime() for v in naive]
-
-    def write(self, rows: list[tuple[Any, ...]]) -> None:
-        if not rows:
-            return
-        if self.raw:
-            self.conn.exec_driver_sql(self.sql, rows)
-            return
-        lite = sa.table("responses", *(sa.column(c, sa.types.NullType()) for c in self.columns))
-        self.conn.execute(lite.insert(), [dict(zip(self.columns, r, strict=True)) for r in rows])
-
-
-#: how SQLAlchemy stores a moment in SQLite (what ``UTCDateTime`` reads back)
-_SQLITE_MOMENT = "%Y-%m-%d %H:%M:%S.%f"
-
-
 def _prepare(
     chunk: pd.DataFrame,
     respondents: pd.Series,
     codes: list[str] | None,
     book: Mapping[str, Question],
-    survey: Survey,
+    ids: np.ndarray,
     now: datetime,
-    writer: _Writer,
     problems: list[Problem],
-) -> list[tuple[Any, ...]]:
-    """The rows to insert from one chunk of new responses; what is wrong goes to
-    ``problems`` (and then nothing is returned)."""
+) -> pa.Table:
+    """The payload of one chunk of new responses (see ``commlib.responses``); what is wrong
+    goes to ``problems`` (and then the table is empty)."""
     where = respondents.tolist()
     if codes is None:
         wide, codes = _expand(chunk["answers"], where, problems)
     else:
         wide = chunk[codes]
-    fragments = []
+    answers = {}
     for code in codes:
         question = book.get(code)
         if question is None:
             known = ", ".join(list(book)[:30]) or t("word.none")
             problems.append(Problem(code, None, t("surveys.import.data.unknown_code", known=known)))
             continue
-        fragments.append(_encode(wide[code], question, where, problems))
-    submitted = _moments(chunk, where, problems, writer)
+        answers[_responses.PREFIX + code] = _encode(wide[code], question, where, problems)
+    submitted = _moments(chunk, where, problems)
     durations = _durations(chunk, where, problems)
     sources = _sources(chunk, where, problems)
     complete = _complete(chunk)
     if problems:
-        return []
-    stamp = writer.moment(now)
-    head = (survey.project_id, "internal", "", stamp, stamp, survey.id)
-    return [
-        (*head, *row)
-        for row in zip(
-            where,
-            submitted,
-            durations,
-            sources,
-            complete,
-            _objects(fragments, len(chunk)),
-            strict=True,
-        )
-    ]
-
-
-def _objects(fragments: list[np.ndarray], rows: int) -> list[str]:
-    """Each row's answers as one JSON object, from the columns' ``"code":value`` pieces."""
-    if not fragments:
-        return ["{}"] * rows
-    return [
-        "{" + ",".join([f for f in row if f is not None]) + "}"
-        for row in zip(*fragments, strict=True)
-    ]
+        return pa.table({})
+    rows = len(chunk)
+    stamp = pa.array(
+        np.full(rows, np.datetime64(now.replace(tzinfo=None), "us")), _responses.MOMENT
+    )
+    columns = {
+        "id": pa.array(ids),
+        "visibility": pa.array(np.full(rows, "internal", dtype=object), pa.string()),
+        "notes": pa.array(np.full(rows, "", dtype=object), pa.string()),
+        "created_at": stamp,
+        "updated_at": stamp,
+        "respondent": pa.array(respondents.to_numpy(dtype=object), pa.string()),
+        "submitted_at": pa.array(submitted, _responses.MOMENT),
+        "duration_s": pa.array(durations, pa.float64()),
+        "source": pa.array(sources, pa.string()),
+        "complete": pa.array(complete, pa.bool_()),
+    }
+    return pa.table({**columns, **{k: v for k, v in answers.items() if v is not None}})
 
 
 def _respondents(values: pd.Series, problems: list[Problem]) -> pd.Series:
@@ -753,9 +714,7 @@ def _expand(
     return wide, [str(c) for c in wide.columns]
 
 
-def _moments(
-    chunk: pd.DataFrame, where: list[str], problems: list[Problem], writer: _Writer
-) -> list[Any]:
+def _moments(chunk: pd.DataFrame, where: list[str], problems: list[Problem]) -> Any:
     if "submitted_at" not in chunk.columns:
         return [None] * len(chunk)
     raw = chunk["submitted_at"]
@@ -781,7 +740,7 @@ def _moments(
         problems.append(
             Problem("submitted_at", raw.iloc[n], t("surveys.import.data.bad_moment"), _at(where[n]))
         )
-    return writer.moments(parsed)
+    return parsed.dt.tz_convert("UTC").astype("datetime64[us, UTC]").to_numpy()
 
 
 def _moment(value: Any) -> pd.Timestamp:
@@ -845,14 +804,38 @@ def _sources(chunk: pd.DataFrame, where: list[str], problems: list[Problem]) -> 
 # --- encoding answers, one column at a time ----------------------------------------------
 
 
+#: the Arrow type answers of each question type are stored in
+_STORED = {
+    "likert": pa.int64(),
+    "nps": pa.int64(),
+    "rating": pa.float64(),
+    "numeric": pa.float64(),
+    "single": pa.string(),
+    "text": pa.string(),
+    "multi": pa.list_(pa.string()),
+    "rank": pa.list_(pa.string()),
+}
+
+
 def _encode(
     values: pd.Series, question: Question, where: list[str], problems: list[Problem]
-) -> np.ndarray:
-    """Each row's ``"code":value`` JSON text (None when unanswered), checked against the
-    question; each distinct value is checked and encoded once."""
-    prefix = json.dumps(question.code, ensure_ascii=False) + ":"
+) -> pa.Array | None:
+    """A question's answers as a stored column (None when none is answered), checked
+    against the question; each distinct value is checked and encoded once."""
     if question.type in LIST_TYPES:
-        return _encode_lists(values, question, prefix, where, problems)
+        found = _encode_lists(values, question, where, problems)
+    else:
+        found = _encode_values(values, question, where, problems)
+    kind = _STORED.get(question.type)
+    if problems or kind is None or not any(v is not None for v in found):
+        return None
+    array = pa.array(found, type=kind)
+    return array.dictionary_encode() if question.type == "single" else array
+
+
+def _encode_values(
+    values: pd.Series, question: Question, where: list[str], problems: list[Problem]
+) -> np.ndarray:
     try:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
     except TypeError:  # unhashable values (lists, dicts) where a single value belongs
@@ -862,12 +845,12 @@ def _encode(
     fast = _numbers_at_once(uniques, question)
     for k, value in enumerate(uniques):
         if fast is not None and fast[k] is not None:
-            table[k] = prefix + fast[k]
+            table[k] = fast[k]
             continue
         if isinstance(value, _Unhashable):
             value = value.value
         encoded, message = _encode_value(value, question)
-        table[k] = None if encoded is None else prefix + encoded
+        table[k] = encoded
         if message:
             for n in np.flatnonzero(codes == k)[:3]:
                 problems.append(Problem(question.code, _display(value), message, _at(where[n])))
@@ -875,8 +858,8 @@ def _encode(
     return table[codes]
 
 
-def _numbers_at_once(uniques: Any, question: Question) -> list[str | None] | None:
-    """The JSON text of many distinct numbers at once (None where a check must look)."""
+def _numbers_at_once(uniques: Any, question: Question) -> list[Any] | None:
+    """Many distinct numbers, checked at once (None where a check must look)."""
     if question.type not in ("numeric", "rating", "nps", "likert"):
         return None
     if not (pd.api.types.is_numeric_dtype(uniques.dtype) and uniques.dtype != bool):
@@ -890,11 +873,10 @@ def _numbers_at_once(uniques: Any, question: Question) -> list[str | None] | Non
         ok &= whole & (numbers >= 0) & (numbers <= 10)
     elif question.type == "rating" and (bounds := _bounds(question.options)):
         ok &= (numbers >= bounds[0]) & (numbers <= bounds[1])
-    ints = np.where(whole, numbers, 0).astype(np.int64).astype(str)
-    return [
-        (i if w else repr(float(n))) if good else None
-        for n, i, w, good in zip(numbers.tolist(), ints.tolist(), whole, ok, strict=True)
-    ]
+    if question.type in ("likert", "nps"):
+        ints = np.where(whole, numbers, 0).astype(np.int64).tolist()
+        return [i if good else None for i, good in zip(ints, ok.tolist(), strict=True)]
+    return [n if good else None for n, good in zip(numbers.tolist(), ok.tolist(), strict=True)]
 
 
 class _Unhashable:
@@ -917,7 +899,7 @@ def _hashable(value: Any) -> Any:
 
 
 def _encode_lists(
-    values: pd.Series, question: Question, prefix: str, where: list[str], problems: list[Problem]
+    values: pd.Series, question: Question, where: list[str], problems: list[Problem]
 ) -> np.ndarray:
     options = {o: i for i, o in enumerate(question.options)}
     cache: dict[Any, tuple[str | None, str]] = {}
@@ -933,13 +915,13 @@ def _encode_lists(
             if key is not None:
                 cache[key] = found
         encoded, message = found
-        out[n] = None if encoded is None else prefix + encoded
+        out[n] = encoded
         if message and len(problems) < MAX_PROBLEMS:
             problems.append(Problem(question.code, value, message, _at(where[n])))
     return out
 
 
-def _encode_list(value: Any, question: Question, options: dict[str, int]) -> tuple[str | None, str]:
+def _encode_list(value: Any, question: Question, options: dict[str, int]) -> tuple[Any, str]:
     if isinstance(value, np.ndarray):
         value = value.tolist()
     if not isinstance(value, list | tuple):
@@ -956,11 +938,11 @@ def _encode_list(value: Any, question: Question, options: dict[str, int]) -> tup
         return None, t("surveys.import.data.repeated")
     if question.type == "multi":
         items = sorted(items, key=lambda v: options[v])
-    return json.dumps(items, ensure_ascii=False), ""
+    return items, ""
 
 
-def _encode_value(value: Any, question: Question) -> tuple[str | None, str]:
-    """The JSON text of one answer, or a message saying why it does not fit."""
+def _encode_value(value: Any, question: Question) -> tuple[Any, str]:
+    """One answer as stored, or a message saying why it does not fit."""
     if _missing(value) or (isinstance(value, str) and value == ""):
         return None, ""
     kind = question.type
@@ -971,7 +953,7 @@ def _encode_value(value: Any, question: Question) -> tuple[str | None, str]:
     if kind == "single":
         text = value if isinstance(value, str) else _text_of(value)
         if isinstance(text, str) and text in question.options:
-            return json.dumps(text, ensure_ascii=False), ""
+            return text, ""
         return None, t("surveys.import.data.not_an_option", options=_shown(question.options))
     if kind == "text":
         text = value if isinstance(value, str) else _text_of(value)
@@ -979,9 +961,9 @@ def _encode_value(value: Any, question: Question) -> tuple[str | None, str]:
             return None, t("surveys.import.data.need_text")
         if len(text) > MAX_TEXT or _NOT_TEXT.search(text):
             return None, t("surveys.import.data.bad_text", n=MAX_TEXT)
-        return json.dumps(text, ensure_ascii=False), ""
+        return text, ""
     if kind == "likert" and isinstance(value, str) and value in question.options:
-        return str(question.options.index(value) + 1), ""
+        return question.options.index(value) + 1, ""
     if not _is_number(value):
         return None, t("surveys.import.data.need_number")
     number = float(value)
@@ -989,17 +971,17 @@ def _encode_value(value: Any, question: Question) -> tuple[str | None, str]:
         return None, t("surveys.import.data.need_number")
     if kind == "likert":
         if number.is_integer() and 1 <= number <= len(question.options):
-            return str(int(number)), ""
+            return int(number), ""
         return None, t("surveys.import.data.likert_range", k=len(question.options))
     if kind == "nps":
         if number.is_integer() and 0 <= number <= 10:
-            return str(int(number)), ""
+            return int(number), ""
         return None, t("surveys.import.data.nps_range")
     if kind == "rating":
         bounds = _bounds(question.options)
         if bounds and not bounds[0] <= number <= bounds[1]:
             return None, t("surveys.import.data.rating_range", low=bounds[0], high=bounds[1])
-    return (str(int(number)) if number.is_integer() else repr(number)), ""
+    return number, ""
 
 
 def _bounds(options: list[str]) -> tuple[float, float] | None:
