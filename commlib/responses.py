@@ -2,7 +2,7 @@
 
 Table ``response_batches`` (``schema.TABLES["responses"]``) holds the responses of a survey in
 batches: a row per batch (``project_id, survey_id, first_id, last_id, rows``) whose
-``payload`` is an Arrow IPC stream (zstd) with a column per field of ``Response``: ``id,
+``payload`` is an Arrow IPC stream (lz4) with a column per field of ``Response``: ``id,
 visibility, notes, created_at, updated_at, respondent, submitted_at, duration_s, source,
 complete``, then ``answers.<code>`` per question code. Answer columns are typed by what
 they hold: whole numbers ``int64``, numbers ``float64``, texts ``string`` (dictionary-encoded
@@ -55,7 +55,7 @@ FIELDS: dict[str, pa.DataType] = {
     "complete": pa.bool_(),
 }
 _JSON = {b"json": b"1"}
-_OPTIONS = pa.ipc.IpcWriteOptions(compression="zstd")
+_OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
 
 
 # --- payloads -----------------------------------------------------------------------------

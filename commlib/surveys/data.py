@@ -229,13 +229,18 @@ def responses_frame(
     options = {c: list(o) for c, o in zip(book["code"], book["options"], strict=True)}
     categories = {c: list(options[c]) for c in columns if types[c] == "single"}
     order = {s.id: n for n, s in enumerate(found)}
-    parts = []
+    parts, run = [], []  # batches of one survey with the same columns are read as one
     with store.read() as conn:
         for _batch, survey_id, _project, table in _responses.tables(conn, survey_ids=list(order)):
             if not incomplete:
                 table = table.filter(table.column("complete"))
-            if table.num_rows:
-                parts.append(_frame_chunk(table, survey_id, columns, types, options, categories))
+            if run and (run[0][0] != survey_id or run[0][1].schema != table.schema):
+                parts.append(_frame_run(run, columns, types, options, categories))
+                run = []
+            run.append((survey_id, table))
+        if run:
+            parts.append(_frame_run(run, columns, types, options, categories))
+    parts = [p for p in parts if len(p)]
     frame = _join_parts(parts, columns, types, categories)
     names = {s.id: s.name for s in found}
     waves = {s.id: s.wave for s in found}
@@ -246,6 +251,17 @@ def responses_frame(
         frame = frame.sort_values(["_order", "response_id"], kind="stable")
         frame = frame.drop(columns="_order").reset_index(drop=True)
     return frame
+
+
+def _frame_run(
+    run: list[tuple[int, pa.Table]],
+    columns: list[str],
+    types: dict[str, str],
+    options: dict[str, list[str]],
+    categories: dict[str, list[str]],
+) -> pd.DataFrame:
+    table = pa.concat_tables([t for _survey, t in run])
+    return _frame_chunk(table, run[0][0], columns, types, options, categories)
 
 
 def _frame_chunk(
@@ -645,7 +661,7 @@ def _prepare(
         "created_at": stamp,
         "updated_at": stamp,
         "respondent": pa.array(respondents.to_numpy(dtype=object), pa.string()),
-        "submitted_at": pa.array(submitted, _responses.MOMENT),
+        "submitted_at": submitted,
         "duration_s": pa.array(durations, pa.float64()),
         "source": pa.array(sources, pa.string()),
         "complete": pa.array(complete, pa.bool_()),
@@ -716,7 +732,7 @@ def _expand(
 
 def _moments(chunk: pd.DataFrame, where: list[str], problems: list[Problem]) -> Any:
     if "submitted_at" not in chunk.columns:
-        return [None] * len(chunk)
+        return pa.nulls(len(chunk), _responses.MOMENT)
     raw = chunk["submitted_at"]
     bad = np.zeros(len(raw), dtype=bool)
     if isinstance(raw.dtype, pd.DatetimeTZDtype):
@@ -740,7 +756,8 @@ def _moments(chunk: pd.DataFrame, where: list[str], problems: list[Problem]) -> 
         problems.append(
             Problem("submitted_at", raw.iloc[n], t("surveys.import.data.bad_moment"), _at(where[n]))
         )
-    return parsed.dt.tz_convert("UTC").astype("datetime64[us, UTC]").to_numpy()
+    naive = parsed.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[us]")
+    return pa.array(naive.to_numpy(), _responses.MOMENT, from_pandas=True)
 
 
 def _moment(value: Any) -> pd.Timestamp:
