@@ -575,9 +575,13 @@ class Store:
         records = list(records)
         stored: list[R] = []
         with self._write() as conn:
-            waiting: list[tuple[Record, dict[str, Any]]] = []  # responses, stored at once
-            for record in records:
-                stored.append(self._insert(conn, record, waiting))
+            # responses are checked one by one, and stored at once (see ``_insert``)
+            self._local.waiting = waiting = []
+            try:
+                for record in records:
+                    stored.append(self._insert(conn, record))
+            finally:
+                self._local.waiting = None
             if waiting:
                 ids = iter(responses.insert(conn, [row for _record, row in waiting]))
                 stored = [
@@ -712,11 +716,9 @@ class Store:
 
     # --- internals --------------------------------------------------------------------
 
-    def _insert(
-        self, conn: sa.Connection, record: R, waiting: list[tuple[Record, dict[str, Any]]]
-    ) -> R:
-        """Store one record; a response is only checked, and waits in ``waiting`` (record,
-        row) to be stored with the others (``responses.insert``)."""
+    def _insert(self, conn: sa.Connection, record: R) -> R:
+        """Store one record; a response is only checked, and waits (record, row) in
+        ``add_all``'s list to be stored with the others (``responses.insert``)."""
         model = type(record)
         if model.kind not in KINDS:
             raise InvalidRecord([Problem("kind", model.__name__, t("error.not_a_record"))])
@@ -729,7 +731,7 @@ class Store:
         table = schema.TABLES[model.kind]
         row = _row(record)
         if model.kind == "responses":
-            waiting.append((record, row))
+            self._local.waiting.append((record, row))
             return record
         if record.id is None:
             row.pop("id")
