@@ -233,23 +233,20 @@ def responses_frame(
     options = {c: list(o) for c, o in zip(book["code"], book["options"], strict=True)}
     categories = {c: list(options[c]) for c in columns if types[c] == "single"}
     order = {s.id: n for n, s in enumerate(found)}
+    by_id = {s.id: s for s in found}
     parts, run = [], []  # batches of one survey with the same columns are read as one
     with store.read() as conn:
         for _batch, survey_id, _project, table in _responses.tables(conn, survey_ids=list(order)):
-            if not incomplete:
+            if not incomplete and not pc.all(table.column("complete")).as_py():
                 table = table.filter(table.column("complete"))
-            if run and (run[0][0] != survey_id or run[0][1].schema != table.schema):
+            if run and (run[0][0].id != survey_id or run[0][1].schema != table.schema):
                 parts.append(_frame_run(run, columns, types, options, categories))
                 run = []
-            run.append((survey_id, table))
+            run.append((by_id[survey_id], table))
         if run:
             parts.append(_frame_run(run, columns, types, options, categories))
     parts = [p for p in parts if len(p)]
     frame = _join_parts(parts, columns, types, categories)
-    names = {s.id: s.name for s in found}
-    waves = {s.id: s.wave for s in found}
-    frame.insert(2, "survey", frame["survey_id"].map(names).astype("str"))
-    frame.insert(3, "wave", frame["survey_id"].map(waves).astype("str"))
     if len(frame) and (len(found) > 1 or not frame["response_id"].is_monotonic_increasing):
         frame["_order"] = frame["survey_id"].map(order)
         frame = frame.sort_values(["_order", "response_id"], kind="stable")
@@ -258,7 +255,7 @@ def responses_frame(
 
 
 def _frame_run(
-    run: list[tuple[int, pa.Table]],
+    run: list[tuple[Survey, pa.Table]],
     columns: list[str],
     types: dict[str, str],
     options: dict[str, list[str]],
@@ -270,62 +267,67 @@ def _frame_run(
 
 def _frame_chunk(
     table: pa.Table,
-    survey_id: int,
+    survey: Survey,
     columns: list[str],
     types: dict[str, str],
     options: dict[str, list[str]],
     categories: dict[str, list[str]],
 ) -> pd.DataFrame:
-    """One batch of responses as rows of the wide frame."""
+    """Responses of one survey as rows of the wide frame: the columns stored in their
+    type's own form are converted by Arrow at once, the others value by value."""
     rows = table.num_rows
-    meta = pd.DataFrame(
-        {
-            "response_id": table.column("id").to_numpy(),
-            "survey_id": np.full(rows, survey_id, dtype="int64"),
-            "respondent": table.column("respondent").to_pandas().astype("str"),
-            "submitted_at": table.column("submitted_at").to_pandas().astype("datetime64[us, UTC]"),
-            "duration_s": pc.cast(table.column("duration_s"), pa.float64()).to_numpy(),
-            "source": table.column("source").to_pandas().astype("str"),
-            "complete": table.column("complete").to_numpy(),
-        }
-    )
-    out = {}
+    arrays: dict[str, Any] = {
+        "response_id": table.column("id"),
+        "survey_id": pa.array(np.full(rows, survey.id, dtype="int64")),
+        "survey": pa.repeat(pa.scalar(survey.name, pa.string()), rows),
+        "wave": pa.repeat(pa.scalar(survey.wave, pa.string()), rows),
+        "respondent": table.column("respondent"),
+        "submitted_at": table.column("submitted_at"),
+        "duration_s": pc.cast(table.column("duration_s"), pa.float64()),
+        "source": table.column("source"),
+        "complete": table.column("complete"),
+    }
+    slow: dict[str, pd.Series] = {}
     for code in columns:
-        name = _responses.PREFIX + code
-        if name not in table.column_names:
-            values = pd.Series(np.full(rows, np.nan, dtype=object))
-            out[code] = _as_frame_column(values, types[code], options[code], categories.get(code))
-        else:
-            out[code] = _answers_column(
-                table, name, types[code], options[code], categories.get(code)
+        name, kind = _responses.PREFIX + code, types[code]
+        column = table.column(name) if name in table.column_names else None
+        stored = None if column is None or _responses.is_json(table, name) else column.type
+        if stored is None:
+            values = _responses.values(table, name) if column is not None else [None] * rows
+            arrays[code] = pa.nulls(rows)
+            slow[code] = _as_frame_column(
+                pd.Series(values, dtype=object), kind, options[code], categories.get(code)
             )
-    return pd.concat([meta, pd.DataFrame(out, index=meta.index)], axis=1)
+        elif kind in NUMBER_TYPES and (pa.types.is_integer(stored) or pa.types.is_floating(stored)):
+            arrays[code] = pc.cast(column, pa.float64())
+        elif kind == "text" and pa.types.is_string(stored):
+            arrays[code] = pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
+        elif kind == "single" and code in categories and _is_texts(stored):
+            arrays[code] = column if pa.types.is_dictionary(stored) else column.dictionary_encode()
+        else:
+            values = _responses.values(table, name)
+            arrays[code] = pa.nulls(rows)
+            slow[code] = _as_frame_column(
+                pd.Series(values, dtype=object), kind, options[code], categories.get(code)
+            )
+    frame = pa.table(arrays).to_pandas()
+    for code in columns:
+        if code in slow:
+            frame[code] = slow[code]
+        elif types[code] == "single" and code in categories:
+            frame[code] = _with_categories(frame[code], categories[code])
+    frame["submitted_at"] = frame["submitted_at"].astype("datetime64[us, UTC]")
+    return frame
 
 
-def _answers_column(
-    table: pa.Table, name: str, kind: str, options: list[str], categories: list[str] | None
-) -> pd.Series:
-    """One stored answer column in the frame's dtype for its question's type: at once when
-    stored in the type's own form, else value by value."""
-    column = table.column(name)
-    stored = column.type
-    if not _responses.is_json(table, name):
-        if kind in NUMBER_TYPES and (pa.types.is_integer(stored) or pa.types.is_floating(stored)):
-            return pd.Series(pc.cast(column, pa.float64()).to_numpy(), dtype="float64")
-        if kind == "text" and pa.types.is_string(stored):
-            texts = column.to_pandas().astype("str")
-            return texts.where(texts != "", np.nan)
-        if kind == "single" and categories is not None and _is_texts(stored):
-            values = column.to_pandas()
-            if not isinstance(values.dtype, pd.CategoricalDtype):
-                values = values.astype("category")
-            values = values.cat.remove_categories([c for c in values.cat.categories if c == ""])
-            used = values.cat.categories[np.unique(values.cat.codes[values.cat.codes >= 0])]
-            known = set(categories)
-            categories += sorted(set(used) - known)
-            return values.cat.set_categories(categories)
-    values = pd.Series(_responses.values(table, name), dtype=object)
-    return _as_frame_column(values, kind, options, categories)
+def _with_categories(values: pd.Series, categories: list[str]) -> pd.Series:
+    """A single choice's answers with the codebook's options as categories, then the
+    answers that are none of them, sorted (``categories`` grows by those)."""
+    values = values.cat.remove_categories([c for c in values.cat.categories if c == ""])
+    used = values.cat.categories[np.unique(values.cat.codes[values.cat.codes >= 0])]
+    known = set(categories)
+    categories += sorted(set(used) - known)
+    return values.cat.set_categories(categories)
 
 
 def _is_texts(kind: pa.DataType) -> bool:
@@ -390,6 +392,8 @@ def _join_parts(
         empty: dict[str, Any] = {
             "response_id": pd.Series(dtype="int64"),
             "survey_id": pd.Series(dtype="int64"),
+            "survey": pd.Series(dtype="str"),
+            "wave": pd.Series(dtype="str"),
             "respondent": pd.Series(dtype="str"),
             "submitted_at": pd.Series(dtype="datetime64[us, UTC]"),
             "duration_s": pd.Series(dtype="float64"),
@@ -827,8 +831,8 @@ def _sources(chunk: pd.DataFrame, where: list[str], problems: list[Problem]) -> 
 
 #: the Arrow type answers of each question type are stored in
 _STORED = {
-    "likert": pa.int64(),
-    "nps": pa.int64(),
+    "likert": pa.int16(),
+    "nps": pa.int16(),
     "rating": pa.float64(),
     "numeric": pa.float64(),
     "single": pa.string(),

@@ -432,9 +432,22 @@ def _read_csv(table: Table, header_rows: int) -> tuple[list[list[str]], pd.DataF
             kinds[n] = "category"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", pd.errors.DtypeWarning)
-        body = pd.read_csv(
-            table.path, skiprows=header_rows, names=list(range(width)), dtype=kinds, **options
-        )
+        # columns of text are read as pandas infers them (several times faster than asking
+        # for text or categories), then made categories; a column pandas read as anything
+        # but text ("007" as 7, "True" as a bool) is read again as text
+        body = pd.read_csv(table.path, skiprows=header_rows, names=list(range(width)), **options)
+        again = [n for n in kinds if n in body.columns and body[n].dtype != "str"]
+        if again:
+            texts = pd.read_csv(
+                table.path,
+                skiprows=header_rows,
+                names=list(range(width)),
+                usecols=again,
+                dtype=dict.fromkeys(again, str),
+                **options,
+            )
+            for n in again:
+                body[n] = texts[n]
     for column in body.columns:
         dtype = body[column].dtype
         if not isinstance(dtype, pd.CategoricalDtype) or dtype.categories.dtype != "str":
@@ -444,6 +457,8 @@ def _read_csv(table: Table, header_rows: int) -> tuple[list[list[str]], pd.DataF
 
 def as_category(values: pd.Series) -> pd.Series:
     """A column of numbers (or of mixed values) as a Categorical of their text."""
+    if values.dtype == "str":  # text already
+        return values.astype("category")
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     texts = pd.Index([_value_text(u) for u in uniques], dtype=object)
     merged, categories = pd.factorize(texts)
