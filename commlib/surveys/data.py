@@ -702,7 +702,10 @@ def _broken(texts: pd.Series) -> np.ndarray:
     """Which texts hold a line break or a control character (``_BREAK``), at C speed when
     they are UTF-8 (a lone surrogate is not: then by Python)."""
     try:
-        found = pa.array(texts.to_numpy(dtype=object), pa.string(), from_pandas=True)
+        if texts.dtype == "str":  # Arrow's own text already
+            found = pa.array(texts.array)
+        else:
+            found = pa.array(texts.to_numpy(dtype=object), pa.string(), from_pandas=True)
     except (pa.ArrowException, UnicodeError):
         return texts.str.contains(_BREAK.pattern, regex=True).fillna(False).to_numpy(dtype=bool)
     broken = pc.match_substring_regex(found, r"[\x00-\x1f\x7f\x{85}\x{2028}\x{2029}]")
@@ -863,21 +866,41 @@ def _encode(
     values: pd.Series, question: Question, where: list[str], problems: list[Problem]
 ) -> pa.Array | None:
     """A question's answers as a stored column (None when none is answered), checked
-    against the question; each distinct value is checked and encoded once."""
+    against the question; each distinct value is checked and encoded once, and the column
+    built from the distinct values and where each one is."""
+    kind = _STORED.get(question.type)
     if question.type in LIST_TYPES:
         found = _encode_lists(values, question, where, problems)
-    else:
-        found = _encode_values(values, question, where, problems)
-    kind = _STORED.get(question.type)
-    if problems or kind is None or not any(v is not None for v in found):
+        if problems or not any(v is not None for v in found):
+            return None
+        return pa.array(found, type=kind)
+    table, codes = _encode_values(values, question, where, problems)
+    if problems or kind is None:
         return None
-    array = pa.array(found, type=kind)
-    return array.dictionary_encode() if question.type == "single" else array
+    if question.type in NUMBER_TYPES:
+        numbers = np.array([np.nan if v is None else v for v in table], dtype="float64")[codes]
+        missing = np.isnan(numbers)
+        if missing.all():
+            return None
+        if pa.types.is_integer(kind):
+            numbers = np.where(missing, 0, numbers).astype(kind.to_pandas_dtype())
+        return pa.array(numbers, type=kind, mask=missing)
+    # texts: one dictionary entry per distinct text, then (free text) the texts themselves
+    merged, texts = pd.factorize(pd.Series(table, dtype=object), use_na_sentinel=True)
+    indices = merged[codes]
+    if (indices < 0).all():
+        return None
+    array = pa.DictionaryArray.from_arrays(
+        pa.array(indices.astype(np.int32), mask=indices < 0),
+        pa.array(np.asarray(texts, dtype=object), pa.string()),
+    )
+    return array if question.type == "single" else array.dictionary_decode()
 
 
 def _encode_values(
     values: pd.Series, question: Question, where: list[str], problems: list[Problem]
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each distinct value as stored (None: missing, last), and which one each row holds."""
     try:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
     except TypeError:  # unhashable values (lists, dicts) where a single value belongs
@@ -896,8 +919,7 @@ def _encode_values(
         if message:
             for n in np.flatnonzero(codes == k)[:3]:
                 problems.append(Problem(question.code, _display(value), message, _at(where[n])))
-    codes = np.where(codes < 0, len(uniques), codes)
-    return table[codes]
+    return table, np.where(codes < 0, len(uniques), codes)
 
 
 def _numbers_at_once(uniques: Any, question: Question) -> list[Any] | None:
