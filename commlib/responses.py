@@ -244,10 +244,21 @@ def counts(conn: sa.Connection, by: str = "project_id") -> dict[int, int]:
 # --- writing ------------------------------------------------------------------------------
 
 
+_COUNTER = schema.meta.c.key == "response_ids"
+
+
+def lock(conn: sa.Connection) -> None:
+    """Take the responses' lock until the transaction ends: writes of responses, which read
+    a batch and write it back, follow one another (PostgreSQL locks the counter's row;
+    SQLite has one writer at a time anyway)."""
+    conn.execute(schema.meta.update().where(_COUNTER).values(value=schema.meta.c.value))
+
+
 def allocate(conn: sa.Connection, n: int, at_least: int = 0) -> int:
     """Reserve ``n`` new response ids (past ``at_least``); returns the first."""
     meta = schema.meta
-    key = meta.c.key == "response_ids"
+    key = _COUNTER
+    lock(conn)
     last = int(conn.execute(sa.select(meta.c.value).where(key)).scalar_one())
     top = max(last, at_least) + n
     conn.execute(meta.update().where(key).values(value=str(top)))
@@ -288,6 +299,7 @@ def _store(conn: sa.Connection, batch_id: int, rows: list[dict[str, Any]]) -> No
 def insert(conn: sa.Connection, rows: list[dict[str, Any]]) -> list[int]:
     """Store new responses (dicts of the model's fields, ``id`` None or one to keep);
     returns their ids."""
+    lock(conn)
     explicit = [r["id"] for r in rows if r.get("id") is not None]
     if explicit:
         taken = existing(conn, explicit)
@@ -340,6 +352,7 @@ def _holding(conn: sa.Connection, response_id: int) -> tuple[int, list[dict[str,
 
 def update(conn: sa.Connection, row: dict[str, Any]) -> None:
     """Store a changed response (all its fields; same id and survey)."""
+    lock(conn)
     batch_id, rows, n = _holding(conn, row["id"])
     if row["respondent"] != rows[n]["respondent"]:
         _check_respondents(conn, row["survey_id"], [row])
@@ -348,6 +361,7 @@ def update(conn: sa.Connection, row: dict[str, Any]) -> None:
 
 
 def delete(conn: sa.Connection, response_id: int) -> None:
+    lock(conn)
     batch_id, rows, n = _holding(conn, response_id)
     del rows[n]
     _store(conn, batch_id, rows)
@@ -366,6 +380,7 @@ def rewrite(
 ) -> None:
     """Let ``change`` edit each response of a survey (of these respondents only: a dict;
     True when it changed it), and store again the batches it changed."""
+    lock(conn)
     wanted = None if respondents is None else list(respondents)
     for batch_id, _survey, project, table in list(tables(conn, survey_ids=[survey_id])):
         if wanted is not None and not of_respondents(table, wanted).num_rows:

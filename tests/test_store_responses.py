@@ -3,6 +3,7 @@ document per response) keeps every answer, and records of responses work one at 
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime
 
 import numpy as np
@@ -211,6 +212,28 @@ def test_responses_one_at_a_time(store):
     frame = data.responses_frame(store, [survey], incomplete=True)
     assert frame["Q1"].tolist()[:3] == [2.0, 3.0, 2.5]
     assert store.delete_project("P")["responses"] == 29
+
+
+def test_responses_added_at_the_same_time_are_all_kept(store_url):
+    """Two sessions adding pulse responses to one survey at once (a batch is read and
+    written back): none is lost, no id is given twice."""
+    survey = _survey(Store(store_url))
+
+    def add(who: str) -> None:
+        mine = Store(store_url)
+        for n in range(15):
+            mine.add(Response(project_id=survey.project_id, survey_id=survey.id,
+                              respondent=f"{who}{n}", answers={"Q1": 3}))  # fmt: skip
+        mine.close()
+
+    threads = [threading.Thread(target=add, args=(who,)) for who in "ab"]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    found = Store(store_url).records("responses")
+    assert sorted(r.respondent for r in found) == sorted(f"{w}{n}" for w in "ab" for n in range(15))
+    assert len({r.id for r in found}) == 30
 
 
 def test_answers_of_mixed_kinds_are_kept_as_they_are(store):

@@ -595,6 +595,7 @@ def save_responses(
     now = datetime.now(UTC)
     report = _progress.get()
     with store.transaction() as conn:
+        _responses.lock(conn)  # (another import of the same survey waits: no respondent twice)
         stored = _responses.respondents(conn, target.id)  # type: ignore[arg-type]
         seen = (respondents.duplicated() | respondents.isin(stored)).to_numpy()
         duplicates = int(seen.sum())
