@@ -25,10 +25,12 @@ Every write takes ``lock`` first: on PostgreSQL two sessions adding to one surve
 reading its last batch and writing it back) follow one another, and nothing is lost.
 
 Version 6 of the schema (``schema._v6_response_batches``) turned the version-5 table of one
-JSON document per response into these batches. Measured on a million responses of twenty
-questions (``benchmarks/bench_surveys.py``): the old JSON loaded as the wide frame in 22 s; a
-long table of (response, code, value) rows is 20 million rows, which no database driver
-hands back in less than ``read_csv`` of the export; batches read in about a third of it.
+JSON document per response into these batches. Why batches, measured on a million responses
+of twenty questions (``benchmarks/bench_surveys.py``): the JSON documents loaded as the wide
+frame in 22 s; merely fetching a row per response (seven columns) through sqlite3 takes 2.1 s
+(1.3 s aggregated into one text per column), more than ``read_csv`` of the whole export
+(0.7-0.9 s), so neither a row per response nor a long table of 20 million (response, code,
+value) rows can load at columnar speed; the batches load in about a third of ``read_csv``.
 """
 
 from __future__ import annotations
