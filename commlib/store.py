@@ -391,7 +391,10 @@ class Store:
                 )
                 df = pd.DataFrame(found, columns=list(model.fields()))
             else:
-                df = self._frame_rows(conn, records, table, params)
+                columns, rows = self._statements.rows(
+                    conn, ("frame", *records), lambda: _frame_query(*records), params
+                )
+                df = _frame(columns, rows, table, conn.dialect)
             for field in _link_fields(kind):
                 df[field] = self._link_lists(conn, records, field, df["id"], params)
         df = _typed(
@@ -404,18 +407,6 @@ class Store:
             df = df.drop(columns=[f for f in model.internal_fields if f in df.columns])
         df.attrs["kind"] = kind  # what display labels its enumerations by
         return df
-
-    def _frame_rows(
-        self,
-        conn: sa.Connection,
-        records: tuple[str, bool, bool],
-        table: sa.Table,
-        params: dict[str, Any],
-    ) -> pd.DataFrame:
-        columns, rows = self._statements.rows(
-            conn, ("frame", *records), lambda: _frame_query(*records), params
-        )
-        return _frame(columns, rows, table, conn.dialect)
 
     def _project_id(self, conn: sa.Connection, ref: str | int | Project) -> int:
         """The id of the project ``project(ref)`` finds, read in ``conn``."""
@@ -493,7 +484,7 @@ class Store:
                         if record_kind == "responses"
                         else conn.execute(
                             sa.select(table.c.id).where(
-                                table.c.id.in_(group["record_id"].unique().tolist()),
+                                table.c.id.in_(wanted),
                                 table.c.visibility == "client",
                             )
                         ).scalars()
