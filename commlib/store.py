@@ -157,6 +157,9 @@ class Store:
             raise StoreError(
                 t("error.store.cannot_open", url=self.where, reason=_reason(err))
             ) from err
+        except BaseException:  # a failed upgrade: no connection is left open
+            self._engine.dispose()
+            raise
 
     # --- opening ----------------------------------------------------------------------
 

@@ -113,8 +113,14 @@ def old_store(store_url: str) -> str:
     return store_url
 
 
-def test_a_version_5_store_upgrades_without_losing_an_answer(old_store):
-    store = Store(old_store)
+@pytest.fixture
+def upgraded(old_store: str):
+    with Store(old_store) as store:
+        yield store
+
+
+def test_a_version_5_store_upgrades_without_losing_an_answer(upgraded):
+    store = upgraded
     assert store.upgraded_from == 5 and store.schema_version == 6
     found = {r.respondent: r for r in store.records("responses")}
     assert list(found) == [who for who, _a, _c in OLD]
@@ -169,9 +175,9 @@ def test_an_upgrade_that_fails_changes_nothing(old_store, monkeypatch):
     with pytest.raises(RuntimeError, match="disk full"):
         Store(old_store)
     monkeypatch.undo()
-    store = Store(old_store)  # the upgrade, now that it can run, from version 5 as it was
-    assert store.upgraded_from == 5
-    assert store.get("responses", 10).answers["Q5"] == ["邮件", "会议"]
+    with Store(old_store) as store:  # the upgrade, now that it can run, from version 5 as it was
+        assert store.upgraded_from == 5
+        assert store.get("responses", 10).answers["Q5"] == ["邮件", "会议"]
 
 
 def _survey(store: Store) -> Survey:
@@ -217,7 +223,8 @@ def test_responses_one_at_a_time(store):
 def test_responses_added_at_the_same_time_are_all_kept(store_url):
     """Two sessions adding pulse responses to one survey at once (a batch is read and
     written back): none is lost, no id is given twice."""
-    survey = _survey(Store(store_url))
+    with Store(store_url) as first:
+        survey = _survey(first)
 
     def add(who: str) -> None:
         mine = Store(store_url)
@@ -231,7 +238,8 @@ def test_responses_added_at_the_same_time_are_all_kept(store_url):
         thread.start()
     for thread in threads:
         thread.join()
-    found = Store(store_url).records("responses")
+    with Store(store_url) as last:
+        found = last.records("responses")
     assert sorted(r.respondent for r in found) == sorted(f"{w}{n}" for w in "ab" for n in range(15))
     assert len({r.id for r in found}) == 30
 
