@@ -675,7 +675,13 @@ def _prepare(
         "source": pa.array(sources, pa.string()),
         "complete": pa.array(complete, pa.bool_()),
     }
-    return pa.table({**columns, **{k: v for k, v in answers.items() if v is not None}})
+    fields = [pa.field(name, array.type) for name, array in columns.items()]
+    for name, array in answers.items():
+        if array is not None:  # numbers: the whole ones read back as ints, as JSON had them
+            whole = _responses.WHOLE if pa.types.is_floating(array.type) else None
+            fields.append(pa.field(name, array.type, metadata=whole))
+    arrays = [*columns.values(), *(a for a in answers.values() if a is not None)]
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
 
 
 def _respondents(values: pd.Series, problems: list[Problem]) -> pd.Series:
