@@ -625,8 +625,8 @@ def map_categories(column: pd.Series, func: Callable[[str], str | None]) -> pd.S
 
 def counts(column: pd.Series) -> np.ndarray:
     """How many rows hold each category."""
-    codes = column.cat.codes.to_numpy()
-    return np.bincount(codes[codes >= 0], minlength=len(column.cat.categories))
+    codes = column.cat.codes.to_numpy().astype(np.intp) + 1  # missing (-1) counted at 0
+    return np.bincount(codes, minlength=len(column.cat.categories) + 1)[1:]
 
 
 def first_seen(column: pd.Series) -> list[str]:
