@@ -88,7 +88,7 @@ def decode(payload: Any) -> pa.Table:
     return pa.ipc.open_stream(pa.py_buffer(payload)).read_all()
 
 
-def answer_array(values: Sequence[Any]) -> tuple[pa.Array, dict[bytes, bytes] | None] | None:
+def _answer_array(values: Sequence[Any]) -> tuple[pa.Array, dict[bytes, bytes] | None] | None:
     """The column of one question's answers (Python values, None missing), typed by what it
     holds, with its field's metadata (``_JSON``, ``WHOLE``); None when nothing is answered."""
     kinds = {_kind(v) for v in values if v is not None}
@@ -134,7 +134,7 @@ def table_of(rows: Sequence[dict[str, Any]]) -> pa.Table:
     for r in rows:
         codes.update(dict.fromkeys(r.get("answers") or {}))
     for code in codes:
-        found = answer_array([(r.get("answers") or {}).get(code) for r in rows])
+        found = _answer_array([(r.get("answers") or {}).get(code) for r in rows])
         if found is None:
             continue
         array, metadata = found

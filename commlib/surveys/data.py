@@ -69,7 +69,7 @@ NUMBER_TYPES = frozenset({"likert", "nps", "rating", "numeric"})
 LIST_TYPES = frozenset({"multi", "rank"})
 CHOICE_TYPES = frozenset({"single", "multi", "rank"})
 #: responses written per batch (see ``commlib.responses``)
-CHUNK_ROWS = 20_000
+CHUNK_ROWS = _responses.CHUNK_ROWS
 #: problems collected before giving up on a write
 MAX_PROBLEMS = 50
 
