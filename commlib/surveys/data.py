@@ -669,10 +669,10 @@ def _prepare(
         "notes": pa.array(np.full(rows, "", dtype=object), pa.string()),
         "created_at": stamp,
         "updated_at": stamp,
-        "respondent": pa.array(respondents.to_numpy(dtype=object), pa.string()),
+        "respondent": _text_array(respondents),
         "submitted_at": submitted,
         "duration_s": pa.array(durations, pa.float64()),
-        "source": pa.array(sources, pa.string()),
+        "source": sources,
         "complete": pa.array(complete, pa.bool_()),
     }
     fields = [pa.field(name, array.type) for name, array in columns.items()]
@@ -687,7 +687,7 @@ def _prepare(
 def _respondents(values: pd.Series, problems: list[Problem]) -> pd.Series:
     """Respondent ids as trimmed text (whole numbers without ``.0``), checked."""
     if pd.api.types.is_integer_dtype(values.dtype):
-        texts = values.astype("int64").astype(str).astype(object)
+        texts = values.astype("int64").astype("str")
     elif (
         isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.dtype == "str"
     ) or (pd.api.types.is_string_dtype(values.dtype) and values.dtype != object):
@@ -705,14 +705,20 @@ def _respondents(values: pd.Series, problems: list[Problem]) -> pd.Series:
     return texts
 
 
+def _text_array(texts: pd.Series) -> pa.Array:
+    """A column of text as Arrow ``string`` (without a copy when Arrow holds it already)."""
+    if texts.dtype == "str":
+        found = pa.array(texts.array)
+        found = found.combine_chunks() if isinstance(found, pa.ChunkedArray) else found
+        return pc.cast(found, pa.string())
+    return pa.array(texts.to_numpy(dtype=object), pa.string(), from_pandas=True)
+
+
 def _broken(texts: pd.Series) -> np.ndarray:
     """Which texts hold a line break or a control character (``_BREAK``), at C speed when
     they are UTF-8 (a lone surrogate is not: then by Python)."""
     try:
-        if texts.dtype == "str":  # Arrow's own text already
-            found = pa.array(texts.array)
-        else:
-            found = pa.array(texts.to_numpy(dtype=object), pa.string(), from_pandas=True)
+        found = _text_array(texts)
     except (pa.ArrowException, UnicodeError):
         return texts.str.contains(_BREAK.pattern, regex=True).fillna(False).to_numpy(dtype=bool)
     broken = pc.match_substring_regex(found, r"[\x00-\x1f\x7f\x{85}\x{2028}\x{2029}]")
@@ -836,9 +842,9 @@ def _unfinished(value: Any) -> bool:
     return not _missing(value) and not bool(value)
 
 
-def _sources(chunk: pd.DataFrame, where: list[str], problems: list[Problem]) -> list[str]:
+def _sources(chunk: pd.DataFrame, where: list[str], problems: list[Problem]) -> pa.Array:
     if "source" not in chunk.columns:
-        return [""] * len(chunk)
+        return pa.repeat(pa.scalar("", pa.string()), len(chunk))
     raw = chunk["source"]
     if pd.api.types.is_string_dtype(raw.dtype) or isinstance(raw.dtype, pd.CategoricalDtype):
         texts = raw.astype(object).where(raw.notna(), "").astype("str").str.strip()
@@ -850,7 +856,7 @@ def _sources(chunk: pd.DataFrame, where: list[str], problems: list[Problem]) -> 
         problems.append(
             Problem("source", texts.iloc[n], t("surveys.import.data.bad_source"), _at(where[n]))
         )
-    return texts.tolist()
+    return _text_array(texts.astype("str"))
 
 
 # --- encoding answers, one column at a time ----------------------------------------------
