@@ -462,10 +462,13 @@ def as_category(values: pd.Series) -> pd.Series:
     if values.dtype == "str":  # text already
         return values.astype("category")
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    if pd.api.types.is_integer_dtype(uniques.dtype):  # whole numbers: their text at once
-        texts = pd.Index(np.asarray(uniques).astype(str), dtype=object)
-    else:
-        texts = pd.Index([_value_text(u) for u in uniques], dtype=object)
+    if pd.api.types.is_integer_dtype(uniques.dtype):  # whole numbers: distinct texts at once
+        texts = pc.cast(pa.array(np.asarray(uniques)), pa.string())
+        categories = pd.Index(texts, dtype="str")
+        return pd.Series(
+            pd.Categorical.from_codes(codes, categories=categories), index=values.index
+        )
+    texts = pd.Index([_value_text(u) for u in uniques], dtype=object)
     merged, categories = pd.factorize(texts)
     mapped = np.append(merged, -1)[np.where(codes < 0, len(merged), codes)]
     return pd.Series(
