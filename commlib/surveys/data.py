@@ -577,7 +577,7 @@ def save_responses(
     """
     (target,) = resolve(store, survey)
     book = {q.code: q for q in questions_of(store, [target])}
-    frame = responses if isinstance(responses, pd.DataFrame) else pd.DataFrame(list(responses))
+    frame = responses if isinstance(responses, pd.DataFrame) else _rows_frame(list(responses))
     if "respondent" not in frame.columns:
         raise InvalidRecord([Problem("respondent", None, t("surveys.import.data.no_respondent"))])
     codes = _answer_columns(frame, book)
@@ -619,6 +619,15 @@ def save_responses(
         if problems:
             raise InvalidRecord(problems[:MAX_PROBLEMS], t("surveys.import.data.fix_hint"))
     return added, duplicates
+
+
+def _rows_frame(rows: list[Any]) -> pd.DataFrame:
+    """Dicts as a frame; values as they are where pandas cannot make text of them (a lone
+    surrogate is no UTF-8: the checks then name it)."""
+    try:
+        return pd.DataFrame(rows)
+    except UnicodeError:
+        return pd.DataFrame(rows, dtype=object)
 
 
 def _answer_columns(frame: pd.DataFrame, book: Mapping[str, Question]) -> list[str] | None:
@@ -761,7 +770,7 @@ def _expand(
                     Problem("answers", value, t("surveys.import.data.not_a_dict"), _at(where[n]))
                 )
             dicts.append({})
-    wide = pd.DataFrame.from_records(dicts)
+    wide = _rows_frame(dicts)
     return wide, [str(c) for c in wide.columns]
 
 
