@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # alembic is imported by ``upgrade``, the one place that runs
 
 from .models import KINDS, Change, Record, field_type
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def _v2_communication_plan(op: Operations) -> None:
@@ -134,6 +134,86 @@ def _v5_response_complete(op: Operations) -> None:
     )
 
 
+def _response_batches_columns() -> list[sa.Column]:
+    """The columns of ``response_batches`` (as version 6 wrote them)."""
+    return [
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column(
+            "project_id",
+            sa.Integer,
+            sa.ForeignKey("projects.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column("survey_id", sa.Integer, sa.ForeignKey("surveys.id"), nullable=False, index=True),
+        sa.Column("first_id", sa.Integer, nullable=False),
+        sa.Column("last_id", sa.Integer, nullable=False),
+        sa.Column("rows", sa.Integer, nullable=False),
+        sa.Column("payload", sa.LargeBinary, nullable=False),
+    ]
+
+
+def _v6_response_batches(op: Operations) -> None:
+    """Version 6: responses stored column-wise, in batches (issue 14: surveys at volume; see
+    ``commlib.responses``). Each survey's responses, in id order, become batches of
+    ``responses.CHUNK_ROWS``; ids, fields and answers are kept; the ids to come continue
+    after the highest."""
+    from . import responses
+
+    conn = op.get_bind()
+    op.create_table("response_batches", *_response_batches_columns())
+    old = sa.table(
+        "responses",
+        sa.column("id", sa.Integer()),
+        sa.column("project_id", sa.Integer()),
+        sa.column("visibility", sa.Text()),
+        sa.column("notes", sa.Text()),
+        sa.column("created_at", UTCDateTime()),
+        sa.column("updated_at", UTCDateTime()),
+        sa.column("survey_id", sa.Integer()),
+        sa.column("respondent", sa.Text()),
+        sa.column("submitted_at", UTCDateTime()),
+        sa.column("duration_s", sa.Float()),
+        sa.column("source", sa.Text()),
+        sa.column("complete", sa.Boolean()),
+        sa.column("answers", sa.JSON()),
+    )
+    new = sa.table(
+        "response_batches",
+        *(sa.column(c.name, c.type) for c in _response_batches_columns()),
+    )
+    surveys = conn.execute(sa.select(old.c.survey_id).distinct().order_by(old.c.survey_id))
+    for survey_id in surveys.scalars().all():
+        last = 0
+        while True:
+            query = (
+                sa.select(old)
+                .where(old.c.survey_id == survey_id, old.c.id > last)
+                .order_by(old.c.id)
+                .limit(responses.CHUNK_ROWS)
+            )
+            rows = [dict(r) for r in conn.execute(query).mappings()]
+            if not rows:
+                break
+            last = rows[-1]["id"]
+            for row in rows:
+                answers = row["answers"] if isinstance(row["answers"], dict) else {}
+                row["answers"] = {k: v for k, v in answers.items() if v is not None}
+            conn.execute(
+                new.insert().values(
+                    project_id=rows[0]["project_id"],
+                    survey_id=survey_id,
+                    first_id=rows[0]["id"],
+                    last_id=last,
+                    rows=len(rows),
+                    payload=responses.encode(responses.table_of(rows)),
+                )
+            )
+    top = conn.execute(sa.select(sa.func.max(old.c.id))).scalar() or 0
+    conn.execute(meta.insert().values(key="response_ids", value=str(top)))
+    op.drop_table("responses")
+
+
 #: version -> function that upgrades a store from ``version - 1`` to ``version``
 #: (written out in full, not taken from the models, so that later changes to a model
 #: cannot change what an old upgrade does)
@@ -142,6 +222,7 @@ MIGRATIONS: dict[int, Callable[[Operations], None]] = {
     3: _v3_schedule,
     4: _v4_issues,
     5: _v5_response_complete,
+    6: _v6_response_batches,
 }
 
 
@@ -227,13 +308,16 @@ def _table(model: type[Record]) -> sa.Table:
     return table
 
 
-TABLES: dict[str, sa.Table] = {kind: _table(model) for kind, model in KINDS.items()}
+TABLES: dict[str, sa.Table] = {
+    kind: _table(model) for kind, model in KINDS.items() if kind != "responses"
+}
+#: responses are stored column-wise, in batches (see ``commlib.responses``)
+TABLES["responses"] = sa.Table("response_batches", metadata, *_response_batches_columns())
 
 for _kind, *_columns in [
     ("projects", "name"),
     ("contacts", "project_id", "source", "source_id"),
     ("questions", "survey_id", "code"),
-    ("responses", "survey_id", "respondent"),
 ]:
     TABLES[_kind].append_constraint(
         sa.UniqueConstraint(*_columns, name=f"uq_{_kind}_{'_'.join(_columns)}")
@@ -306,6 +390,7 @@ def stored_version(conn: sa.Connection) -> int | None:
 def create(conn: sa.Connection) -> None:
     metadata.create_all(conn)
     conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+    conn.execute(meta.insert().values(key="response_ids", value="0"))
 
 
 def upgrade(conn: sa.Connection, from_version: int) -> list[int]:

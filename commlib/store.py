@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from . import schema
+from . import responses, schema
 from .errors import Conflict, InvalidRecord, NotFound, Problem, StoreError
 from .frames import gc_paused
 from .i18n import label, t
@@ -157,6 +157,9 @@ class Store:
             raise StoreError(
                 t("error.store.cannot_open", url=self.where, reason=_reason(err))
             ) from err
+        except BaseException:  # a failed upgrade: no connection is left open
+            self._engine.dispose()
+            raise
 
     # --- opening ----------------------------------------------------------------------
 
@@ -309,8 +312,10 @@ class Store:
                 if kind == "projects":
                     continue
                 table = schema.TABLES[kind]
+                if kind == "responses":
+                    removed[kind] = responses.counts(conn).get(project.id, 0)
                 result = conn.execute(table.delete().where(table.c.project_id == project.id))
-                removed[kind] = result.rowcount
+                removed.setdefault(kind, result.rowcount)
             conn.execute(
                 schema.TABLES["projects"]
                 .delete()
@@ -326,7 +331,12 @@ class Store:
         model = model_for(kind)
         table = schema.TABLES[kind]
         with self._read() as conn:
-            row = conn.execute(sa.select(table).where(table.c.id == record_id)).mappings().first()
+            if kind == "responses":
+                row = responses.get(conn, record_id)
+            else:
+                row = (
+                    conn.execute(sa.select(table).where(table.c.id == record_id)).mappings().first()
+                )
             if row is None:
                 raise NotFound(t("error.not_found.record", kind=label(kind), id=record_id))
             data = dict(row)
@@ -340,9 +350,15 @@ class Store:
         model = model_for(kind)
         table = schema.TABLES[kind]
         query = sa.select(table).order_by(table.c.id)
+        project_id = None
         if project is not None and kind != "projects":
-            query = query.where(table.c.project_id == self.project(project).id)
+            project_id = self.project(project).id
+            query = query.where(table.c.project_id == project_id)
         with self._read() as conn:
+            if kind == "responses":
+                return [
+                    model.model_validate(r) for r in responses.records(conn, project_id=project_id)
+                ]
             rows = [dict(r) for r in conn.execute(query).mappings()]
             for field in _link_fields(kind):
                 links = self._linked(conn, kind, field, _ids_of(query, table))
@@ -372,10 +388,16 @@ class Store:
         # a tuple per row, then a list per record: nothing for the garbage collector to free
         with self._read() as conn, gc_paused():
             params = {} if project is None else {"project": self._project_id(conn, project)}
-            columns, rows = self._statements.rows(
-                conn, ("frame", *records), lambda: _frame_query(*records), params
-            )
-            df = _frame(columns, rows, table, conn.dialect)
+            if kind == "responses":
+                found = responses.records(
+                    conn, project_id=params.get("project"), client=audience == "client"
+                )
+                df = pd.DataFrame(found, columns=list(model.fields()))
+            else:
+                columns, rows = self._statements.rows(
+                    conn, ("frame", *records), lambda: _frame_query(*records), params
+                )
+                df = _frame(columns, rows, table, conn.dialect)
             for field in _link_fields(kind):
                 df[field] = self._link_lists(conn, records, field, df["id"], params)
         df = _typed(
@@ -459,10 +481,13 @@ class Store:
                 keep = []
                 for record_kind, group in df.groupby("record_kind"):
                     table = schema.TABLES[str(record_kind)]
+                    wanted = group["record_id"].unique().tolist()
                     shared = set(
-                        conn.execute(
+                        [r["id"] for r in responses.records(conn, ids=wanted, client=True)]
+                        if record_kind == "responses"
+                        else conn.execute(
                             sa.select(table.c.id).where(
-                                table.c.id.in_(group["record_id"].unique().tolist()),
+                                table.c.id.in_(wanted),
                                 table.c.visibility == "client",
                             )
                         ).scalars()
@@ -509,6 +534,8 @@ class Store:
         table = schema.TABLES[kind]
         found: list[int] = []
         with self._read() as conn:
+            if kind == "responses":
+                return responses.existing(conn, list(ids))
             for start in range(0, len(ids), 500):
                 chunk = list(ids[start : start + 500])
                 query = sa.select(table.c.id).where(table.c.id.in_(chunk)).order_by(table.c.id)
@@ -524,7 +551,10 @@ class Store:
             for kind in kinds:
                 table = schema.TABLES[kind]
                 query = sa.select(table.c.project_id, sa.func.count()).group_by(table.c.project_id)
-                for project_id, n in conn.execute(query):
+                found = (
+                    responses.counts(conn).items() if kind == "responses" else conn.execute(query)
+                )
+                for project_id, n in found:
                     result[names[project_id]][kind] = n
         return result
 
@@ -539,9 +569,20 @@ class Store:
         records = list(records)
         stored: list[R] = []
         with self._write() as conn:
-            for record in records:
-                stored.append(self._insert(conn, record))
-            explicit = {r.kind for r, s in zip(records, stored, strict=True) if r.id is not None}
+            # responses are checked one by one, and stored at once (see ``_insert``)
+            self._local.waiting = waiting = []
+            try:
+                for record in records:
+                    stored.append(self._insert(conn, record))
+            finally:
+                self._local.waiting = None
+            if waiting:
+                ids = iter(responses.insert(conn, [row for _record, row in waiting]))
+                stored = [
+                    s.model_copy(update={"id": next(ids)}) if s.kind == "responses" else s
+                    for s in stored
+                ]
+            explicit = {r.kind for r in records if r.id is not None and r.kind != "responses"}
             if explicit and self.dialect == "postgresql":
                 for kind in explicit:
                     conn.exec_driver_sql(
@@ -595,7 +636,10 @@ class Store:
             table = schema.TABLES[kind]
             row = _row(new)
             values = {f: row[f] for f in [*diff, "updated_at"] if f in row}
-            conn.execute(table.update().where(table.c.id == record_id).values(**values))
+            if kind == "responses":
+                responses.update(conn, row)
+            else:
+                conn.execute(table.update().where(table.c.id == record_id).values(**values))
             for field in _link_fields(kind):
                 if field in diff:
                     self._write_links(
@@ -631,7 +675,10 @@ class Store:
         try:
             with self._write() as conn:
                 record = self.get(kind, record_id)
-                conn.execute(table.delete().where(table.c.id == record_id))
+                if kind == "responses":
+                    responses.delete(conn, record_id)
+                else:
+                    conn.execute(table.delete().where(table.c.id == record_id))
                 conn.execute(
                     schema.history.insert(),
                     {
@@ -664,6 +711,8 @@ class Store:
     # --- internals --------------------------------------------------------------------
 
     def _insert(self, conn: sa.Connection, record: R) -> R:
+        """Store one record; a response is only checked, and waits (record, row) in
+        ``add_all``'s list to be stored with the others (``responses.insert``)."""
         model = type(record)
         if model.kind not in KINDS:
             raise InvalidRecord([Problem("kind", model.__name__, t("error.not_a_record"))])
@@ -675,6 +724,9 @@ class Store:
         self._check_references(conn, record)
         table = schema.TABLES[model.kind]
         row = _row(record)
+        if model.kind == "responses":
+            self._local.waiting.append((record, row))
+            return record
         if record.id is None:
             row.pop("id")
         try:

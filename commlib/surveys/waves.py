@@ -143,14 +143,14 @@ def _free(prefix: str, number: int, suffix: str, width: int, taken: set[str]) ->
 
 def _response_counts(store: Any, project_id: int) -> dict[int, int]:
     """Responses per survey, counted in the database (a wave may hold many responses)."""
-    table = schema.TABLES["responses"]
+    table = schema.TABLES["responses"]  # batches of responses (see commlib.responses)
     query = (
-        sa.select(table.c.survey_id, sa.func.count())
+        sa.select(table.c.survey_id, sa.func.sum(table.c.rows))
         .where(table.c.project_id == project_id)
         .group_by(table.c.survey_id)
     )
     with store.read() as conn:
-        return {survey_id: n for survey_id, n in conn.execute(query)}
+        return {survey_id: int(n) for survey_id, n in conn.execute(query)}
 
 
 # --- the questions of several waves -------------------------------------------------------

@@ -30,9 +30,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import ipywidgets as w
-import sqlalchemy as sa
 
-from .. import schema
+from .. import responses
 from ..errors import CommlibError, InvalidRecord, Problem
 from ..forms import (
     AUDIENCE,
@@ -503,16 +502,19 @@ class SurveyForm(w.VBox):
 
     def refresh(self) -> None:
         """Re-read who has answered and the headline question's answers."""
-        table = schema.TABLES["responses"]
-        query = sa.select(table.c.respondent, table.c.answers).where(
-            table.c.survey_id == self.survey.id
-        )
-        with self.store.transaction() as conn:
-            rows = conn.execute(query).all()
-        self.respondents = {respondent for respondent, _ in rows}
-        self.count = len(rows)
         code = self.headline_question.code if self.headline_question else None
-        self._headline_values = [(answers or {}).get(code) for _, answers in rows]
+        name = responses.PREFIX + str(code)
+        self.respondents, self._headline_values = set(), []
+        with self.store.transaction() as conn:
+            for _batch, _survey, _project, table in responses.tables(
+                conn, survey_ids=[self.survey.id]
+            ):
+                self.respondents.update(table.column("respondent").to_pylist())
+                if name in table.column_names:
+                    self._headline_values += responses.values(table, name)
+                else:
+                    self._headline_values += [None] * table.num_rows
+        self.count = len(self._headline_values)
         respondent = self.form["respondent"].input
         if respondent.value == self._auto and respondent.value in self.respondents:
             respondent.value = self._next_respondent()  # taken on another form meanwhile
@@ -591,12 +593,8 @@ class SurveyForm(w.VBox):
             raise InvalidRecord(problems)
         if not answers:
             raise CommlibError(t("surveys.run.form.nothing_answered"))
-        table = schema.TABLES["responses"]
-        taken = sa.select(table.c.id).where(
-            table.c.survey_id == self.survey.id, table.c.respondent == respondent
-        )
         with self.store.transaction() as conn:
-            if conn.execute(taken).first() is not None:
+            if respondent in responses.respondents(conn, self.survey.id):  # type: ignore[arg-type]
                 raise InvalidRecord([self._duplicate(respondent)])
             saved = self.store.add(response)
         self._saved(saved)

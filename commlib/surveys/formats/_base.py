@@ -141,6 +141,11 @@ def _clean(text: Any) -> str:
 
 def texts(column: pd.Series) -> pd.Series:
     """A column's text, trimmed (a Categorical, missing when empty)."""
+    cats = column.cat.categories
+    if cats.dtype == "str" and not len(cats):
+        return column
+    if cats.dtype == "str" and bool((cats.str.strip() == cats).all()) and not (cats == "").any():
+        return column  # nothing to trim (the most common case: checked at once)
     return map_categories(column, lambda c: c.strip() or None)
 
 

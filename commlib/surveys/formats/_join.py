@@ -17,7 +17,6 @@ that cannot be converted are left out, with a warning.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -25,9 +24,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import sqlalchemy as sa
 
-from ... import schema
+from ... import responses
 from ...i18n import t
 from ...models import Question, Survey
 from ...store import Store
@@ -109,19 +107,17 @@ class _Pairs:
         if self._stored is not None:
             return
         respondents = self.parsed.meta["respondent"].astype(str)
-        table = schema.TABLES["responses"]
         found: dict[str, dict[str, Any]] = {}
         wanted = respondents.drop_duplicates().tolist()
         with self.store.transaction() as conn:
-            for start in range(0, len(wanted), 500):
+            for _batch, survey_id, project, table in responses.tables(
+                conn, survey_ids=[self.survey.id]
+            ):
                 if len(found) >= SAMPLE:
                     break
-                chunk = wanted[start : start + 500]
-                query = sa.select(
-                    table.c.respondent, sa.type_coerce(table.c.answers, sa.Text())
-                ).where(table.c.survey_id == self.survey.id, table.c.respondent.in_(chunk))
-                for who, answers in conn.execute(query):
-                    found[who] = _loads(answers)
+                shared = responses.of_respondents(table, wanted).slice(0, SAMPLE - len(found))
+                for row in responses.rows_of(shared, survey_id, project):
+                    found[row["respondent"]] = row["answers"]
         self._stored = found
         index = pd.Index(respondents)
         self._positions = index.get_indexer_for(list(found)) if found else np.array([], int)
@@ -142,13 +138,6 @@ class _Pairs:
             if old and new:
                 result.append((old, new))
         return result
-
-
-def _loads(value: Any) -> dict[str, Any]:
-    if isinstance(value, dict):
-        return value
-    loaded = json.loads(value) if value else {}
-    return loaded if isinstance(loaded, dict) else {}
 
 
 def _items(value: Any) -> list[Any]:
@@ -225,35 +214,18 @@ def _fill_texts(store: Store, survey: Survey, parsed: Parsed, stored: dict[str, 
                 wanted.setdefault(who, {})[code] = value.strip()
     if not wanted:
         return
-    table = schema.TABLES["responses"]
-    raw = sa.table("responses", sa.column("id"), sa.column("answers", sa.types.NullType()))
-    update = (
-        raw.update()
-        .where(raw.c.id == sa.bindparam("row_id"))
-        .values(answers=sa.bindparam("row_answers"))
-    )
     conflicts: set[str] = set()
-    names = list(wanted)
+
+    def fill(row: dict[str, Any]) -> bool:
+        answers = row["answers"]
+        given = wanted.get(row["respondent"], {})
+        missing = {c: v for c, v in given.items() if answers.get(c) in (None, "")}
+        conflicts.update(c for c, v in given.items() if c not in missing and answers[c] != v)
+        answers.update(missing)
+        return bool(missing)
+
     with store.transaction() as conn:
-        for start in range(0, len(names), 500):
-            chunk = names[start : start + 500]
-            query = sa.select(
-                table.c.id, table.c.respondent, sa.type_coerce(table.c.answers, sa.Text())
-            ).where(table.c.survey_id == survey.id, table.c.respondent.in_(chunk))
-            changed = []
-            for row_id, who, text in conn.execute(query).all():
-                answers = _loads(text)
-                missing = {c: v for c, v in wanted[who].items() if answers.get(c) in (None, "")}
-                conflicts.update(
-                    c for c, v in wanted[who].items() if c not in missing and answers[c] != v
-                )
-                if missing:
-                    answers.update(missing)
-                    changed.append(
-                        {"row_id": row_id, "row_answers": json.dumps(answers, ensure_ascii=False)}
-                    )
-            if changed:
-                conn.execute(update, changed)
+        responses.rewrite(conn, survey.id, fill, respondents=wanted)  # type: ignore[arg-type]
     for code in sorted(conflicts):
         parsed.warnings.append(t("surveys.values.other_lost", code=code))
 
@@ -307,44 +279,22 @@ def _translator(mapping: dict[str, Any], kind: str, k: int) -> Callable[[Any], A
 
 def _rewrite(store: Store, survey: Survey, translators: dict[str, Callable[[Any], Any]]) -> None:
     """Rewrite the stored answers of some questions, a chunk of responses at a time."""
-    table = schema.TABLES["responses"]
-    raw = sa.table("responses", sa.column("id"), sa.column("answers", sa.types.NullType()))
-    update = (
-        raw.update()
-        .where(raw.c.id == sa.bindparam("row_id"))
-        .values(answers=sa.bindparam("row_answers"))
-    )
-    last = 0
+
+    def translate(row: dict[str, Any]) -> bool:
+        answers = row["answers"]
+        touched = False
+        for code, change in translators.items():
+            if answers.get(code) is not None:
+                value = change(answers[code])
+                if value is None:
+                    answers.pop(code)
+                else:
+                    answers[code] = value
+                touched = True
+        return touched
+
     with store.transaction() as conn:
-        while True:
-            query = (
-                sa.select(table.c.id, sa.type_coerce(table.c.answers, sa.Text()))
-                .where(table.c.survey_id == survey.id, table.c.id > last)
-                .order_by(table.c.id)
-                .limit(data.CHUNK_ROWS)
-            )
-            rows = conn.execute(query).all()
-            if not rows:
-                return
-            last = rows[-1][0]
-            changed = []
-            for row_id, text in rows:
-                answers = _loads(text)
-                touched = False
-                for code, translate in translators.items():
-                    if answers.get(code) is not None:
-                        value = translate(answers[code])
-                        if value is None:
-                            answers.pop(code)
-                        else:
-                            answers[code] = value
-                        touched = True
-                if touched:
-                    changed.append(
-                        {"row_id": row_id, "row_answers": json.dumps(answers, ensure_ascii=False)}
-                    )
-            if changed:
-                conn.execute(update, changed)
+        responses.rewrite(conn, survey.id, translate)  # type: ignore[arg-type]
 
 
 # --- stored texts, new codes --------------------------------------------------------------

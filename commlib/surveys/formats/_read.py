@@ -36,6 +36,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pandas.api.types import union_categoricals
 
 from ...errors import BadFile, InvalidRecord, Problem
@@ -432,9 +434,22 @@ def _read_csv(table: Table, header_rows: int) -> tuple[list[list[str]], pd.DataF
             kinds[n] = "category"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", pd.errors.DtypeWarning)
-        body = pd.read_csv(
-            table.path, skiprows=header_rows, names=list(range(width)), dtype=kinds, **options
-        )
+        # columns of text are read as pandas infers them (several times faster than asking
+        # for text or categories), then made categories; a column pandas read as anything
+        # but text ("007" as 7, "True" as a bool) is read again as text
+        body = pd.read_csv(table.path, skiprows=header_rows, names=list(range(width)), **options)
+        again = [n for n in kinds if n in body.columns and body[n].dtype != "str"]
+        if again:
+            texts = pd.read_csv(
+                table.path,
+                skiprows=header_rows,
+                names=list(range(width)),
+                usecols=again,
+                dtype=dict.fromkeys(again, str),
+                **options,
+            )
+            for n in again:
+                body[n] = texts[n]
     for column in body.columns:
         dtype = body[column].dtype
         if not isinstance(dtype, pd.CategoricalDtype) or dtype.categories.dtype != "str":
@@ -444,7 +459,15 @@ def _read_csv(table: Table, header_rows: int) -> tuple[list[list[str]], pd.DataF
 
 def as_category(values: pd.Series) -> pd.Series:
     """A column of numbers (or of mixed values) as a Categorical of their text."""
+    if values.dtype == "str":  # text already
+        return values.astype("category")
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if pd.api.types.is_integer_dtype(uniques.dtype):  # whole numbers: distinct texts at once
+        texts = pc.cast(pa.array(np.asarray(uniques)), pa.string())
+        categories = pd.Index(texts, dtype="str")
+        return pd.Series(
+            pd.Categorical.from_codes(codes, categories=categories), index=values.index
+        )
     texts = pd.Index([_value_text(u) for u in uniques], dtype=object)
     merged, categories = pd.factorize(texts)
     mapped = np.append(merged, -1)[np.where(codes < 0, len(merged), codes)]
@@ -605,8 +628,8 @@ def map_categories(column: pd.Series, func: Callable[[str], str | None]) -> pd.S
 
 def counts(column: pd.Series) -> np.ndarray:
     """How many rows hold each category."""
-    codes = column.cat.codes.to_numpy()
-    return np.bincount(codes[codes >= 0], minlength=len(column.cat.categories))
+    codes = column.cat.codes.to_numpy().astype(np.intp) + 1  # missing (-1) counted at 0
+    return np.bincount(codes, minlength=len(column.cat.categories) + 1)[1:]
 
 
 def first_seen(column: pd.Series) -> list[str]:
@@ -692,12 +715,33 @@ _EXCEL_EPOCH = datetime(1899, 12, 30)
 _YEARS = (1950, 2200)
 
 
+#: times that need ``_normalise_time``: not ASCII, a GMT/UTC offset, doubled spaces
+_ODD_TIME = re.compile(r"[^\x00-\x7f]|GMT|UTC|\s\s", re.I)
+
+
+def _contains(texts: pd.Index, pattern: re.Pattern[str]) -> np.ndarray:
+    """Whether ``pattern`` is found in each text: the ASCII ones at C speed (RE2, whose
+    ``\\d`` and ``\\s`` match there what Python's do), the others by Python."""
+    values = np.asarray(texts, dtype=object)
+    try:
+        array = pa.array(values, pa.string())
+    except (pa.ArrowException, UnicodeError):
+        return np.array([bool(pattern.search(str(v))) for v in values], dtype=bool)
+    ascii_only = pc.fill_null(pc.string_is_ascii(array), True).to_numpy(zero_copy_only=False)
+    re2 = pattern.pattern.replace(r"\s", r"[\t\n\v\f\r\x1c-\x1f ]")
+    found = pc.match_substring_regex(array, re2, ignore_case=bool(pattern.flags & re.I))
+    result = pc.fill_null(found, False).to_numpy(zero_copy_only=False).copy()
+    others = np.flatnonzero(~ascii_only)
+    result[others] = [bool(pattern.search(v)) for v in values[others]]
+    return result
+
+
 def _normalised_times(cats: pd.Index) -> pd.Index:
     """``_normalise_time`` of every value, the plain ASCII ones (most) trimmed at once."""
     if not len(cats):
         return pd.Index([], dtype=object)
-    texts = pd.Index(np.asarray(cats, dtype=object), dtype=object).str.strip()
-    odd = np.asarray(texts.str.contains(r"[^\x00-\x7f]|GMT|UTC|\s\s", case=False), dtype=bool)
+    texts = pd.Index(np.asarray(cats, dtype=object), dtype="str").str.strip()
+    odd = _contains(texts, _ODD_TIME)
     if odd.any():
         values = np.asarray(texts, dtype=object)
         values[odd] = [_normalise_time(c) for c in values[odd]]
@@ -737,13 +781,15 @@ def parse_times(
     texts = _normalised_times(cats)
     blanks = np.asarray(texts.str.upper().isin(MISSING_UPPER) | (texts == ""), dtype=bool)
     if len(cats):
-        aware = np.asarray(texts.str.contains(_OFFSET), dtype=bool) & ~blanks
+        aware = _contains(texts, _OFFSET) & ~blanks
         if aware.any():
             parsed = pd.to_datetime(texts[aware], utc=True, errors="coerce", format="ISO8601")
             utc[np.flatnonzero(aware)] = _utc_naive(parsed)
         naive_at = np.flatnonzero(~aware & ~blanks)
         if len(naive_at):
-            naive, absolute = _naive_moments(list(texts[naive_at]), order)
+            naive, absolute = _naive_moments(
+                np.asarray(texts[naive_at], dtype=object).tolist(), order
+            )
             local_at = naive_at[~absolute]
             if len(local_at):
                 moments = pd.DatetimeIndex(naive[~absolute])
