@@ -312,6 +312,33 @@ class _Zygote:
             await self._process.wait()
 
 
+class _Spawned:
+    """Kernels for systems without ``os.fork`` (Windows): each report's kernel is a new process
+    that does its own imports — slower than :class:`_Zygote`'s, as isolated, the same pages."""
+
+    @classmethod
+    async def start(cls, modules: list[str], langs: list[str], chinese: bool) -> _Spawned:
+        return cls()
+
+    async def kernel(self, folder: Path, env: dict[str, str]) -> tuple[Any, Any]:
+        from jupyter_client.manager import start_new_async_kernel
+
+        return await start_new_async_kernel(
+            startup_timeout=120,
+            kernel_name="python3",
+            cwd=str(folder),
+            env=env,
+            extra_arguments=KERNEL_ARGUMENTS,
+        )
+
+    async def close(self) -> None:
+        pass
+
+
+#: kernels forked from a warm process where the system can fork, else started one by one
+_FORK = hasattr(os, "fork")
+
+
 def _zygote() -> None:
     """The zygote's own code (see :class:`_Zygote`): import, then fork a kernel for each
     request read from stdin, answering with its process id."""
@@ -408,7 +435,7 @@ class _Forked:
             os.unlink(self.file)
 
 
-async def _stop_kernel(manager: _Forked, client: Any) -> None:
+async def _stop_kernel(manager: Any, client: Any) -> None:
     client.stop_channels()
     await manager.shutdown_kernel(now=True)
 
@@ -418,10 +445,13 @@ class _Kernels:
     (in its report's folder, with its environment), so one is ready when a report begins."""
 
     def __init__(
-        self, zygote: _Zygote, starts: Sequence[tuple[Path, dict[str, str]]], ahead: int
+        self,
+        zygote: _Zygote | _Spawned,
+        starts: Sequence[tuple[Path, dict[str, str]]],
+        ahead: int,
     ) -> None:
         self._zygote, self._starts, self._ahead = zygote, starts, ahead
-        self._tasks: dict[int, asyncio.Task[tuple[_Forked, Any]]] = {}
+        self._tasks: dict[int, asyncio.Task[tuple[Any, Any]]] = {}
         for i in range(ahead):
             self._start(i)
 
@@ -429,7 +459,7 @@ class _Kernels:
         if i < len(self._starts) and i not in self._tasks:
             self._tasks[i] = asyncio.create_task(self._zygote.kernel(*self._starts[i]))
 
-    async def take(self, i: int) -> tuple[_Forked, Any]:
+    async def take(self, i: int) -> tuple[Any, Any]:
         """The kernel of report ``i`` (never given to another report)."""
         self._start(i)
         self._start(i + self._ahead)
@@ -825,7 +855,8 @@ async def _run(
     langs = sorted({r.lang for r in reports})
     # Chinese text to wrap: a report in Chinese, or about a project named in Chinese
     chinese = any(r.lang == "zh" or HAN.search(r.project) for r in reports)
-    zygote = await _Zygote.start(list(dict.fromkeys(modules)), langs, chinese)
+    parent = _Zygote if _FORK else _Spawned
+    zygote = await parent.start(list(dict.fromkeys(modules)), langs, chinese)
     kernels = _Kernels(zygote, [r.kernel for r in reports], ahead=workers)
     turns = asyncio.Semaphore(workers)
 

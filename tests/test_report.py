@@ -676,3 +676,18 @@ def test_a_report_from_a_running_event_loop(db, tmp_path):
 
     written = asyncio.run(cell())
     assert f"HELLO-{PROJECT}" in written.read_text(encoding="utf-8")
+
+
+def test_without_fork_kernels_are_started_one_by_one_and_pages_are_the_same(
+    db, tmp_path, monkeypatch
+):
+    import commlib.report as report
+
+    options = {"audience": "client", "lang": "zh", "until": UNTIL}
+    forked = export_report(db, "status_review", PROJECT, out=tmp_path / "forked.html", **options)
+    monkeypatch.setattr(report, "_FORK", False)  # as on Windows
+    monkeypatch.setattr(report._Zygote, "start", None)  # never asked for
+    spawned = export_report(db, "status_review", PROJECT, out=tmp_path / "spawned.html", **options)
+    texts = [GENERATED.sub("(generated)", p.read_text(encoding="utf-8")) for p in (forked, spawned)]
+    assert "vegaEmbed('#commlib-chart-" in texts[0]
+    assert texts[0].encode() == texts[1].encode()
