@@ -136,27 +136,19 @@ def _demo_reports(store: Store, projects: list, folder: str, progress: bool | No
 def _export(
     total: int,
     run: Callable[..., list[Path]],
-    progress: bool | None,
+    shown: bool | None,
     show: Callable[[list[Path], list[str]], object],
 ) -> bool:
     """``run(progress=, skipped=, failed=)`` (``export_many`` or ``export_all``) for ``total``
-    reports, with a progress bar on stderr (when it is a terminal, or ``progress``), then
+    reports, with a progress bar on stderr (when it is a terminal, or as ``shown`` says), then
     ``show(written, left_out)`` (a line for each report left out), then a line on stderr for
     each failure. False when one failed."""
-    from tqdm import tqdm
-
     left_out: list[str] = []
     failed: list[str] = []
-    bar = tqdm(
-        total=total,
-        desc=t("report.cli.progress"),
-        bar_format="{desc}: {n_fmt}/{total_fmt} |{bar}| {elapsed}<{remaining}",
-        file=sys.stderr,
-        disable=not (sys.stderr.isatty() if progress is None else progress),
-    )
-    with bar:
+    done: list[Path] = []
+    with progress.bar(t("report.cli.progress"), show=shown) as advance:
         written = run(
-            progress=lambda _path: bar.update(1),
+            progress=lambda path: (done.append(path), advance(len(done), total)),
             skipped=lambda path, err: left_out.append(
                 t("report.cli.skipped", name=path.stem, reason=err)
             ),

@@ -22,6 +22,8 @@ from typing import Any
 DELAY = 0.5
 
 Progress = Callable[[float, float], None]
+#: a bar of things counted one by one (reports): how many of how many, and the time left
+_COUNTED = "{desc}: {n_fmt}/{total_fmt} |{bar}| {elapsed}<{remaining}"
 
 
 def shown() -> bool:
@@ -33,11 +35,16 @@ def shown() -> bool:
 
 
 @contextlib.contextmanager
-def bar(label: str, *, unit: str = "", scale: bool = False) -> Iterator[Progress]:
+def bar(
+    label: str, *, unit: str = "", scale: bool = False, show: bool | None = None
+) -> Iterator[Progress]:
     """Yields ``advance(done, total)``, which draws the bar (from its first call) at ``done``.
 
-    ``unit``: what is counted (``"B"`` with ``scale=True``: bytes, shown as kB, MB)."""
-    if not shown():
+    ``unit``: what is counted (``"B"`` with ``scale=True``: bytes, shown as kB, MB); without
+    one, the bar counts ``done/total``. ``show``: draw it or not (the command line's
+    ``--progress/--no-progress``), whatever :func:`shown` says."""
+    forced = show if show is not None else None
+    if not (shown() if forced is None else forced):
         yield lambda done, total: None
         return
     from tqdm import tqdm
@@ -46,16 +53,18 @@ def bar(label: str, *, unit: str = "", scale: bool = False) -> Iterator[Progress
 
     def advance(done: float, total: float) -> None:
         if not drawn:
-            forced = os.environ.get("COMMLIB_PROGRESS") == "1"
+            asked = bool(forced) or os.environ.get("COMMLIB_PROGRESS") == "1"
+            counted = {} if unit else {"bar_format": _COUNTED}
             drawn.append(
                 tqdm(
                     total=total,
                     desc=label,
                     unit=unit or "it",
                     unit_scale=scale,
-                    delay=0 if forced else DELAY,
-                    mininterval=0 if forced else 0.1,  # forced: a log shows every step
-                    miniters=1 if forced else None,
+                    delay=0 if asked else DELAY,
+                    mininterval=0 if asked else 0.1,  # asked for: a log shows every step
+                    miniters=1 if asked else None,
+                    **counted,
                     leave=False,
                     file=sys.stderr,
                     dynamic_ncols=True,

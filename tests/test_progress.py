@@ -77,3 +77,23 @@ def test_the_command_line_draws_the_bar_on_stderr_and_leaves_the_results(tmp_pat
     assert "Importing" not in drawn.stdout and "Total: 3 files" in drawn.stdout
     quiet = _cli(folder, db, forced="0")
     assert quiet.stderr == "" and "Total: 3 files" in quiet.stdout
+
+
+def test_a_survey_export_reports_its_progress_as_its_responses_are_stored(
+    store, tmp_path, monkeypatch
+):
+    from commlib.surveys import data
+
+    make_project(store)
+    monkeypatch.setattr(data, "CHUNK_ROWS", 10)
+    export = tmp_path / "pulse.csv"
+    rows = [f"r{i},{i % 11},{'Yes' if i % 2 else 'No'}" for i in range(50)]
+    export.write_text("respondent,Q1 NPS,Q2 Clear?\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    seen: list[float] = []
+    (report,) = import_files(
+        store, export, "ERP", survey="Pulse", progress=lambda d, t: seen.append(d / t)
+    )
+    assert report.added == 50
+    assert seen == sorted(seen) and seen[0] == 0 and seen[-1] == 1
+    stored = [f for f in seen if 0.5 < f < 1]  # each chunk of 10 stored says so
+    assert len(stored) >= 4

@@ -245,9 +245,10 @@ def _importer(module: ModuleType) -> Importer:
                 t("surveys.import.control_characters", n=table.extra["control_cells"])
             )
         hints = Hints(**{**asdict(hints), "platform": module.NAME}) if hints.platform else hints
-        report = save(
-            store, project, path, module.NAME, parsed, survey=survey, wave=wave, hints=hints
-        )
+        with data.progress(lambda done, total: told(0.5 + 0.5 * done / max(total, 1))):
+            report = save(
+                store, project, path, module.NAME, parsed, survey=survey, wave=wave, hints=hints
+            )
         report.details["understood"] = understood(table, module, parsed)
         if _options.get("remembered"):
             report.warn(t("surveys.import.remembered", hints=_shown_hints(_options["remembered"])))
