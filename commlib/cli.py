@@ -78,7 +78,7 @@ def init(ctx: click.Context) -> None:
     metavar="DIR",
     help=t("cli.help.demo_reports"),
 )
-@click.option("--progress/--no-progress", default=None, help=t("report.cli.progress_flag"))
+@click.option("--progress/--no-progress", default=None, help=t("cli.help.progress"))
 @click.pass_context
 def demo(
     ctx: click.Context,
@@ -241,6 +241,7 @@ def import_csv(ctx: click.Context, folder: str) -> None:
 @click.option("--encoding", default=None, metavar="NAME", help=t("importers.cli.encoding"))
 @click.option("--formats", "list_formats", is_flag=True, help=t("importers.cli.formats"))
 @click.option("--json", "as_json", is_flag=True, help=t("cli.help.json"))
+@click.option("--progress/--no-progress", "shown", default=None, help=t("cli.help.progress"))
 @click.pass_context
 def import_(
     ctx: click.Context,
@@ -257,6 +258,7 @@ def import_(
     encoding: str | None,
     list_formats: bool,
     as_json: bool,
+    shown: bool | None,
 ) -> None:
     from .importers import formats, import_files, render, summary
 
@@ -272,7 +274,7 @@ def import_(
     if not project:
         raise click.UsageError(t("importers.cli.no_project"))
     store = _store(ctx)
-    with progress.bar(t("importers.progress"), unit="B", scale=True) as advance:
+    with progress.bar(t("importers.progress"), unit="B", scale=True, show=shown) as advance:
         reports = import_files(
             store,
             paths,
@@ -318,7 +320,7 @@ def import_(
     metavar="html|pdf|eml",
     help=t("formats.cli.format"),
 )
-@click.option("--progress/--no-progress", default=None, help=t("report.cli.progress_flag"))
+@click.option("--progress/--no-progress", default=None, help=t("cli.help.progress"))
 @click.pass_context
 def report(
     ctx: click.Context,

@@ -56,9 +56,19 @@ def test_no_bar_is_drawn_where_nobody_watches(monkeypatch, capsys):
     assert progress.shown() is False  # pytest's stderr is not a terminal
 
 
-def _cli(folder, db, *, forced: str) -> subprocess.CompletedProcess:
+def _cli(folder, db, *args: str, forced: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "COMMLIB_DB": str(db), "COMMLIB_LANG": "en", "COMMLIB_PROGRESS": forced}
     command = [sys.executable, "-m", "commlib.cli", "import", str(folder), "--project", "ERP"]
+    command += args
+        sys.executable,
+        "-m",
+        "commlib.cli",
+        "import",
+        str(folder),
+        "--project",
+        "ERP",
+        *args,
+    ]
     return subprocess.run(command, capture_output=True, text=True, env=env)
 
 
@@ -77,6 +87,8 @@ def test_the_command_line_draws_the_bar_on_stderr_and_leaves_the_results(tmp_pat
     assert "Importing" not in drawn.stdout and "Total: 3 files" in drawn.stdout
     quiet = _cli(folder, db, forced="0")
     assert quiet.stderr == "" and "Total: 3 files" in quiet.stdout
+    assert _cli(folder, db, "--no-progress", forced="1").stderr == ""
+    assert "100%" in _cli(folder, db, "--progress", forced="0").stderr
 
 
 def test_a_survey_export_reports_its_progress_as_its_responses_are_stored(
