@@ -60,15 +60,6 @@ def _cli(folder, db, *args: str, forced: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "COMMLIB_DB": str(db), "COMMLIB_LANG": "en", "COMMLIB_PROGRESS": forced}
     command = [sys.executable, "-m", "commlib.cli", "import", str(folder), "--project", "ERP"]
     command += args
-        sys.executable,
-        "-m",
-        "commlib.cli",
-        "import",
-        str(folder),
-        "--project",
-        "ERP",
-        *args,
-    ]
     return subprocess.run(command, capture_output=True, text=True, env=env)
 
 
