@@ -10,10 +10,12 @@ The public API, all importable from ``commlib``::
 otherwise compile at import for 1-2.5 s; see ``commlib._lazy_iri``.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from . import _lazy_iri  # noqa: F401  (first: importing it installs the deferral)
+from . import (
+    _lazy,
+    _lazy_iri,  # noqa: F401  (importing it defers rfc3987_syntax; before any jsonschema)
+)
 from .errors import (
     BadFile,
     CommlibError,
@@ -79,17 +81,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+__getattr__, __dir__ = _lazy.attach(__name__, _LAZY)
 
 
 __version__ = "0.1.0"

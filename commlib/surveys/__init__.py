@@ -10,8 +10,7 @@ and ``charts.py`` are pure functions over the wide frame and its codebook.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from .. import _lazy
 
 # Loaded with the package: cheap (pandas and the store), and ``waves`` must stay the function.
 from .data import codebook, responses_frame, save_responses, save_survey
@@ -46,17 +45,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+__getattr__, __dir__ = _lazy.attach(__name__, _LAZY)
 
 
 __all__ = [
