@@ -601,21 +601,16 @@ def save_responses(
         duplicates = int(seen.sum())
         fresh = np.flatnonzero(~seen)
         first = _responses.allocate(conn, len(fresh)) if len(fresh) else 0
-        for start in range(0, len(fresh), CHUNK_ROWS):
-            rows = fresh[start : start + CHUNK_ROWS]
-            chunk = frame.iloc[rows]
-            found: list[Problem] = []
-            ids = np.arange(first + start, first + start + len(rows), dtype="int64")
-            values = _prepare(chunk, respondents.iloc[rows], codes, book, ids, now, found)
-            problems += found
-            if problems:
-                if len(problems) >= MAX_PROBLEMS:
-                    break
-                continue
-            _responses.append(conn, target.project_id, target.id, values)  # type: ignore[arg-type]
-            added += len(rows)
+        # each column checked and encoded once, then written a batch at a time (slices of it)
+        ids = np.arange(first, first + len(fresh), dtype="int64")
+        chunk = frame.iloc[fresh] if len(fresh) < len(frame) else frame
+        values = _prepare(chunk, respondents.iloc[fresh], codes, book, ids, now, problems)
+        for start in range(0, 0 if problems else len(fresh), CHUNK_ROWS):
+            part = values.slice(start, CHUNK_ROWS)
+            _responses.append(conn, target.project_id, target.id, part)  # type: ignore[arg-type]
+            added += part.num_rows
             if report is not None:
-                report(start + len(rows), len(fresh))
+                report(added, len(fresh))
         if problems:
             raise InvalidRecord(problems[:MAX_PROBLEMS], t("surveys.import.data.fix_hint"))
     return added, duplicates
@@ -649,7 +644,7 @@ def _prepare(
 ) -> pa.Table:
     """The payload of one chunk of new responses (see ``commlib.responses``); what is wrong
     goes to ``problems`` (and then the table is empty)."""
-    where = respondents.tolist()
+    where = respondents.reset_index(drop=True).array  # where[n]: the n-th response, for messages
     if codes is None:
         wide, codes = _expand(chunk["answers"], where, problems)
     else:
@@ -674,13 +669,13 @@ def _prepare(
     )
     columns = {
         "id": pa.array(ids),
-        "visibility": pa.array(np.full(rows, "internal", dtype=object), pa.string()),
-        "notes": pa.array(np.full(rows, "", dtype=object), pa.string()),
+        "visibility": pa.repeat(pa.scalar("internal", pa.string()), rows),
+        "notes": pa.repeat(pa.scalar("", pa.string()), rows),
         "created_at": stamp,
         "updated_at": stamp,
         "respondent": _text_array(respondents),
         "submitted_at": submitted,
-        "duration_s": pa.array(durations, pa.float64()),
+        "duration_s": pa.array(durations, pa.float64(), mask=np.isnan(durations)),
         "source": sources,
         "complete": pa.array(complete, pa.bool_()),
     }
@@ -758,7 +753,7 @@ def _respondent_text(value: Any) -> str | None:
 
 
 def _expand(
-    answers: pd.Series, where: list[str], problems: list[Problem]
+    answers: pd.Series, where: Any, problems: list[Problem]
 ) -> tuple[pd.DataFrame, list[str]]:
     dicts = []
     for n, value in enumerate(answers):
@@ -774,7 +769,7 @@ def _expand(
     return wide, [str(c) for c in wide.columns]
 
 
-def _moments(chunk: pd.DataFrame, where: list[str], problems: list[Problem]) -> Any:
+def _moments(chunk: pd.DataFrame, where: Any, problems: list[Problem]) -> Any:
     if "submitted_at" not in chunk.columns:
         return pa.nulls(len(chunk), _responses.MOMENT)
     raw = chunk["submitted_at"]
@@ -815,9 +810,9 @@ def _moment(value: Any) -> pd.Timestamp:
     return found if isinstance(found, pd.Timestamp) else pd.NaT
 
 
-def _durations(chunk: pd.DataFrame, where: list[str], problems: list[Problem]) -> list[Any]:
+def _durations(chunk: pd.DataFrame, where: Any, problems: list[Problem]) -> np.ndarray:
     if "duration_s" not in chunk.columns:
-        return [None] * len(chunk)
+        return np.full(len(chunk), np.nan)
     raw = chunk["duration_s"]
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
         numbers = raw.astype("float64")
@@ -829,20 +824,20 @@ def _durations(chunk: pd.DataFrame, where: list[str], problems: list[Problem]) -
         problems.append(
             Problem("duration_s", raw.iloc[n], t("surveys.import.data.bad_duration"), _at(where[n]))
         )
-    return numbers.astype(object).where(numbers.notna(), None).tolist()
+    return numbers.to_numpy(dtype="float64", na_value=np.nan)
 
 
-def _complete(chunk: pd.DataFrame) -> list[bool]:
+def _complete(chunk: pd.DataFrame) -> np.ndarray:
     """Whether each response was finished (no ``complete`` column, or a missing value: yes)."""
     if "complete" not in chunk.columns:
-        return [True] * len(chunk)
+        return np.ones(len(chunk), dtype=bool)
     values = chunk["complete"]
     try:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
     except TypeError:  # lists, dicts
-        return [not _unfinished(v) for v in values]
+        return np.array([not _unfinished(v) for v in values], dtype=bool)
     done = np.array([not _unfinished(u) for u in uniques] + [True], dtype=bool)
-    return done[np.where(codes < 0, len(uniques), codes)].tolist()
+    return done[np.where(codes < 0, len(uniques), codes)]
 
 
 def _unfinished(value: Any) -> bool:
@@ -851,21 +846,25 @@ def _unfinished(value: Any) -> bool:
     return not _missing(value) and not bool(value)
 
 
-def _sources(chunk: pd.DataFrame, where: list[str], problems: list[Problem]) -> pa.Array:
+def _sources(chunk: pd.DataFrame, where: Any, problems: list[Problem]) -> pa.Array:
+    """Where each response came from, as trimmed text ("" when not known); each distinct
+    value checked once."""
     if "source" not in chunk.columns:
         return pa.repeat(pa.scalar("", pa.string()), len(chunk))
     raw = chunk["source"]
-    if pd.api.types.is_string_dtype(raw.dtype) or isinstance(raw.dtype, pd.CategoricalDtype):
-        texts = raw.astype(object).where(raw.notna(), "").astype("str").str.strip()
-    else:
-        texts = raw.map(lambda v: "" if _missing(v) else str(v).strip())
-    lengths = texts.str.len().to_numpy()
-    broken = _broken(texts)
-    for n in np.flatnonzero((lengths > 200) | broken)[:5]:
+    try:
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    except TypeError:  # lists, dicts: checked below as text
+        codes, uniques = pd.factorize(raw.map(str), use_na_sentinel=True)
+    texts = pd.Series(["" if _missing(u) else str(u).strip() for u in uniques], dtype=object)
+    wrong = (texts.str.len().to_numpy() > 200) | _broken(texts) if len(texts) else []
+    for k in np.flatnonzero(wrong)[:5]:
+        n = int(np.flatnonzero(codes == k)[0])
         problems.append(
-            Problem("source", texts.iloc[n], t("surveys.import.data.bad_source"), _at(where[n]))
+            Problem("source", texts[k], t("surveys.import.data.bad_source"), _at(where[n]))
         )
-    return _text_array(texts.astype("str"))
+    table = pa.array([*texts, ""], pa.string())
+    return pc.take(table, pa.array(np.where(codes < 0, len(texts), codes)))
 
 
 # --- encoding answers, one column at a time ----------------------------------------------
@@ -885,7 +884,7 @@ _STORED = {
 
 
 def _encode(
-    values: pd.Series, question: Question, where: list[str], problems: list[Problem]
+    values: pd.Series, question: Question, where: Any, problems: list[Problem]
 ) -> pa.Array | None:
     """A question's answers as a stored column (None when none is answered), checked
     against the question; each distinct value is checked and encoded once, and the column
@@ -920,7 +919,7 @@ def _encode(
 
 
 def _encode_values(
-    values: pd.Series, question: Question, where: list[str], problems: list[Problem]
+    values: pd.Series, question: Question, where: Any, problems: list[Problem]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each distinct value as stored (None: missing, last), and which one each row holds."""
     try:
@@ -985,7 +984,7 @@ def _hashable(value: Any) -> Any:
 
 
 def _encode_lists(
-    values: pd.Series, question: Question, where: list[str], problems: list[Problem]
+    values: pd.Series, question: Question, where: Any, problems: list[Problem]
 ) -> np.ndarray:
     options = {o: i for i, o in enumerate(question.options)}
     cache: dict[Any, tuple[str | None, str]] = {}

@@ -517,8 +517,8 @@ def likert_answers(column: pd.Series, options: list[str]) -> pd.Series:
     found = match_scale(options)
     if found is not None:
         points = {**found[1], **points}
-    mapped = per_value(column, lambda c: points.get(_key(c), np.nan), missing=np.nan)
-    return pd.Series(mapped.astype(float), dtype="float64")
+    mapped = per_value(column, lambda c: points.get(_key(c), np.nan), np.nan, dtype="float64")
+    return pd.Series(mapped, dtype="float64")
 
 
 def text_answers(column: pd.Series) -> pd.Series:

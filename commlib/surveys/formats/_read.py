@@ -25,8 +25,10 @@ import csv
 import io
 import re
 import warnings
+import weakref
 import zipfile
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
@@ -450,31 +452,49 @@ def _read_csv(table: Table, header_rows: int) -> tuple[list[list[str]], pd.DataF
             )
             for n in again:
                 body[n] = texts[n]
-    for column in body.columns:
-        dtype = body[column].dtype
-        if not isinstance(dtype, pd.CategoricalDtype) or dtype.categories.dtype != "str":
-            body[column] = as_category(body[column])
+    todo = [
+        c
+        for c in body.columns
+        if not isinstance(body[c].dtype, pd.CategoricalDtype)
+        or body[c].dtype.categories.dtype != "str"
+    ]
+    # both cores: Arrow finds the distinct values of one column while Python sets up another
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for column, found in zip(todo, pool.map(as_category, [body[c] for c in todo]), strict=True):
+            body[column] = found
     return header, body
 
 
 def as_category(values: pd.Series) -> pd.Series:
-    """A column of numbers (or of mixed values) as a Categorical of their text."""
-    if values.dtype == "str":  # text already
-        return values.astype("category")
+    """A column (text, numbers or mixed values) as a Categorical of its texts."""
+    if values.dtype == "str":  # text already: its distinct values found by Arrow
+        array = pa.array(values.array)
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
+        found = pc.dictionary_encode(pc.cast(array, pa.string()))
+        codes = pc.fill_null(found.indices, -1).to_numpy(zero_copy_only=False)
+        return categorical(codes, pd.Index(found.dictionary, dtype="str"), values.index)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     if pd.api.types.is_integer_dtype(uniques.dtype):  # whole numbers: distinct texts at once
         texts = pc.cast(pa.array(np.asarray(uniques)), pa.string())
-        categories = pd.Index(texts, dtype="str")
-        return pd.Series(
-            pd.Categorical.from_codes(codes, categories=categories), index=values.index
-        )
+        return categorical(codes, pd.Index(texts, dtype="str"), values.index)
     texts = pd.Index([_value_text(u) for u in uniques], dtype=object)
     merged, categories = pd.factorize(texts)
     mapped = np.append(merged, -1)[np.where(codes < 0, len(merged), codes)]
-    return pd.Series(
-        pd.Categorical.from_codes(mapped, categories=pd.Index(categories, dtype="str")),
-        index=values.index,
-    )
+    return categorical(mapped, pd.Index(categories, dtype="str"), values.index)
+
+
+#: pandas' CategoricalDtype without its check that the categories are distinct (hashing each
+#: again: 0.3 s for a million), for categories that are (from a factorize or a dictionary)
+_DISTINCT = getattr(pd.CategoricalDtype, "_from_fastpath", None)
+
+
+def categorical(
+    codes: np.ndarray, categories: pd.Index, index: pd.Index | None = None
+) -> pd.Series:
+    """A Categorical Series from codes (-1: missing) into distinct ``categories``."""
+    dtype = _DISTINCT(categories, False) if _DISTINCT else pd.CategoricalDtype(categories)
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype, validate=False), index=index)
 
 
 def _value_text(value: Any) -> str:
@@ -604,10 +624,12 @@ def values(column: pd.Series) -> pd.Index:
     return column.cat.categories
 
 
-def per_value(column: pd.Series, func: Callable[[str], Any], missing: Any = None) -> np.ndarray:
-    """``func`` applied to each distinct value, spread over the rows (an object array)."""
+def per_value(
+    column: pd.Series, func: Callable[[str], Any], missing: Any = None, dtype: Any = object
+) -> np.ndarray:
+    """``func`` applied to each distinct value, spread over the rows (an array of ``dtype``)."""
     cats = column.cat.categories
-    mapped = np.empty(len(cats) + 1, dtype=object)
+    mapped = np.empty(len(cats) + 1, dtype=dtype)
     mapped[:-1] = [func(c) for c in cats]
     mapped[-1] = missing
     return mapped[column.cat.codes.to_numpy()]
@@ -621,15 +643,25 @@ def map_categories(column: pd.Series, func: Callable[[str], str | None]) -> pd.S
     table = np.append(merged, -1)
     codes = column.cat.codes.to_numpy().astype(np.int64)
     codes[codes < 0] = len(merged)
-    return pd.Series(
-        pd.Categorical.from_codes(table[codes], categories=pd.Index(categories, dtype="str"))
-    )
+    return categorical(table[codes], pd.Index(categories, dtype="str"))
 
 
 def counts(column: pd.Series) -> np.ndarray:
-    """How many rows hold each category."""
+    """How many rows hold each category (kept while the column lives: inference asks the
+    same column several times, and a million rows take milliseconds each time)."""
+    array = column.array
+    known = _COUNTS.get(id(array))
+    if known is not None and known[0]() is array:
+        return known[1]
     codes = column.cat.codes.to_numpy().astype(np.intp) + 1  # missing (-1) counted at 0
-    return np.bincount(codes, minlength=len(column.cat.categories) + 1)[1:]
+    found = np.bincount(codes, minlength=len(column.cat.categories) + 1)[1:]
+    found.flags.writeable = False
+    key = id(array)
+    _COUNTS[key] = (weakref.ref(array, lambda _ref: _COUNTS.pop(key, None)), found)
+    return found
+
+
+_COUNTS: dict[int, tuple[weakref.ref, np.ndarray]] = {}
 
 
 def first_seen(column: pd.Series) -> list[str]:
@@ -719,20 +751,29 @@ _YEARS = (1950, 2200)
 _ODD_TIME = re.compile(r"[^\x00-\x7f]|GMT|UTC|\s\s", re.I)
 
 
+def _arrow_texts(texts: pd.Index) -> pa.Array:
+    """Texts as an Arrow string array (without a copy when Arrow holds them already);
+    ``ArrowException``/``UnicodeError`` for texts that are no UTF-8 (a lone surrogate)."""
+    if texts.dtype == "str":
+        array = pa.array(texts.array)
+        array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+        return pc.cast(array, pa.string())
+    return pa.array(np.asarray(texts, dtype=object), pa.string())
+
+
 def _contains(texts: pd.Index, pattern: re.Pattern[str]) -> np.ndarray:
     """Whether ``pattern`` is found in each text: the ASCII ones at C speed (RE2, whose
     ``\\d`` and ``\\s`` match there what Python's do), the others by Python."""
-    values = np.asarray(texts, dtype=object)
     try:
-        array = pa.array(values, pa.string())
+        array = _arrow_texts(texts)
     except (pa.ArrowException, UnicodeError):
-        return np.array([bool(pattern.search(str(v))) for v in values], dtype=bool)
+        return np.array([bool(pattern.search(str(v))) for v in texts], dtype=bool)
     ascii_only = pc.fill_null(pc.string_is_ascii(array), True).to_numpy(zero_copy_only=False)
     re2 = pattern.pattern.replace(r"\s", r"[\t\n\v\f\r\x1c-\x1f ]")
     found = pc.match_substring_regex(array, re2, ignore_case=bool(pattern.flags & re.I))
     result = pc.fill_null(found, False).to_numpy(zero_copy_only=False).copy()
     others = np.flatnonzero(~ascii_only)
-    result[others] = [bool(pattern.search(v)) for v in values[others]]
+    result[others] = [bool(pattern.search(texts[i])) for i in others]
     return result
 
 
@@ -740,7 +781,7 @@ def _normalised_times(cats: pd.Index) -> pd.Index:
     """``_normalise_time`` of every value, the plain ASCII ones (most) trimmed at once."""
     if not len(cats):
         return pd.Index([], dtype=object)
-    texts = pd.Index(np.asarray(cats, dtype=object), dtype="str").str.strip()
+    texts = pd.Index(cats, dtype="str").str.strip()
     odd = _contains(texts, _ODD_TIME)
     if odd.any():
         values = np.asarray(texts, dtype=object)
@@ -787,9 +828,7 @@ def parse_times(
             utc[np.flatnonzero(aware)] = _utc_naive(parsed)
         naive_at = np.flatnonzero(~aware & ~blanks)
         if len(naive_at):
-            naive, absolute = _naive_moments(
-                np.asarray(texts[naive_at], dtype=object).tolist(), order
-            )
+            naive, absolute = _naive_moments(texts[naive_at], order)
             local_at = naive_at[~absolute]
             if len(local_at):
                 moments = pd.DatetimeIndex(naive[~absolute])
@@ -806,7 +845,7 @@ def parse_times(
     return pd.Series(utc[codes]).dt.tz_localize("UTC")
 
 
-def _naive_moments(texts: list[str], order: str | None) -> tuple[np.ndarray, np.ndarray]:
+def _naive_moments(texts: pd.Index, order: str | None) -> tuple[np.ndarray, np.ndarray]:
     """Each text as a moment (NaT when unreadable) and whether it is absolute (a Unix time,
     already UTC) rather than a wall-clock time. Vectorised: a million distinct times are
     read without a Python loop over them."""
@@ -817,7 +856,7 @@ def _naive_moments(texts: list[str], order: str | None) -> tuple[np.ndarray, np.
     if not n:
         return found, absolute
     # most exports write ISO (2026-03-01 12:34:56): read those at C speed, the rest below
-    iso = np.fromiter((len(t) > 9 and t[4] == "-" and t[7] == "-" for t in texts), bool, n)
+    iso = _iso_like(texts)
     if iso.any():
         fast = pd.to_datetime(pd.Series(index[iso]), format="ISO8601", errors="coerce")
         read = fast.notna().to_numpy()
@@ -826,8 +865,7 @@ def _naive_moments(texts: list[str], order: str | None) -> tuple[np.ndarray, np.
             return found, absolute
         iso[np.flatnonzero(iso)[~read]] = False
     if iso.any():  # the others, as below, then put back in place
-        others = [t for t, i in zip(texts, iso, strict=True) if not i]
-        rest_found, rest_absolute = _naive_moments(others, order)
+        rest_found, rest_absolute = _naive_moments(index[~iso], order)
         found[~iso], absolute[~iso] = rest_found, rest_absolute
         return found, absolute
     serial = np.asarray(index.str.fullmatch(_SERIAL.pattern), dtype=bool)
@@ -845,6 +883,24 @@ def _naive_moments(texts: list[str], order: str | None) -> tuple[np.ndarray, np.
     if len(rest):
         found[rest] = _naive(index[rest], column_order)
     return found, absolute
+
+
+def _iso_like(texts: pd.Index) -> np.ndarray:
+    """Which texts start like an ISO date (``2026-03-01...``): ten characters or more, with
+    ``-`` fifth and eighth."""
+    try:
+        array = _arrow_texts(texts)
+    except (pa.ArrowException, UnicodeError):
+        values = [str(t) for t in texts]
+        return np.fromiter(
+            (len(t) > 9 and t[4] == "-" and t[7] == "-" for t in values), bool, len(values)
+        )
+    dashes = pc.and_(
+        pc.equal(pc.utf8_slice_codeunits(array, 4, 5), "-"),
+        pc.equal(pc.utf8_slice_codeunits(array, 7, 8), "-"),
+    )
+    found = pc.and_(pc.greater(pc.utf8_length(array), 9), dashes)
+    return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
 
 
 def _number_kind(numbers: np.ndarray) -> str:
