@@ -597,7 +597,9 @@ def save_responses(
     with store.transaction() as conn:
         _responses.lock(conn)  # (another import of the same survey waits: no respondent twice)
         stored = _responses.respondents(conn, target.id)  # type: ignore[arg-type]
-        seen = (respondents.duplicated() | respondents.isin(stored)).to_numpy()
+        seen = _repeated(frame["respondent"], respondents)
+        if stored:
+            seen = seen | respondents.isin(stored).to_numpy()
         duplicates = int(seen.sum())
         fresh = np.flatnonzero(~seen)
         first = _responses.allocate(conn, len(fresh)) if len(fresh) else 0
@@ -686,6 +688,17 @@ def _prepare(
             fields.append(pa.field(name, array.type, metadata=whole))
     arrays = [*columns.values(), *(a for a in answers.values() if a is not None)]
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def _repeated(values: pd.Series, texts: pd.Series) -> np.ndarray:
+    """Which respondents (``texts``, the trimmed ``values``) were given by an earlier row;
+    from a Categorical's codes when trimming merged none of its values (no text hashed)."""
+    if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.dtype == "str":
+        cats = values.cat.categories
+        if bool((cats.str.strip() == cats).all()):
+            codes = values.cat.codes.to_numpy()
+            return pd.Series(codes).duplicated().to_numpy() & (codes >= 0)
+    return texts.duplicated().to_numpy()
 
 
 def _respondents(values: pd.Series, problems: list[Problem]) -> pd.Series:
@@ -895,6 +908,9 @@ def _encode(
         if problems or not any(v is not None for v in found):
             return None
         return pa.array(found, type=kind)
+    fast = _numbers_column(values, question)
+    if fast is not False:
+        return fast
     table, codes = _encode_values(values, question, where, problems)
     if problems or kind is None:
         return None
@@ -945,23 +961,51 @@ def _encode_values(
 
 def _numbers_at_once(uniques: Any, question: Question) -> list[Any] | None:
     """Many distinct numbers, checked at once (None where a check must look)."""
-    if question.type not in ("numeric", "rating", "nps", "likert"):
+    if question.type not in NUMBER_TYPES:
         return None
     if not (pd.api.types.is_numeric_dtype(uniques.dtype) and uniques.dtype != bool):
         return None
     numbers = np.asarray(uniques, dtype="float64")
-    whole = np.isfinite(numbers) & (numbers == np.round(numbers)) & (np.abs(numbers) < 1e15)
-    ok = np.isfinite(numbers)
-    if question.type == "likert":
-        ok &= whole & (numbers >= 1) & (numbers <= len(question.options))
-    elif question.type == "nps":
-        ok &= whole & (numbers >= 0) & (numbers <= 10)
-    elif question.type == "rating" and (bounds := _bounds(question.options)):
-        ok &= (numbers >= bounds[0]) & (numbers <= bounds[1])
+    ok, whole = _number_checks(numbers, question)
+    ok &= np.isfinite(numbers)
     if question.type in ("likert", "nps"):
         ints = np.where(whole, numbers, 0).astype(np.int64).tolist()
         return [i if good else None for i, good in zip(ints, ok.tolist(), strict=True)]
     return [n if good else None for n, good in zip(numbers.tolist(), ok.tolist(), strict=True)]
+
+
+def _number_checks(numbers: np.ndarray, question: Question) -> tuple[np.ndarray, np.ndarray]:
+    """Which numbers a question of numbers takes (NaN, unanswered, passes) and which are
+    whole."""
+    whole = np.isfinite(numbers) & (numbers == np.round(numbers)) & (np.abs(numbers) < 1e15)
+    ok = ~np.isinf(numbers)
+    if question.type == "likert":
+        ok &= np.isnan(numbers) | (whole & (numbers >= 1) & (numbers <= len(question.options)))
+    elif question.type == "nps":
+        ok &= np.isnan(numbers) | (whole & (numbers >= 0) & (numbers <= 10))
+    elif question.type == "rating" and (bounds := _bounds(question.options)):
+        ok &= np.isnan(numbers) | ((numbers >= bounds[0]) & (numbers <= bounds[1]))
+    return ok, whole
+
+
+def _numbers_column(values: pd.Series, question: Question) -> pa.Array | bool | None:
+    """A column of numbers stored at once when every one is right for the question (None:
+    none answered); False when it is no column of numbers or one needs a closer look."""
+    if question.type not in NUMBER_TYPES or not (
+        pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values)
+    ):
+        return False
+    numbers = values.to_numpy(dtype="float64", na_value=np.nan)
+    ok, _whole = _number_checks(numbers, question)
+    if not ok.all():
+        return False
+    missing = np.isnan(numbers)
+    if missing.all():
+        return None
+    kind = _STORED[question.type]
+    if pa.types.is_integer(kind):
+        numbers = np.where(missing, 0, numbers).astype(kind.to_pandas_dtype())
+    return pa.array(numbers, type=kind, mask=missing)
 
 
 class _Unhashable:

@@ -26,6 +26,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import pandas as pd
+
 from ...errors import BadFile, InvalidRecord, Problem
 from ...i18n import t
 from ...importers import ImportReport
@@ -54,6 +56,7 @@ from ._read import (
     Hints,
     Table,
     UnreadableTable,
+    counts,
     detect_encoding,
     excel_rows,
     peek,
@@ -155,6 +158,11 @@ def _check_respondents(parsed: Parsed) -> None:
     if not parsed.ids_from_file:
         return
     respondents = parsed.meta["respondent"]
+    if (
+        isinstance(respondents.dtype, pd.CategoricalDtype)
+        and counts(respondents).max(initial=0) <= 1
+    ):
+        return  # (each id once: known from the codes, without hashing a million texts)
     repeated = respondents[respondents.duplicated()].unique()
     if not len(repeated):
         return
