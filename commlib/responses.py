@@ -5,11 +5,11 @@ batches: a row per batch (``project_id, survey_id, first_id, last_id, rows``) wh
 ``payload`` is an Arrow IPC stream with a column per field of ``Response``: ``id,
 visibility, notes, created_at, updated_at, respondent, submitted_at, duration_s, source,
 complete``, then ``answers.<code>`` per question code. Answer columns are typed by what
-they hold: whole numbers ``int64`` (``int16`` for likert and NPS from a bulk write), numbers
-``float64``, texts ``string`` (dictionary-encoded from a bulk write), lists of texts
-``list<string>``; a column mixing kinds holds each answer as
-JSON text (field metadata ``json``). A missing answer is null (a stored ``None`` reads back
-as missing, as unanswered).
+they hold: whole numbers ``int64`` (``int8`` for likert and NPS from a bulk write), numbers
+``float64``, texts ``string`` (dictionary-encoded from a bulk write, as are its
+``visibility`` and ``notes``), lists of texts ``list<string>``; a column mixing kinds holds
+each answer as JSON text (field metadata ``json``). A missing answer is null (a stored
+``None`` reads back as missing, as unanswered).
 
 Every response is in exactly one batch. ``append`` writes batches of up to ``CHUNK_ROWS``
 (``surveys.data.save_responses``); ``Store.add`` of a response joins its survey's last batch

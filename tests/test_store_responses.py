@@ -275,3 +275,41 @@ def test_a_large_write_reports_its_progress(store, monkeypatch):
     assert data.responses_frame(store, [survey])["respondent"].tolist()[998:1001] == [
         "r998", "r999", "r0b"
     ]  # fmt: skip
+
+
+def test_a_bulk_write_is_stored_compactly_and_reads_back_whole(store):
+    # likert and NPS a byte each, choices as a dictionary with the smallest indices that hold
+    # them, one visibility for all: and every answer, the client's view included, reads back
+    project = store.add(Project(name="P", client="C", start=date(2026, 1, 1)))
+    survey = store.add(Survey(project_id=project.id, name="Pulse"))
+    many = [f"选项{n}" for n in range(200)]
+    for n, (code, kind, options) in enumerate(
+        [("Q1", "likert", ["1", "2", "3", "4", "5"]), ("Q2", "nps", []),
+         ("Q3", "single", ["财务", "运营"]), ("Q4", "single", many)], start=1
+    ):  # fmt: skip
+        store.add(Question(project_id=project.id, survey_id=survey.id, code=code, text=code,
+                           type=kind, options=options, position=n))  # fmt: skip
+    rows = pd.DataFrame(
+        {
+            "respondent": [f"r{n}" for n in range(400)],
+            "Q1": [n % 5 + 1 for n in range(400)],
+            "Q2": [n % 11 for n in range(400)],
+            "Q3": ["财务", "运营"] * 200,
+            "Q4": many * 2,
+        }
+    )
+    assert data.save_responses(store, survey, rows) == (400, 0)
+    with store._read() as conn:
+        [(_batch, _survey, _project, table)] = list(responses.tables(conn, survey_ids=[survey.id]))
+    types = {f.name: f.type for f in table.schema}
+    assert types["answers.Q1"] == types["answers.Q2"] == "int8"
+    assert types["answers.Q3"].index_type == "int8" and types["answers.Q4"].index_type == "int16"
+    assert types["visibility"].index_type == "int8"
+    frame = data.responses_frame(store, [survey])
+    assert frame["Q1"].tolist()[:6] == [1, 2, 3, 4, 5, 1] and frame["Q2"].max() == 10
+    assert frame["Q4"].astype(str).tolist() == many * 2
+    first = store.records("responses")[0]
+    assert first.visibility == "internal" and first.answers["Q4"] == "选项0"
+    store.update("responses", first.id, visibility="client")
+    shared = store.frame("responses", project, audience="client")
+    assert shared["respondent"].tolist() == ["r0"]

@@ -110,6 +110,38 @@ def test_an_unreadable_date_refuses_with_one_line_saying_what_the_column_looks_l
     assert "look like 6/20/24 14:45" in text and "1 more" in text
 
 
+def test_a_column_in_one_iso_form_reads_as_the_general_reader_reads_it():
+    # one form throughout is read at once from its bytes; a value in another form sends the
+    # whole column through the general reader: both give the same moments, DST included
+    from zoneinfo import ZoneInfo
+
+    london = ZoneInfo("Europe/London")
+    values = [
+        "2026-03-29 00:30:00",
+        "2026-03-29 01:30:00",  # does not exist (clocks go forward): moved forward
+        "2026-10-25 01:30:00",  # occurs twice (clocks go back): the first time
+        "2026-10-25 02:30:00",
+        "2024-02-29 23:59:59",
+    ]
+    for form in (values, [v.replace(" ", "T") for v in values], [v[:16] for v in values]):
+        fast = list(parse_times(column(form), london, "When"))
+        general = list(parse_times(column([*form, "6/1/26 9:00"]), london, "When"))[:-1]
+        assert fast == general
+    assert list(parse_times(column(values), london, "When"))[2] == pd.Timestamp(
+        "2026-10-25 00:30", tz="UTC"
+    )
+    assert times(["2026-03-01", "2026-03-02"]) == [
+        pd.Timestamp("2026-03-01", tz="UTC"),
+        pd.Timestamp("2026-03-02", tz="UTC"),
+    ]
+
+
+def test_a_day_that_does_not_exist_in_a_one_form_column_is_refused_by_name():
+    with pytest.raises(InvalidRecord) as err:
+        times(["2026-02-27 10:00:00", "2026-02-30 10:00:00"], first_row=2)
+    assert "row 3, When = '2026-02-30 10:00:00'" in str(err.value)
+
+
 FORMS = [
     lambda m: m.strftime("%Y-%m-%d %H:%M:%S"),
     lambda m: m.strftime("%Y-%m-%dT%H:%M:%S"),

@@ -377,6 +377,9 @@ def _without_controls(header: list[list[str]], body: pd.DataFrame) -> tuple[list
         cats = body[column].cat.categories
         if not len(cats):
             continue
+        data = _utf8_bytes(cats)
+        if data is not None and not _CONTROL_BYTES[data].any():
+            continue  # (no control byte in any of its texts: none searched)
         bad = np.asarray(cats.str.contains(CONTROL.pattern, regex=True), dtype=bool)
         if bad.any():
             found += int(counts(body[column])[bad].sum())
@@ -392,8 +395,28 @@ def missing_marks_blank(column: pd.Series) -> pd.Series:
     if not len(cats):
         return column
     stripped = cats.str.strip()
-    missing = np.asarray(stripped.str.upper().isin(MISSING_UPPER) | (stripped == ""), dtype=bool)
+    lengths = np.asarray(stripped.str.len(), dtype=np.int64)
+    missing = lengths == 0
+    short = np.flatnonzero(lengths <= _LONGEST_MARK)  # (only these can be a mark)
+    if len(short):
+        missing[short] |= np.asarray(stripped[short].str.upper().isin(MISSING_UPPER), dtype=bool)
     return column.cat.remove_categories(list(cats[missing])) if missing.any() else column
+
+
+_LONGEST_MARK = max(len(m) for m in MISSING_UPPER)
+#: which bytes are ``CONTROL``'s characters (all ASCII: in UTF-8 no other byte is one)
+_CONTROL_BYTES = np.array([bool(CONTROL.match(chr(b))) for b in range(256)])
+
+
+def _utf8_bytes(texts: pd.Index) -> np.ndarray | None:
+    """All the bytes of a column of texts as UTF-8, at once (None: not UTF-8 text)."""
+    try:
+        array = _arrow_texts(texts)
+    except (pa.ArrowException, UnicodeError):
+        return None
+    if array.type != pa.string() or array.buffers()[2] is None:
+        return None if array.type != pa.string() else np.zeros(0, np.uint8)
+    return np.frombuffer(array.buffers()[2], np.uint8)
 
 
 def _without_control(text: str) -> str | None:
@@ -819,9 +842,14 @@ def parse_times(
     order = date_order or _DATE_ORDER.get()
     cats = column.cat.categories
     utc = np.full(len(cats) + 1, np.datetime64("NaT"), dtype="datetime64[us]")
-    texts = _normalised_times(cats)
-    blanks = np.asarray(texts.str.upper().isin(MISSING_UPPER) | (texts == ""), dtype=bool)
-    if len(cats):
+    fixed = _fixed_iso(cats)
+    if fixed is not None:  # the usual export: one ISO form throughout, read at once
+        blanks = np.zeros(len(cats), dtype=bool)
+        utc[:-1] = _localised(fixed, zone)
+    else:
+        texts = _normalised_times(cats)
+        blanks = np.asarray(texts.str.upper().isin(MISSING_UPPER) | (texts == ""), dtype=bool)
+    if fixed is None and len(cats):
         aware = _contains(texts, _OFFSET) & ~blanks
         if aware.any():
             parsed = pd.to_datetime(texts[aware], utc=True, errors="coerce", format="ISO8601")
@@ -831,11 +859,7 @@ def parse_times(
             naive, absolute = _naive_moments(texts[naive_at], order)
             local_at = naive_at[~absolute]
             if len(local_at):
-                moments = pd.DatetimeIndex(naive[~absolute])
-                # a time that occurs twice (the hour the clocks go back) is taken the first time
-                first = np.ones(len(moments), dtype=bool)
-                local = moments.tz_localize(zone, ambiguous=first, nonexistent="shift_forward")
-                utc[local_at] = _utc_naive(local)
+                utc[local_at] = _localised(naive[~absolute], zone)
             utc[naive_at[absolute]] = naive[absolute]
     codes = column.cat.codes.to_numpy().astype(np.int64)
     unreadable = np.flatnonzero(np.isnat(utc[:-1]) & ~blanks)
@@ -843,6 +867,60 @@ def parse_times(
         _refuse_times(cats, codes, unreadable, name, first_row)
     codes[codes < 0] = len(cats)
     return pd.Series(utc[codes]).dt.tz_localize("UTC")
+
+
+def _localised(naive: np.ndarray, zone: tzinfo) -> np.ndarray:
+    """Wall-clock times in ``zone`` as UTC (``datetime64[us]``); a time that occurs twice
+    (the hour the clocks go back) is taken the first time, one that does not exist (the
+    hour they go forward) moves forward."""
+    moments = pd.DatetimeIndex(naive)
+    first = np.ones(len(moments), dtype=bool)
+    return _utc_naive(moments.tz_localize(zone, ambiguous=first, nonexistent="shift_forward"))
+
+
+#: ``YYYY-MM-DD``, ``YYYY-MM-DD HH:MM`` and ``YYYY-MM-DD HH:MM:SS`` (or ``T`` between),
+#: byte by byte: which bytes are digits, and the separators
+_ISO = np.frombuffer(b"0000-00-00 00:00:00", np.uint8)
+_ISO_DIGIT = np.equal(_ISO, ord("0"))
+_YEAR_1 = np.datetime64("0001-01-01", "us")
+
+
+def _fixed_iso(cats: pd.Index) -> np.ndarray | None:
+    """Times as ``datetime64[us]`` when every one is written in the same ISO form without
+    an offset (checked at once on the bytes, then read by numpy); None otherwise, or when
+    one names a day that does not exist (the full reader then says which)."""
+    if not len(cats) or cats.dtype != "str":
+        return None
+    try:
+        array = _arrow_texts(cats)
+    except (pa.ArrowException, UnicodeError):
+        return None
+    if array.null_count or array.type != pa.string():
+        return None
+    offsets = np.frombuffer(array.buffers()[1], np.int32)[
+        array.offset : array.offset + len(array) + 1
+    ]
+    width = int(offsets[1] - offsets[0])
+    if width not in (10, 16, 19) or not (np.diff(offsets) == width).all():
+        return None
+    data = np.frombuffer(array.buffers()[2], np.uint8)[offsets[0] : offsets[-1]]
+    table = data.reshape(-1, width)
+    digits = _ISO_DIGIT[:width]
+    cells = table[:, digits]
+    if not ((cells >= ord("0")) & (cells <= ord("9"))).all():
+        return None
+    seps = table[:, ~digits]
+    wanted = _ISO[:width][~digits]
+    ok = seps == wanted
+    if width > 10:  # a space or a T between date and time
+        ok[:, 2] |= seps[:, 2] == ord("T")
+    if not ok.all():
+        return None
+    try:
+        moments = data.view(f"S{width}").astype("datetime64[us]")
+    except ValueError:  # 2026-02-30
+        return None
+    return moments if moments.min() >= _YEAR_1 else None  # (year 0: numpy reads it)
 
 
 def _naive_moments(texts: pd.Index, order: str | None) -> tuple[np.ndarray, np.ndarray]:
