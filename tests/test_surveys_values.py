@@ -501,3 +501,34 @@ def test_numbers_beside_a_dont_know_label_are_a_rating():
     guess = infer(column(["1", "5", "Don't know", "4", "3"]), "Rate our support (1-5)")
     assert guess.type == "rating" and guess.non_answers == ["Don't know"]
     assert guess.answers.isna().tolist() == [False, False, True, False, False]
+
+
+def test_a_long_column_of_one_width_keeps_every_distinct_text():
+    # times and phone numbers are told apart by their digits rather than hashed: the same
+    # categories, in the same order, as finding the distinct texts would give
+    from commlib.surveys.formats._read import as_category
+
+    rng = np.random.default_rng(3)
+    moments = pd.Timestamp("2026-03-01") + pd.to_timedelta(rng.integers(0, 9000, 20_000), "s")
+    for texts in (
+        moments.strftime("%Y-%m-%d %H:%M:%S"),
+        pd.Index([f"138{n:08d}" for n in rng.integers(0, 5000, 20_000)]),
+        pd.Index(["2026-03-01 10:00:00"] * 19_999 + ["2026-03-01 10:00:0x"]),  # not digits
+    ):
+        found = as_category(pd.Series(texts, dtype="str"))
+        assert found.astype("str").tolist() == list(texts)
+        assert list(found.cat.categories) == list(pd.unique(np.asarray(texts, dtype=object)))
+
+
+def test_respondent_ids_with_accents_pass_and_with_line_breaks_are_refused(erp):
+    from commlib.surveys.data import save_responses
+
+    survey = save_survey(erp, erp.project("ERP"), {"name": "R"}, [
+        {"code": "Q1", "text": "Q1", "type": "text", "options": []}
+    ]).survey  # fmt: skip
+    rows = pd.DataFrame({"respondent": ["José", "Zoë", "王"], "Q1": ["a", "b", "c"]})
+    assert save_responses(erp, survey, rows) == (3, 0)
+    for bad in ("a\u2028b", "a\x85b", "a\nb"):
+        with pytest.raises(InvalidRecord, match="respondent"):
+            save_responses(erp, survey, pd.DataFrame({"respondent": [bad], "Q1": ["x"]}))
+    assert len(erp.records("responses")) == 3

@@ -62,7 +62,7 @@ def other_texts(column: pd.Series) -> pd.Series:
     table[-1] = np.nan
     codes = column.cat.codes.to_numpy().astype(np.int64)
     codes[codes < 0] = len(cats)
-    return pd.Series(table[codes], dtype=object)
+    return pd.Series(table[codes], dtype=object, copy=False)
 
 
 def selected(column: pd.Series) -> np.ndarray:
@@ -95,7 +95,7 @@ def lists_from_flags(flags: np.ndarray, options: Sequence[str], shown: np.ndarra
     table[-1] = np.nan
     inverse = np.asarray(inverse).reshape(-1).astype(np.int64)
     inverse[~shown] = len(uniques)
-    return pd.Series(table[inverse], dtype=object)
+    return pd.Series(table[inverse], dtype=object, copy=False)
 
 
 def multi_from_columns(columns: Sequence[pd.Series], options: Sequence[str]) -> pd.Series:
@@ -137,7 +137,7 @@ def rank_from_columns(columns: Sequence[pd.Series], options: Sequence[str]) -> p
     table[-1] = np.nan
     inverse = np.asarray(inverse).reshape(-1).astype(np.int64)
     inverse[~shown] = len(uniques)
-    return pd.Series(table[inverse], dtype=object)
+    return pd.Series(table[inverse], dtype=object, copy=False)
 
 
 def matrix_rows(

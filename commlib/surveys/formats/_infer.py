@@ -381,7 +381,7 @@ def numbers(column: pd.Series) -> pd.Series:
     table[np.isinf(table)] = np.nan  # "1E310" overflows: no number anybody answered
     codes = column.cat.codes.to_numpy().astype(np.int64)
     codes[codes < 0] = len(cats)
-    return pd.Series(table[codes], dtype="float64")
+    return pd.Series(table[codes], dtype="float64", copy=False)
 
 
 def all_numbers(column: pd.Series) -> bool:
@@ -518,12 +518,12 @@ def likert_answers(column: pd.Series, options: list[str]) -> pd.Series:
     if found is not None:
         points = {**found[1], **points}
     mapped = per_value(column, lambda c: points.get(_key(c), np.nan), np.nan, dtype="float64")
-    return pd.Series(mapped, dtype="float64")
+    return pd.Series(mapped, dtype="float64", copy=False)
 
 
 def text_answers(column: pd.Series) -> pd.Series:
     mapped = per_value(column, lambda c: c, missing=np.nan)
-    return pd.Series(mapped, dtype="str")
+    return pd.Series(mapped, dtype="str", copy=False)
 
 
 def split_lists(column: pd.Series, separator: str) -> tuple[list[str], pd.Series]:
@@ -545,7 +545,7 @@ def split_lists(column: pd.Series, separator: str) -> tuple[list[str], pd.Series
     table[-1] = np.nan
     codes = column.cat.codes.to_numpy().astype(np.int64)
     codes[codes < 0] = len(cats)
-    return list(items), pd.Series(table[codes], dtype=object)
+    return list(items), pd.Series(table[codes], dtype=object, copy=False)
 
 
 def first_seen_codes(column: pd.Series) -> list[int]:

@@ -339,7 +339,7 @@ def _apply(series: pd.Series, translate: Callable[[Any], Any], kind: str) -> pd.
         table[-1] = None
         codes = series.cat.codes.to_numpy().astype(np.int64)
         codes[codes < 0] = len(cats)
-        values = pd.Series(table[codes], dtype=object)
+        values = pd.Series(table[codes], dtype=object, copy=False)
     else:
         cache: dict[Any, Any] = {}
         out = []

@@ -494,7 +494,12 @@ def as_category(values: pd.Series) -> pd.Series:
         array = pa.array(values.array)
         if isinstance(array, pa.ChunkedArray):
             array = array.combine_chunks()
-        found = pc.dictionary_encode(pc.cast(array, pa.string()))
+        array = pc.cast(array, pa.string())
+        fixed = _fixed_digits(array)
+        if fixed is not None:  # times, phone numbers: told apart by their digits, not hashed
+            codes, first = fixed
+            return categorical(codes, pd.Index(array.take(first), dtype="str"), values.index)
+        found = pc.dictionary_encode(array)
         codes = pc.fill_null(found.indices, -1).to_numpy(zero_copy_only=False)
         return categorical(codes, pd.Index(found.dictionary, dtype="str"), values.index)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
@@ -505,6 +510,40 @@ def as_category(values: pd.Series) -> pd.Series:
     merged, categories = pd.factorize(texts)
     mapped = np.append(merged, -1)[np.where(codes < 0, len(merged), codes)]
     return categorical(mapped, pd.Index(categories, dtype="str"), values.index)
+
+
+def _fixed_digits(array: pa.StringArray) -> tuple[np.ndarray, np.ndarray] | None:
+    """For texts of one width whose every position holds a digit or the same byte in all of
+    them (``2026-03-01 12:34:56``): each text's distinct-value code (in order of first
+    appearance, as a factorize gives) and where each distinct text first appears, found
+    from the digits as one number; None for any other column (or a short one)."""
+    if len(array) < 10_000 or array.null_count:
+        return None
+    offsets = np.frombuffer(array.buffers()[1], np.int32)[
+        array.offset : array.offset + len(array) + 1
+    ]
+    width = int(offsets[1] - offsets[0])
+    if not 0 < width <= 40 or not (np.diff(offsets) == width).all():
+        return None
+    table = np.frombuffer(array.buffers()[2], np.uint8)[offsets[0] : offsets[-1]]
+    table = table.reshape(-1, width)
+    key = np.zeros(len(table), dtype=np.int64)
+    places = 0
+    for n in range(width):
+        cells = table[:, n]
+        if (cells == cells[0]).all():
+            continue  # the same byte in every text: a separator
+        digits = cells - np.uint8(ord("0"))
+        if (digits > 9).any():
+            return None
+        places += 1
+        if places > 18:  # (no longer fits one int64)
+            return None
+        key = key * 10 + digits
+    codes, _uniques = pd.factorize(key)
+    top = np.maximum.accumulate(codes)
+    first = np.flatnonzero(np.concatenate([[True], top[1:] > top[:-1]]))
+    return codes, first
 
 
 #: pandas' CategoricalDtype without its check that the categories are distinct (hashing each
@@ -866,7 +905,7 @@ def parse_times(
     if len(unreadable):
         _refuse_times(cats, codes, unreadable, name, first_row)
     codes[codes < 0] = len(cats)
-    return pd.Series(utc[codes]).dt.tz_localize("UTC")
+    return pd.Series(utc[codes], copy=False).dt.tz_localize("UTC")
 
 
 def _localised(naive: np.ndarray, zone: tzinfo) -> np.ndarray:

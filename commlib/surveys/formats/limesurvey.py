@@ -428,4 +428,4 @@ def _ranking(columns: list[pd.Series]) -> pd.Series:
         table[k] = [v.strip() for v in row if isinstance(v, str) and v.strip()]
     table[-1] = np.nan
     keys = np.where(answered(columns), keys, len(uniques))
-    return pd.Series(table[keys], dtype=object)
+    return pd.Series(table[keys], dtype=object, copy=False)

@@ -211,7 +211,7 @@ def _strip_other(column: pd.Series) -> tuple[pd.Series, pd.Series | None]:
     codes = column.cat.codes.to_numpy().astype(np.int64)
     codes[codes < 0] = len(cats)
     base = np.array([*options, np.nan], dtype=object)[codes]
-    other = pd.Series(np.array([*extra, np.nan], dtype=object)[codes], dtype=object)
+    other = pd.Series(np.array([*extra, np.nan], dtype=object)[codes], dtype=object, copy=False)
     return pd.Series(pd.Categorical(base)), other
 
 
@@ -226,7 +226,7 @@ def _split_coded_other(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     codes = column.cat.codes.to_numpy().astype(np.int64)
     codes[codes < 0] = len(cats)
     base = np.array([*codes_of, np.nan], dtype=object)[codes]
-    other = pd.Series(np.array([*notes, np.nan], dtype=object)[codes], dtype=object)
+    other = pd.Series(np.array([*notes, np.nan], dtype=object)[codes], dtype=object, copy=False)
     return pd.Series(pd.Categorical(base)), other
 
 
