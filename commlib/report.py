@@ -465,7 +465,11 @@ class _Kernels:
         self._start(i + self._ahead)
         try:
             return await self._tasks.pop(i)
-        except Exception as err:  # the zygote stopped, or the kernel never answered
+        except Exception:  # a kernel may die starting on a loaded machine: one more try
+            pass
+        try:
+            return await self._zygote.kernel(*self._starts[i])
+        except Exception as err:  # the zygote stopped, or no kernel answers
             raise ReportError(t("report.error.run_failed", error=_first_line(err))) from None
 
     async def close(self) -> None:

@@ -691,3 +691,35 @@ def test_without_fork_kernels_are_started_one_by_one_and_pages_are_the_same(
     texts = [GENERATED.sub("(generated)", p.read_text(encoding="utf-8")) for p in (forked, spawned)]
     assert "vegaEmbed('#commlib-chart-" in texts[0]
     assert texts[0].encode() == texts[1].encode()
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_a_kernel_that_dies_starting_is_started_once_more(db, tmp_path, monkeypatch, fork):
+    # on a loaded machine a kernel can die before it answers: the report is not lost for it,
+    # and a kernel that never starts says so in one line
+    import commlib.report as report
+
+    folder = tmp_path / "nbs"
+    _notebook(folder, "hello", "print('HELLO-' + project)", parameters="project = None")
+    monkeypatch.setattr(report, "_FORK", fork)
+    kind = report._Zygote if fork else report._Spawned
+    real, calls = kind.kernel, []
+
+    async def flaky(self, *args):
+        calls.append(args)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return await real(self, *args)
+
+    monkeypatch.setattr(kind, "kernel", flaky)
+    written = export_report(db, "hello", PROJECT, notebooks=folder, out=tmp_path / "h.html")
+    assert f"HELLO-{PROJECT}" in written.read_text(encoding="utf-8") and len(calls) == 2
+
+    async def dead(self, *args):
+        raise RuntimeError("Kernel died before replying to kernel_info\nmore")
+
+    monkeypatch.setattr(kind, "kernel", dead)
+    with pytest.raises(report.ReportError) as err:
+        export_report(db, "hello", PROJECT, notebooks=folder, out=tmp_path / "dead.html")
+    assert "Kernel died before replying to kernel_info" in str(err.value)
+    assert "\n" not in str(err.value) and not (tmp_path / "dead.html").exists()
