@@ -280,3 +280,27 @@ def test_new_questions_and_options_join_a_stored_survey(store, project):
     assert saved.questions_added == 1 and saved.questions == 4
     book = codebook(store, project="ERP", name="S").set_index("code")
     assert book.loc["Q3", "options"] == ["IT", "业务", "管理层", "财务"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_problems_in_several_columns_are_told_in_order_and_in_the_callers_language(
+    store, project, lang
+):
+    # the columns are checked on both cores: what each finds is still said in the file's
+    # column order, in the language the caller chose
+    from commlib.i18n import language, t
+
+    survey = save_survey(store, "ERP", "S", QUESTIONS).survey
+    rows = responses(3)
+    rows[1]["answers"]["Q7"] = "many"
+    rows[2]["answers"]["Q8"] = ["a"]
+    with language(lang), pytest.raises(InvalidRecord) as caught:
+        save_responses(store, survey, rows)
+    fields = [p.field for p in caught.value.problems]
+    assert fields.index("Q7") < fields.index("Q8")
+    with language(lang):
+        hint = t("surveys.import.data.fix_hint")
+    assert hint in str(caught.value)
+    chinese = [any("\u4e00" <= ch <= "\u9fff" for ch in p.message) for p in caught.value.problems]
+    assert chinese == [lang == "zh"] * len(chinese)
+    assert store.records("responses", "ERP") == []

@@ -12,14 +12,16 @@ Multi-select answers joined with ``┋``, ``;`` or ``|`` are split.
 
 from __future__ import annotations
 
+import contextvars
 import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import tzinfo
 
 import pandas as pd
 
 from ...i18n import t
 from ._base import META_COLUMNS, Parsed, meta, texts
-from ._infer import infer, looks_joined, order_lists, split_lists
+from ._infer import Guess, infer, looks_joined, order_lists, split_lists
 from ._read import Table, durations, parse_times, read
 
 NAME = "survey_table"
@@ -127,12 +129,16 @@ def parse(table: Table, zone: tzinfo | None = None) -> Parsed:
         texts(body[source]) if source is not None else None,
     )
     parsed.details["respondent_ids"] = "column" if respondent is not None else "row numbers"
-    number = 0
-    for n, cell in enumerate(header):
-        if n in used_columns or not cell:
-            continue
-        number += 1
-        _question(parsed, _code(cell, number), cell, body[n])
+    asked = [(n, cell) for n, cell in enumerate(header) if n not in used_columns and cell]
+    # each column understood on either core (numpy and Arrow let go of the GIL on whole
+    # columns), then added in the file's order
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        tasks = [
+            pool.submit(contextvars.copy_context().run, _understood, body[n], cell)
+            for n, cell in asked
+        ]
+        for number, ((_n, cell), task) in enumerate(zip(asked, tasks, strict=True), start=1):
+            _question(parsed, _code(cell, number), cell, task.result())
     return parsed
 
 
@@ -145,10 +151,20 @@ def _code(cell: str, number: int) -> str:
     return f"Q{number}"
 
 
-def _question(parsed: Parsed, code: str, text: str, column: pd.Series) -> None:
+def _understood(column: pd.Series, text: str) -> tuple[list[str], pd.Series] | Guess:
+    """A column's answers: choices joined by a separator (options and ordered lists), or
+    what inference makes of them."""
     for separator in SEPARATORS:
         if looks_joined(column, separator):
             options, lists = split_lists(column, separator)
-            parsed.add(code, text, "multi", options, order_lists(lists, options))
-            return
-    parsed.guess(code, text, infer(column, text))
+            return options, order_lists(lists, options)
+    return infer(column, text)
+
+
+def _question(
+    parsed: Parsed, code: str, text: str, found: tuple[list[str], pd.Series] | Guess
+) -> None:
+    if isinstance(found, tuple):
+        parsed.add(code, text, "multi", *found)
+    else:
+        parsed.guess(code, text, found)
