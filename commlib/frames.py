@@ -1,5 +1,5 @@
-"""Small helpers shared by the analysis modules: typed result frames, the local zone, and a
-pause of the garbage collector while a frame's objects are made."""
+"""Small helpers shared by the analysis modules: typed result frames, the local zone (and a
+zone from a name), and a pause of the garbage collector while a frame's objects are made."""
 
 from __future__ import annotations
 
@@ -67,3 +67,11 @@ def local_timezone() -> tzinfo:
             except (ZoneInfoNotFoundError, ValueError):
                 continue
     return datetime.now().astimezone().tzinfo or ZoneInfo("UTC")
+
+
+def zone(tz: str | tzinfo | None) -> tzinfo:
+    """A time zone from an IANA name (``"Asia/Shanghai"``), a zone as it is, or this
+    machine's zone for None."""
+    if tz is None:
+        return local_timezone()
+    return ZoneInfo(tz) if isinstance(tz, str) else tz

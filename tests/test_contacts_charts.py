@@ -14,13 +14,13 @@ from commlib import Store
 from commlib.contacts.charts import (
     TIMELINE_MARKS,
     cadence_chart,
-    local_timezone,
     power_interest_chart,
     response_time_chart,
     timeline_chart,
 )
 from commlib.contacts.metrics import contact_cadence, losing_touch, response_times
 from commlib.demo import DEMO_PROJECTS, build_demo
+from commlib.frames import local_timezone
 from commlib.i18n import language, t
 
 from .conftest import TRICKY, fill

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from ..frames import local_timezone
+from .. import frames
 from ..i18n import enum_label, label, language, t
 from ..models import ENUMS, HIGH, quadrant_of
 from .metrics import DEFAULT_TARGET_HOURS, _ids, _when
@@ -51,12 +50,6 @@ _HOUR_TICKS = (0, 1, 2, 4, 8, 24, 48, 168, 720, 2160)
 
 
 # --- helpers ----------------------------------------------------------------------------
-
-
-def _zone(tz: str | tzinfo | None) -> tzinfo:
-    if tz is None:
-        return local_timezone()
-    return ZoneInfo(tz) if isinstance(tz, str) else tz
 
 
 def _zone_name(zone: tzinfo) -> str:
@@ -99,7 +92,7 @@ def timeline_chart(
     Contacts with no stakeholders get a row of their own; stakeholders missing from
     ``stakeholders`` (e.g. internal ones in a client frame) are left out.
     """
-    zone = _zone(tz)
+    zone = frames.zone(tz)
     with language(lang):
         names = _names(stakeholders)
         nobody = t("contacts.chart.no_stakeholder")
@@ -238,7 +231,7 @@ def cadence_chart(
     :func:`~commlib.contacts.metrics.losing_touch`); rows keep its order. Overdue bars are
     red; people never contacted get a note instead of a bar. Last-contact dates are in ``tz``.
     """
-    zone = _zone(tz)
+    zone = frames.zone(tz)
     with language(lang):
         statuses = {
             "overdue": t("contacts.status.overdue"),

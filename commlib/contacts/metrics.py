@@ -23,6 +23,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from .. import frames
 from ..frames import typed_frame
 from ..models import ENUMS, quadrant_of
 
@@ -111,14 +112,8 @@ def _utc(moment: datetime) -> pd.Timestamp:
 def _day(today: date, tz: str) -> pd.Timestamp:
     """``today`` as a naive midnight; an aware datetime is first moved into ``tz``."""
     if isinstance(today, datetime):
-        today = today.astimezone(_zone(tz)).date() if today.tzinfo else today.date()
+        today = today.astimezone(frames.zone(tz)).date() if today.tzinfo else today.date()
     return pd.Timestamp(today)
-
-
-def _zone(tz: str) -> Any:
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(tz)
 
 
 def _when(contacts: pd.DataFrame) -> pd.Series:

@@ -16,12 +16,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 from datetime import tzinfo
-from zoneinfo import ZoneInfo
 
 import altair as alt
 import pandas as pd
 
-from ..frames import local_timezone
+from .. import frames
 from ..i18n import enum_label, label, language, t
 from .scoring import (
     DEFAULT_MATRIX,
@@ -56,12 +55,6 @@ def _trim(text: object, limit: int = _TITLE_CHARS) -> str:
 def _levels() -> tuple[list[str], list[str]]:
     """Level names in the current language, and their colours."""
     return [level_label(v) for v in LEVELS], [LEVEL_COLOURS[v] for v in LEVELS]
-
-
-def _zone(tz: str | tzinfo | None) -> tzinfo:
-    if tz is None:
-        return local_timezone()
-    return ZoneInfo(tz) if isinstance(tz, str) else tz
 
 
 def _probability_text(p: int) -> str:
@@ -254,7 +247,7 @@ def score_history_chart(
     lines, the score bands of ``matrix``'s levels (when its levels follow the score, as
     the default's do).
     """
-    zone = _zone(tz)
+    zone = frames.zone(tz)
     with language(lang):
         rows = _history_rows(history, risk_ids, zone)
         ids = list(dict.fromkeys(rows["risk_id"]))
