@@ -32,7 +32,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from .errors import CommlibError, InvalidRecord, Problem
+from .errors import CommlibError, FormInvalid, InvalidRecord, Problem
 from .i18n import enum_label, get_language, language, normalise, t
 from .i18n import label as field_label
 from .models import ENUMS
@@ -165,14 +165,6 @@ class StatusLine(w.HTML):
     def _show(self, level: str, message: str, color: str) -> None:
         self.message, self.level = message, level
         self.value = f'<span style="color:{color}">{escape(message)}</span>'
-
-
-class FormInvalid(Exception):
-    """Problems that belong to several forms; ``Form.run`` shows each under its field."""
-
-    def __init__(self, found: list[tuple[Form, list[Problem]]]) -> None:
-        super().__init__(f"{sum(len(p) for _, p in found)} problems")
-        self.found = found
 
 
 class Checker:
