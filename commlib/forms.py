@@ -283,7 +283,7 @@ class Form:
                 self.status.clear()
             try:
                 action()
-            except FormInvalid as err:
+            except FormInvalid as err:  # a CommlibError too: caught first, under its fields
                 left = [p for form, problems in err.found for p in form.show_problems(problems)]
                 self._fix_marked(left)
             except InvalidRecord as err:
