@@ -1,20 +1,40 @@
-"""Exceptions raised by commlib.
+"""Exceptions raised by commlib, all of them defined here.
 
 Every error a user can cause is a ``CommlibError``; its message says what was
 wrong, where, and how to fix it. The CLI prints that message on one line and
-exits non-zero; widgets show it next to the field concerned.
+exits non-zero; widgets show it next to the field concerned. A builtin base in
+brackets is kept for callers that catch it (``except ValueError`` still works).
 
     CommlibError
-    ├── InvalidRecord      a value breaks the model's rules (field, value, what is allowed)
-    ├── NotFound           a project, record or file that does not exist
-    ├── Conflict           the write would clash with what is stored (duplicate, still referenced)
-    ├── BadFile            a file that cannot be read or has the wrong layout
-    └── StoreError         the store cannot be opened or upgraded
+    ├── InvalidRecord [ValueError]   a value breaks the model's rules (field, value, what's allowed)
+    ├── FormInvalid                  problems that belong to several forms (a contact and its rows)
+    ├── NotFound [LookupError]       a project, record or file that does not exist
+    │   └── NothingToShow            nothing of the kind for this audience (no survey shared)
+    ├── Conflict                     the write would clash with what is stored (duplicate, in use)
+    ├── BadFile                      a file that cannot be read or has the wrong layout
+    │   ├── UnreadableTable          a survey table whose bytes cannot be read (damaged workbook)
+    │   └── NotOutlook [ValueError]  a ``.msg`` file that is not a readable Outlook message
+    ├── StoreError                   the store cannot be opened or upgraded
+    ├── AnalysisError [ValueError]   a survey question cannot be analysed this way
+    ├── ReportError                  a notebook that cannot be run or exported
+    │   └── NothingToReport          nothing for this audience: ``export_all`` leaves it out
+    └── FormatError                  a report that cannot be written in the format asked for
+
+Each is also importable from the module that first defined it (``commlib.report.ReportError``,
+``commlib.surveys.analysis.AnalysisError``, ``commlib.surveys.formats._read.UnreadableTable``,
+``commlib.forms.FormInvalid``, ``commlib.formats.FormatError``,
+``commlib.importers.outlook.NotOutlook``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .i18n import t
+
+if TYPE_CHECKING:
+    from .forms import Form
 
 
 class CommlibError(Exception):
@@ -54,6 +74,14 @@ class InvalidRecord(CommlibError, ValueError):
         super().__init__(f"{text}. {hint}".strip() if hint else text)
 
 
+class FormInvalid(CommlibError):
+    """Problems that belong to several forms; ``Form.run`` shows each under its field."""
+
+    def __init__(self, found: list[tuple[Form, list[Problem]]]) -> None:
+        super().__init__(f"{sum(len(p) for _, p in found)} problems")
+        self.found = found
+
+
 class NotFound(CommlibError, LookupError):
     """A project, record or file that does not exist."""
 
@@ -70,5 +98,34 @@ class BadFile(CommlibError):
     """A file that cannot be read, or whose layout is not one commlib knows."""
 
 
+class UnreadableTable(BadFile):
+    """A table whose bytes cannot be read (a damaged workbook); ``reason`` says why."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(t("surveys.import.unreadable", reason=reason))
+
+
+class NotOutlook(BadFile, ValueError):
+    """The file is not a readable Outlook message."""
+
+
 class StoreError(CommlibError):
     """The store cannot be opened, created or upgraded."""
+
+
+class AnalysisError(CommlibError, ValueError):
+    """A question cannot be analysed this way (wrong type, unknown measure)."""
+
+
+class ReportError(CommlibError):
+    """A notebook that cannot be run or exported."""
+
+
+class NothingToReport(ReportError):
+    """The notebook has nothing for this audience (it raised ``NothingToShow``), e.g. no
+    survey shared with the client: ``export_all`` leaves it out instead of failing."""
+
+
+class FormatError(CommlibError):
+    """A report that cannot be written in the format asked for (unknown format, no Chromium)."""

@@ -32,7 +32,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from .errors import CommlibError, InvalidRecord, Problem
+from .errors import CommlibError, FormInvalid, InvalidRecord, Problem
 from .i18n import enum_label, get_language, language, normalise, t
 from .i18n import label as field_label
 from .models import ENUMS
@@ -167,14 +167,6 @@ class StatusLine(w.HTML):
         self.value = f'<span style="color:{color}">{escape(message)}</span>'
 
 
-class FormInvalid(Exception):
-    """Problems that belong to several forms; ``Form.run`` shows each under its field."""
-
-    def __init__(self, found: list[tuple[Form, list[Problem]]]) -> None:
-        super().__init__(f"{sum(len(p) for _, p in found)} problems")
-        self.found = found
-
-
 class Checker:
     """Builds several records, collecting every form's problems so all show at once.
 
@@ -291,7 +283,7 @@ class Form:
                 self.status.clear()
             try:
                 action()
-            except FormInvalid as err:
+            except FormInvalid as err:  # a CommlibError too: caught first, under its fields
                 left = [p for form, problems in err.found for p in form.show_problems(problems)]
                 self._fix_marked(left)
             except InvalidRecord as err:

@@ -27,6 +27,11 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .errors import InvalidRecord, NotFound
+from .i18n import t
+from .validation import field_type as field_type  # kept here for its callers
+from .validation import problems
+
 # --- enumerations (labels: enum.<name>.<value> in the catalog) ----------------------------
 
 Visibility = Literal["internal", "client"]
@@ -209,10 +214,6 @@ class Record(BaseModel):
 
 
 def _invalid(err: ValidationError, where: str) -> Exception:
-    from .errors import InvalidRecord
-    from .i18n import t
-    from .validation import problems
-
     return InvalidRecord(problems(err, where), t("error.fix_hint"))
 
 
@@ -676,27 +677,7 @@ def model_for(kind: str) -> type[Record]:
     try:
         return KINDS[kind]
     except KeyError:
-        from .errors import NotFound
-        from .i18n import t
-
         raise NotFound(t("error.unknown_kind", kind=kind, kinds=", ".join(KINDS))) from None
-
-
-def field_type(model: type[BaseModel], name: str) -> Any:
-    """The bare type of a field: ``Annotated[int, ...] | None`` -> ``int``; ``list[int]`` stays."""
-    annotation = model.model_fields[name].annotation
-    while True:
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        origin = typing.get_origin(annotation)
-        if origin in (typing.Union, _UnionType) and len(args) == 1:
-            annotation = args[0]
-        elif origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        else:
-            return annotation
-
-
-_UnionType = type(int | None)
 
 
 def to_text(value: object) -> str | None:

@@ -59,7 +59,7 @@ from typing import Any
 
 from . import __version__, formats
 from .cjk import HAN
-from .errors import CommlibError, NotFound
+from .errors import CommlibError, NotFound, NothingToReport, ReportError
 from .i18n import LANGUAGES, get_language, language, normalise, set_language, t
 
 #: the folder of the nbconvert template (package data)
@@ -76,15 +76,6 @@ INTERNAL_TAG = "internal"
 LANG_TAG = "lang-{lang}"
 _HTML_LANG = {"zh": "zh-CN", "en": "en"}
 _SCRIPT_SAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028"}
-
-
-class ReportError(CommlibError):
-    """A notebook that cannot be run or exported."""
-
-
-class NothingToReport(ReportError):
-    """The notebook has nothing for this audience (it raised ``NothingToShow``), e.g. no
-    survey shared with the client: ``export_all`` leaves it out instead of failing."""
 
 
 # --- the offline altair renderer (runs inside the notebook's kernel) -------------------------

@@ -1,9 +1,14 @@
-"""Turn pydantic's validation errors into translated, located ``Problem``s."""
+"""Turn pydantic's validation errors into translated, located ``Problem``s.
+
+A leaf below the records: ``commlib.models`` uses it, it needs nothing of the models (any
+pydantic model will do), so the two never import each other in a circle.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import typing
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
@@ -11,7 +16,6 @@ import pydantic
 
 from .errors import InvalidRecord, Problem
 from .i18n import has, t
-from .models import field_type
 
 M = TypeVar("M", bound=pydantic.BaseModel)
 
@@ -124,6 +128,23 @@ def _message(model: type[pydantic.BaseModel], name: str, err: Exception) -> str:
     if name == "timezone":
         return t("error.validation.bad_timezone")
     return str(err)
+
+
+def field_type(model: type[pydantic.BaseModel], name: str) -> Any:
+    """The bare type of a field: ``Annotated[int, ...] | None`` -> ``int``; ``list[int]`` stays."""
+    annotation = model.model_fields[name].annotation
+    while True:
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        origin = typing.get_origin(annotation)
+        if origin in (typing.Union, _UnionType) and len(args) == 1:
+            annotation = args[0]
+        elif origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        else:
+            return annotation
+
+
+_UnionType = type(int | None)
 
 
 @functools.lru_cache(maxsize=256)

@@ -18,12 +18,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..errors import CommlibError
+from ..errors import FormatError
 from ..i18n import t
-
-
-class FormatError(CommlibError):
-    """A report that cannot be written in the format asked for (unknown format, no Chromium)."""
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
+from ..errors import NotOutlook
+
 MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _FREE, _END = 0xFFFFFFFF, 0xFFFFFFFE
 _NO_STREAM = 0xFFFFFFFF
@@ -28,10 +30,6 @@ _RECIPIENT_NAME, _RECIPIENT_ADDRESS, _RECIPIENT_SMTP, _RECIPIENT_TYPE = (
     0x39FE,
     0x0C15,
 )
-
-
-class NotOutlook(ValueError):
-    """The file is not a readable Outlook message."""
 
 
 def is_msg(head: bytes) -> bool:

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 from scipy import special  # the distributions' functions; scipy.stats takes 1 s to import
 
-from ..errors import CommlibError, NotFound
+from ..errors import AnalysisError, NotFound
 from ..i18n import t
 from ._values import HEADER_TEXTS, is_missing, is_non_answer
 from .text import COLUMNS as KEYWORD_COLUMNS
@@ -51,10 +51,6 @@ Z95 = float(special.ndtri(0.975))
 SCORED = ("likert", "rating", "numeric", "nps")
 #: NPS groups, in this order everywhere: 0–6, 7–8, 9–10
 NPS_GROUPS = ("detractors", "passives", "promoters")
-
-
-class AnalysisError(CommlibError, ValueError):
-    """A question cannot be analysed this way (wrong type, unknown measure)."""
 
 
 # --- questions ---------------------------------------------------------------------------

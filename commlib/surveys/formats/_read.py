@@ -42,7 +42,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pandas.api.types import union_categoricals
 
-from ...errors import BadFile, InvalidRecord, Problem
+from ...errors import BadFile, InvalidRecord, Problem, UnreadableTable
 from ...frames import local_timezone
 from ...i18n import t
 from .._values import MISSING_UPPER
@@ -51,14 +51,6 @@ XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: rows kept for recognising a layout
 PEEK_ROWS = 12
-
-
-class UnreadableTable(BadFile):
-    """A table whose bytes cannot be read (a damaged workbook); ``reason`` says why."""
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        super().__init__(t("surveys.import.unreadable", reason=reason))
 
 
 @dataclass(frozen=True)
