@@ -784,10 +784,18 @@ def _to_html(
 
 
 def _store_url(store: object) -> str | None:
-    if store is None:
-        return None
+    """The store's URL, a path (or ``$COMMLIB_DB``) made absolute: the report's kernel runs in
+    the notebook's folder, and opens the store the report was asked for."""
+    from .store import resolve_url
+
     url = getattr(store, "url", None)
-    return url if isinstance(url, str) else os.fspath(store)  # type: ignore[arg-type]
+    if isinstance(url, str):
+        return url
+    value = None if store is None else os.fspath(store)  # type: ignore[arg-type]
+    try:
+        return resolve_url(value)
+    except CommlibError:  # not a store: said when the report opens it
+        return value
 
 
 @dataclass(frozen=True)
