@@ -39,6 +39,7 @@ the user's cache folder (:func:`vega_bundle`).
 from __future__ import annotations
 
 import asyncio
+import atexit
 import concurrent.futures
 import contextlib
 import functools
@@ -47,6 +48,7 @@ import itertools
 import json
 import os
 import re
+import shutil
 import signal
 import sys
 import tempfile
@@ -151,12 +153,48 @@ def setup_kernel(lang: str | None = None, audience: str = "internal") -> None:
 
 
 def notebooks_dir(notebooks: str | os.PathLike[str] | None = None) -> Path:
-    """``notebooks``, else ``$COMMLIB_NOTEBOOKS``, else ``notebooks/`` next to the package."""
+    """``notebooks``, else ``$COMMLIB_NOTEBOOKS``, else the notebooks that ship with the package
+    (:func:`shipped_notebooks`)."""
     found = notebooks or os.environ.get("COMMLIB_NOTEBOOKS")
-    folder = Path(found) if found else Path(__file__).resolve().parent.parent / "notebooks"
+    folder = Path(found) if found else shipped_notebooks()
     if not folder.is_dir():
         raise NotFound(t("report.error.no_notebooks", path=folder))
     return folder
+
+
+def shipped_notebooks() -> Path:
+    """The folder of the notebooks that ship with the package (``commlib/notebooks``, package
+    data). In a checkout it is a link to the top-level ``notebooks/``, their one copy, and
+    resolves to it (a checkout without links: ``notebooks/`` next to the package). Notebooks
+    read from an archive (a zipped package) are copied to a temporary folder, once: a kernel
+    runs in a notebook's folder."""
+    from importlib.resources import files
+
+    shipped = files(__package__) / "notebooks"
+    if isinstance(shipped, os.PathLike):
+        if Path(shipped).is_dir():
+            return Path(shipped).resolve()
+    elif shipped.is_dir():
+        return _copied_notebooks()
+    return Path(__file__).resolve().parent.parent / "notebooks"
+
+
+@functools.cache
+def _copied_notebooks() -> Path:
+    from importlib.resources import files
+
+    folder = Path(tempfile.mkdtemp(prefix="commlib-notebooks-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    copy_notebooks(files(__package__) / "notebooks", folder)
+    return folder
+
+
+def copy_notebooks(source: Any, folder: Path) -> None:
+    """Copy the ``*.ipynb`` of ``source`` (a folder or an ``importlib.resources`` traversable,
+    e.g. inside a zip) into ``folder``."""
+    for entry in source.iterdir():
+        if entry.is_file() and entry.name.endswith(".ipynb"):
+            (folder / entry.name).write_bytes(entry.read_bytes())
 
 
 def _parameters_cell(nb: Any) -> int | None:
@@ -737,10 +775,18 @@ def _to_html(
 
 
 def _store_url(store: object) -> str | None:
-    if store is None:
-        return None
+    """The store's URL, a path (or ``$COMMLIB_DB``) made absolute: the report's kernel runs in
+    the notebook's folder, and opens the store the report was asked for."""
+    from .store import resolve_url
+
     url = getattr(store, "url", None)
-    return url if isinstance(url, str) else os.fspath(store)  # type: ignore[arg-type]
+    if isinstance(url, str):
+        return url
+    value = None if store is None else os.fspath(store)  # type: ignore[arg-type]
+    try:
+        return resolve_url(value)
+    except CommlibError:  # not a store: said when the report opens it
+        return value
 
 
 @dataclass(frozen=True)

@@ -291,6 +291,49 @@ def test_a_report_reads_the_store_and_writes_nothing(tmp_path):
     assert Store(db).counts() == before  # the kickoff's session cells would add a survey
 
 
+def test_a_relative_store_is_the_one_the_kernel_opens(tmp_path, monkeypatch):
+    """The kernel runs in the notebook's folder: a relative ``--db`` is the caller's."""
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    shutil.copy(ROOT / "notebooks" / "overview.ipynb", notebooks)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COMMLIB_DB", "env.db")
+    fill(Store("r.db"))
+    fill(Store("env.db"))
+    export_report("r.db", "overview", PROJECT, notebooks=notebooks, out="a.html")
+    export_report(None, "overview", PROJECT, notebooks=notebooks, out="b.html")
+    assert PROJECT in Path("a.html").read_text(encoding="utf-8")
+    assert PROJECT in Path("b.html").read_text(encoding="utf-8")
+    assert [p.name for p in notebooks.iterdir()] == ["overview.ipynb"]  # no store made there
+
+
+def test_notebooks_read_from_an_archive_are_copied_to_a_folder(tmp_path, monkeypatch):
+    import importlib.resources
+    import zipfile
+
+    from commlib import report
+
+    monkeypatch.delenv("COMMLIB_NOTEBOOKS", raising=False)
+    assert report.notebooks_dir() == ROOT.resolve() / "notebooks"  # a checkout: the top-level one
+    archive = tmp_path / "commlib.zip"
+    shipped = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for name in shipped:
+            zipped.write(ROOT / "notebooks" / name, f"commlib/notebooks/{name}")
+        zipped.writestr("commlib/notebooks/notes.txt", "not a notebook")
+    monkeypatch.setattr(importlib.resources, "files", lambda _: zipfile.Path(archive, "commlib/"))
+    report._copied_notebooks.cache_clear()
+    try:
+        folder = report.notebooks_dir()
+        assert report.notebooks_dir() == folder  # copied once
+        assert sorted(p.name for p in folder.iterdir()) == shipped
+        assert (folder / "status_review.ipynb").read_bytes() == (
+            ROOT / "notebooks" / "status_review.ipynb"
+        ).read_bytes()
+    finally:
+        report._copied_notebooks.cache_clear()
+
+
 # --- the report speaks one language: tables, markdown, charts ---------------------------------
 
 
