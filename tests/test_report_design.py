@@ -240,6 +240,23 @@ def test_the_title_block_shows_the_period_the_report_covers(browser, reports):  
     assert re.search(r"<dd>\d{4}-\d\d-\d\d – 2026-11-23</dd>", kickoff)  # the project's start
 
 
+def test_english_pages_draw_quotes_with_a_latin_face(browser, reports):  # noqa: F811
+    # a CJK face first would draw “ and ” full-width, a gap either side of a quoted title
+    context, page = _page(browser, reports["status_review-en"], 1000)
+    try:
+        fonts = page.evaluate("getComputedStyle(document.body).fontFamily")
+        widths = page.evaluate(
+            """() => ['“', 'n'].map(c => {
+                const s = document.createElement('span'); s.textContent = c.repeat(10);
+                document.body.append(s); const w = s.getBoundingClientRect().width;
+                s.remove(); return w; })"""
+        )
+    finally:
+        context.close()
+    assert not fonts.startswith('"PingFang SC"') and "Noto Sans CJK SC" in fonts
+    assert widths[0] < widths[1] * 1.2  # a quote no wider than a letter
+
+
 @pytest.mark.parametrize("key", ["status_review-zh", "survey_analysis-zh"])
 def test_print_hides_pickers_and_forces_no_page_breaks(browser, reports, key):  # noqa: F811
     context, page = _page(browser, reports[key], A4, media="print")
