@@ -48,7 +48,7 @@ from .errors import Conflict
 from .i18n import label, t
 
 #: responses per batch written by ``append``
-CHUNK_ROWS = 20_000
+CHUNK_ROWS = 100_000
 #: a batch this small takes the responses added one by one
 SMALL = 1_000
 PREFIX = "answers."

@@ -49,6 +49,7 @@ from ..errors import InvalidRecord, NotFound, Problem
 from ..i18n import t
 from ..models import Project, Question, Survey
 from ..store import Store
+from ..text import padded, strip_texts
 
 #: the columns of ``responses_frame`` before the questions
 FRAME_COLUMNS = [
@@ -715,7 +716,7 @@ def _repeated(values: pd.Series, texts: pd.Series) -> np.ndarray:
     from a Categorical's codes when trimming merged none of its values (no text hashed)."""
     if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.dtype == "str":
         cats = values.cat.categories
-        if bool((cats.str.strip() == cats).all()):
+        if not padded(cats).any() or bool((cats.str.strip() == cats).all()):
             codes = values.cat.codes.to_numpy()
             return pd.Series(codes).duplicated().to_numpy() & (codes >= 0)
     return texts.duplicated().to_numpy()
@@ -727,7 +728,7 @@ def _respondents(values: pd.Series, problems: list[Problem]) -> pd.Series:
         texts = values.astype("int64").astype("str")
     elif isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.dtype == "str":
         # trimmed once per distinct id, then put in place (astype("str") took 0.16 s a million)
-        cats = values.cat.categories.str.strip()
+        cats = strip_texts(values.cat.categories)
         cats = cats.where(cats != "", np.nan)
         codes = values.cat.codes.to_numpy()
         texts = pd.Series(cats.array.take(codes, allow_fill=True), index=values.index)
@@ -897,8 +898,9 @@ def _unfinished(value: Any) -> bool:
 def _sources(chunk: pd.DataFrame, where: Any, problems: list[Problem]) -> pa.Array:
     """Where each response came from, as trimmed text ("" when not known); each distinct
     value checked once."""
-    if "source" not in chunk.columns:
-        return pa.repeat(pa.scalar("", pa.string()), len(chunk))
+    if "source" not in chunk.columns:  # ("" for every row: offsets only)
+        offsets = pa.py_buffer(np.zeros(len(chunk) + 1, np.int32))
+        return pa.StringArray.from_buffers(len(chunk), offsets, pa.py_buffer(b""))
     raw = chunk["source"]
     try:
         codes, uniques = pd.factorize(raw, use_na_sentinel=True)

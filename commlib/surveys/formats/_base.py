@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ...i18n import t
+from ...text import padded
 from ._infer import Guess
 from ._read import map_categories, take_warnings
 
@@ -144,8 +145,10 @@ def texts(column: pd.Series) -> pd.Series:
     cats = column.cat.categories
     if cats.dtype == "str" and not len(cats):
         return column
+    if cats.dtype == "str" and not padded(cats).any():
+        return column  # nothing to trim (the most common case: told from the bytes)
     if cats.dtype == "str" and bool((cats.str.strip() == cats).all()) and not (cats == "").any():
-        return column  # nothing to trim (the most common case: checked at once)
+        return column  # (nothing to trim either: checked at once)
     return map_categories(column, lambda c: c.strip() or None)
 
 

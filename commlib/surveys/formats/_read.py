@@ -45,6 +45,15 @@ from pandas.api.types import union_categoricals
 from ...errors import BadFile, InvalidRecord, Problem, UnreadableTable
 from ...frames import local_timezone
 from ...i18n import t
+from ...text import (
+    CONTROL,
+    arrow_texts,
+    byte_lengths,
+    has_control_byte,
+    is_ascii,
+    padded,
+    utf8_bytes,
+)
 from .._values import MISSING_UPPER
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -294,11 +303,6 @@ def _charset_normalizer(head: bytes) -> str | None:
     return encoding if _decode_head(head, encoding) is not None else None
 
 
-#: control characters (not tab, line feed, carriage return): binary data, and what the store
-#: refuses in text
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def _decode_head(head: bytes, encoding: str) -> str | None:
     decoder = codecs.getincrementaldecoder(encoding)()
     try:
@@ -369,8 +373,8 @@ def _without_controls(header: list[list[str]], body: pd.DataFrame) -> tuple[list
         cats = body[column].cat.categories
         if not len(cats):
             continue
-        data = _utf8_bytes(cats)
-        if data is not None and not _CONTROL_BYTES[data].any():
+        data = utf8_bytes(cats)
+        if data is not None and not has_control_byte(data):
             continue  # (no control byte in any of its texts: none searched)
         bad = np.asarray(cats.str.contains(CONTROL.pattern, regex=True), dtype=bool)
         if bad.any():
@@ -386,29 +390,22 @@ def missing_marks_blank(column: pd.Series) -> pd.Series:
     cats = column.cat.categories
     if not len(cats):
         return column
-    stripped = cats.str.strip()
-    lengths = np.asarray(stripped.str.len(), dtype=np.int64)
-    missing = lengths == 0
-    short = np.flatnonzero(lengths <= _LONGEST_MARK)  # (only these can be a mark)
-    if len(short):
-        missing[short] |= np.asarray(stripped[short].str.upper().isin(MISSING_UPPER), dtype=bool)
+    sizes = byte_lengths(cats)
+    if sizes is None:
+        candidates = np.arange(len(cats))
+    else:  # only a short text can be a mark: at most 4 bytes a letter (1 for ASCII text)
+        letter = 1 if is_ascii(cats) else 4
+        candidates = np.flatnonzero((sizes <= letter * _LONGEST_MARK) | padded(cats))
+    missing = np.zeros(len(cats), dtype=bool)
+    if len(candidates):
+        stripped = cats[candidates].str.strip()
+        lengths = np.asarray(stripped.str.len(), dtype=np.int64)
+        marks = np.asarray(stripped.str.upper().isin(MISSING_UPPER), dtype=bool)
+        missing[candidates] = (lengths == 0) | ((lengths <= _LONGEST_MARK) & marks)
     return column.cat.remove_categories(list(cats[missing])) if missing.any() else column
 
 
 _LONGEST_MARK = max(len(m) for m in MISSING_UPPER)
-#: which bytes are ``CONTROL``'s characters (all ASCII: in UTF-8 no other byte is one)
-_CONTROL_BYTES = np.array([bool(CONTROL.match(chr(b))) for b in range(256)])
-
-
-def _utf8_bytes(texts: pd.Index) -> np.ndarray | None:
-    """All the bytes of a column of texts as UTF-8, at once (None: not UTF-8 text)."""
-    try:
-        array = _arrow_texts(texts)
-    except (pa.ArrowException, UnicodeError):
-        return None
-    if array.type != pa.string() or array.buffers()[2] is None:
-        return None if array.type != pa.string() else np.zeros(0, np.uint8)
-    return np.frombuffer(array.buffers()[2], np.uint8)
 
 
 def _without_control(text: str) -> str | None:
@@ -805,21 +802,11 @@ _YEARS = (1950, 2200)
 _ODD_TIME = re.compile(r"[^\x00-\x7f]|GMT|UTC|\s\s", re.I)
 
 
-def _arrow_texts(texts: pd.Index) -> pa.Array:
-    """Texts as an Arrow string array (without a copy when Arrow holds them already);
-    ``ArrowException``/``UnicodeError`` for texts that are no UTF-8 (a lone surrogate)."""
-    if texts.dtype == "str":
-        array = pa.array(texts.array)
-        array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
-        return pc.cast(array, pa.string())
-    return pa.array(np.asarray(texts, dtype=object), pa.string())
-
-
 def _contains(texts: pd.Index, pattern: re.Pattern[str]) -> np.ndarray:
     """Whether ``pattern`` is found in each text: the ASCII ones at C speed (RE2, whose
     ``\\d`` and ``\\s`` match there what Python's do), the others by Python."""
     try:
-        array = _arrow_texts(texts)
+        array = arrow_texts(texts)
     except (pa.ArrowException, UnicodeError):
         return np.array([bool(pattern.search(str(v))) for v in texts], dtype=bool)
     ascii_only = pc.fill_null(pc.string_is_ascii(array), True).to_numpy(zero_copy_only=False)
@@ -923,7 +910,7 @@ def _fixed_iso(cats: pd.Index) -> np.ndarray | None:
     if not len(cats) or cats.dtype != "str":
         return None
     try:
-        array = _arrow_texts(cats)
+        array = arrow_texts(cats)
     except (pa.ArrowException, UnicodeError):
         return None
     if array.null_count or array.type != pa.string():
@@ -998,7 +985,7 @@ def _iso_like(texts: pd.Index) -> np.ndarray:
     """Which texts start like an ISO date (``2026-03-01...``): ten characters or more, with
     ``-`` fifth and eighth."""
     try:
-        array = _arrow_texts(texts)
+        array = arrow_texts(texts)
     except (pa.ArrowException, UnicodeError):
         values = [str(t) for t in texts]
         return np.fromiter(
