@@ -514,10 +514,23 @@ def test_a_long_column_of_one_width_keeps_every_distinct_text():
         moments.strftime("%Y-%m-%d %H:%M:%S"),
         pd.Index([f"138{n:08d}" for n in rng.integers(0, 5000, 20_000)]),
         pd.Index(["2026-03-01 10:00:00"] * 19_999 + ["2026-03-01 10:00:0x"]),  # not digits
+        pd.Index([f"{n:05d}" for n in rng.integers(0, 99_999, 20_000)]),  # an odd count
+        pd.Index([f"{n:016d}" for n in rng.integers(0, 10**15, 20_000)]),  # 16: the most
+        pd.Index([f"{n:017d}" for n in rng.integers(0, 10**16, 20_000)]),  # 17: hashed
     ):
         found = as_category(pd.Series(texts, dtype="str"))
         assert found.astype("str").tolist() == list(texts)
         assert list(found.cat.categories) == list(pd.unique(np.asarray(texts, dtype=object)))
+
+
+def test_whole_numbers_counted_up_or_not_keep_their_texts_and_order():
+    from commlib.surveys.formats._read import as_category
+
+    cases = (np.arange(1, 30_001), np.array([1, 2, 2, 3]), np.array([5, 3, 5, -2]), np.array([7]))
+    for numbers in cases:
+        found = as_category(pd.Series(numbers))
+        assert found.astype("str").tolist() == [str(n) for n in numbers]
+        assert list(found.cat.categories) == [str(n) for n in pd.unique(numbers)]
 
 
 def test_respondent_ids_with_accents_pass_and_with_line_breaks_are_refused(erp):

@@ -898,9 +898,8 @@ def _unfinished(value: Any) -> bool:
 def _sources(chunk: pd.DataFrame, where: Any, problems: list[Problem]) -> pa.Array:
     """Where each response came from, as trimmed text ("" when not known); each distinct
     value checked once."""
-    if "source" not in chunk.columns:  # ("" for every row: offsets only)
-        offsets = pa.py_buffer(np.zeros(len(chunk) + 1, np.int32))
-        return pa.StringArray.from_buffers(len(chunk), offsets, pa.py_buffer(b""))
+    if "source" not in chunk.columns or not chunk["source"].notna().any():
+        return _blank_texts(len(chunk))
     raw = chunk["source"]
     try:
         codes, uniques = pd.factorize(raw, use_na_sentinel=True)
@@ -913,8 +912,16 @@ def _sources(chunk: pd.DataFrame, where: Any, problems: list[Problem]) -> pa.Arr
         problems.append(
             Problem("source", texts[k], t("surveys.import.data.bad_source"), _at(where[n]))
         )
+    if not any(texts):  # (no source known for any response)
+        return _blank_texts(len(chunk))
     table = pa.array([*texts, ""], pa.string())
     return pc.take(table, pa.array(np.where(codes < 0, len(texts), codes)))
+
+
+def _blank_texts(rows: int) -> pa.StringArray:
+    """``""`` for every row (offsets only)."""
+    offsets = pa.py_buffer(np.zeros(rows + 1, np.int32))
+    return pa.StringArray.from_buffers(rows, offsets, pa.py_buffer(b""))
 
 
 # --- encoding answers, one column at a time ----------------------------------------------

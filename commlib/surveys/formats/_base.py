@@ -180,7 +180,7 @@ def meta(
             "source": (
                 source.reset_index(drop=True)
                 if source is not None
-                else pd.Series("", index=range(rows), dtype=object)
+                else pd.Series(pd.Categorical.from_codes(np.zeros(rows, np.int8), [""]))
             ),
             "complete": (
                 pd.Series(np.asarray(complete, dtype=bool))

@@ -486,11 +486,18 @@ def as_category(values: pd.Series) -> pd.Series:
         array = pc.cast(array, pa.string())
         fixed = _fixed_digits(array)
         if fixed is not None:  # times, phone numbers: told apart by their digits, not hashed
-            codes, first = fixed
-            return categorical(codes, pd.Index(array.take(first), dtype="str"), values.index)
+            codes, categories = fixed
+            return categorical(codes, pd.Index(categories, dtype="str"), values.index)
         found = pc.dictionary_encode(array)
         codes = pc.fill_null(found.indices, -1).to_numpy(zero_copy_only=False)
         return categorical(codes, pd.Index(found.dictionary, dtype="str"), values.index)
+    plain = isinstance(values.dtype, np.dtype) and values.dtype.kind in "iu"
+    numbers = values.to_numpy() if plain else None
+    if numbers is not None and len(numbers) > 1 and (numbers[1:] > numbers[:-1]).all():
+        # ids counted up (1, 2, 3...): each distinct, in order, with no hashing
+        texts = pc.cast(pa.array(numbers), pa.string())
+        codes = np.arange(len(numbers), dtype=np.int32 if len(numbers) < 2**31 else np.int64)
+        return categorical(codes, pd.Index(texts, dtype="str"), values.index)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     if pd.api.types.is_integer_dtype(uniques.dtype):  # whole numbers: distinct texts at once
         texts = pc.cast(pa.array(np.asarray(uniques)), pa.string())
@@ -501,11 +508,11 @@ def as_category(values: pd.Series) -> pd.Series:
     return categorical(mapped, pd.Index(categories, dtype="str"), values.index)
 
 
-def _fixed_digits(array: pa.StringArray) -> tuple[np.ndarray, np.ndarray] | None:
+def _fixed_digits(array: pa.StringArray) -> tuple[np.ndarray, pa.StringArray] | None:
     """For texts of one width whose every position holds a digit or the same byte in all of
     them (``2026-03-01 12:34:56``): each text's distinct-value code (in order of first
-    appearance, as a factorize gives) and where each distinct text first appears, found
-    from the digits as one number; None for any other column (or a short one)."""
+    appearance, as a factorize gives) and the distinct texts, found from the digits packed
+    four bits each into one number; None for any other column (or a short one)."""
     if len(array) < 10_000 or array.null_count:
         return None
     offsets = np.frombuffer(array.buffers()[1], np.int32)[
@@ -516,23 +523,23 @@ def _fixed_digits(array: pa.StringArray) -> tuple[np.ndarray, np.ndarray] | None
         return None
     table = np.frombuffer(array.buffers()[2], np.uint8)[offsets[0] : offsets[-1]]
     table = table.reshape(-1, width)
-    key = np.zeros(len(table), dtype=np.int64)
-    places = 0
-    for n in range(width):
-        cells = table[:, n]
-        if (cells == cells[0]).all():
-            continue  # the same byte in every text: a separator
-        digits = cells - np.uint8(ord("0"))
-        if (digits > 9).any():
-            return None
-        places += 1
-        if places > 18:  # (no longer fits one int64)
-            return None
-        key = key * 10 + digits
-    codes, _uniques = pd.factorize(key)
+    varying = np.flatnonzero(~(table == table[0]).all(axis=0))  # (the rest: separators)
+    if len(varying) > 16:  # (more than one int64 holds)
+        return None
+    digits = table[:, varying] - np.uint8(ord("0"))
+    if (digits > 9).any():
+        return None
+    if len(varying) % 2:
+        digits = np.concatenate([digits, np.zeros((len(digits), 1), np.uint8)], axis=1)
+    packed = np.zeros((len(digits), 8), np.uint8)
+    packed[:, : digits.shape[1] // 2] = (digits[:, 0::2] << 4) | digits[:, 1::2]
+    codes, _uniques = pd.factorize(packed.view(np.int64).ravel())
     top = np.maximum.accumulate(codes)
     first = np.flatnonzero(np.concatenate([[True], top[1:] > top[:-1]]))
-    return codes, first
+    rows = np.ascontiguousarray(table[first])  # the distinct texts, each ``width`` bytes
+    starts = np.arange(0, (len(first) + 1) * width, width, dtype=np.int32)
+    texts = pa.StringArray.from_buffers(len(first), pa.py_buffer(starts), pa.py_buffer(rows))
+    return codes, texts
 
 
 #: pandas' CategoricalDtype without its check that the categories are distinct (hashing each
@@ -718,8 +725,13 @@ _COUNTS: dict[int, tuple[weakref.ref, np.ndarray]] = {}
 def first_seen(column: pd.Series) -> list[str]:
     """The distinct values in the order they first appear in the rows."""
     codes = column.cat.codes.to_numpy()
-    order = pd.unique(codes[codes >= 0])
     cats = column.cat.categories
+    if len(cats) <= 64:  # few: each one's first row found by a scan, not by hashing every row
+        present = np.flatnonzero(counts(column))
+        first = [int(np.argmax(codes == k)) for k in present]
+        order = present[np.argsort(first, kind="stable")]
+    else:
+        order = pd.unique(codes[codes >= 0])
     return [cats[i] for i in order]
 
 
