@@ -688,7 +688,7 @@ def _prepare(
         "updated_at": stamp,
         "respondent": _text_array(respondents),
         "submitted_at": submitted,
-        "duration_s": pa.array(durations, pa.float64(), mask=np.isnan(durations)),
+        "duration_s": _numbers(durations),
         "source": sources,
         "complete": pa.array(complete, pa.bool_()),
     }
@@ -699,6 +699,14 @@ def _prepare(
             fields.append(pa.field(name, array.type, metadata=whole))
     arrays = [*columns.values(), *(a for a in answers.values() if a is not None)]
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def _numbers(values: np.ndarray) -> pa.Array:
+    """Floats, NaN missing (none known: no data buffer to write)."""
+    unknown = np.isnan(values)
+    if unknown.all():
+        return pa.nulls(len(values), pa.float64())
+    return pa.array(values, pa.float64(), mask=unknown)
 
 
 def _same(rows: int, text: str) -> pa.DictionaryArray:
@@ -729,9 +737,13 @@ def _respondents(values: pd.Series, problems: list[Problem]) -> pd.Series:
     elif isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.dtype == "str":
         # trimmed once per distinct id, then put in place (astype("str") took 0.16 s a million)
         cats = strip_texts(values.cat.categories)
-        cats = cats.where(cats != "", np.nan)
+        empty = np.asarray(cats == "", dtype=bool)
+        cats = cats.where(~empty, np.nan) if empty.any() else cats
         codes = values.cat.codes.to_numpy()
-        texts = pd.Series(cats.array.take(codes, allow_fill=True), index=values.index)
+        if len(codes) == len(cats) and (codes == np.arange(len(codes))).all():
+            texts = pd.Series(cats.array, index=values.index, copy=False)  # one row an id
+        else:
+            texts = pd.Series(cats.array.take(codes, allow_fill=True), index=values.index)
     elif pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
         stripped = values.str.strip()
         texts = stripped.where(stripped != "", np.nan)

@@ -337,24 +337,29 @@ def take_warnings() -> list[str]:
 
 
 def read(table: Table, header_rows: int) -> tuple[list[list[str]], pd.DataFrame]:
-    """The header rows (text, padded to the width) and the body: one Categorical per column."""
+    """The header rows (text, padded to the width) and the body: one Categorical per column,
+    its control characters made spaces and the texts that mean no answer made missing."""
     try:
         if table.kind == "csv":
             header, body = _read_csv(table, header_rows)
         else:
             header, body = _split(_read_excel(table), header_rows)
+        # both cores: Arrow finds one column's distinct values while Python sets up another
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            cleaned = list(pool.map(_cleaned, [body[c] for c in body.columns]))
     except UnicodeError as err:  # before ValueError, of which it is a kind
         raise BadFile(t("surveys.import.encoding")) from err
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, ValueError) as err:
         raise BadFile(t("surveys.import.unreadable", reason=_first_line(err))) from err
     except (OverflowError, MemoryError) as err:
         raise BadFile(t("surveys.import.unreadable", reason=_first_line(err))) from err
-    header, table.extra["control_cells"] = _without_controls(header, body)
+    columns = {c: column for c, (column, _found) in zip(body.columns, cleaned, strict=True)}
+    body = pd.DataFrame(columns, index=body.index, copy=False)
+    table.extra["control_cells"] = sum(found for _column, found in cleaned)
+    header = [[CONTROL.sub(" ", c).strip() for c in row] for row in header]
     _DATE_ORDER.set(table.hints.date_order)
     guessed = table.extra.get("encoding_guessed")
     _PENDING.set((t("surveys.values.encoding_guessed", encoding=guessed),) if guessed else ())
-    for column in body.columns:
-        body[column] = missing_marks_blank(body[column])
     width = max([body.shape[1], *(len(h) for h in header)])
     header = [h + [""] * (width - len(h)) for h in header]
     while len(header) < header_rows:
@@ -364,23 +369,24 @@ def read(table: Table, header_rows: int) -> tuple[list[list[str]], pd.DataFrame]
     return header, body
 
 
-def _without_controls(header: list[list[str]], body: pd.DataFrame) -> tuple[list[list[str]], int]:
-    """Control characters (stray bytes, Excel's _x0001_) replaced by spaces, in the header
-    and in every distinct value of the body; how many body cells held one."""
-    header = [[CONTROL.sub(" ", c).strip() for c in row] for row in header]
+def _cleaned(values: pd.Series) -> tuple[pd.Series, int]:
+    """A column of the body as read, as a Categorical of text with control characters (stray
+    bytes, Excel's _x0001_) made spaces and missing marks blanked; how many cells held a
+    control character."""
+    column = values if _text_categories(values) else as_category(values)
     found = 0
-    for column in body.columns:
-        cats = body[column].cat.categories
-        if not len(cats):
-            continue
-        data = utf8_bytes(cats)
-        if data is not None and not has_control_byte(data):
-            continue  # (no control byte in any of its texts: none searched)
+    cats = column.cat.categories
+    data = utf8_bytes(cats) if len(cats) else None
+    if len(cats) and (data is None or has_control_byte(data)):
         bad = np.asarray(cats.str.contains(CONTROL.pattern, regex=True), dtype=bool)
         if bad.any():
-            found += int(counts(body[column])[bad].sum())
-            body[column] = map_categories(body[column], _without_control)
-    return header, found
+            found = int(counts(column)[bad].sum())
+            column = map_categories(column, _without_control)
+    return missing_marks_blank(column), found
+
+
+def _text_categories(values: pd.Series) -> bool:
+    return isinstance(values.dtype, pd.CategoricalDtype) and values.dtype.categories.dtype == "str"
 
 
 def missing_marks_blank(column: pd.Series) -> pd.Series:
@@ -464,16 +470,6 @@ def _read_csv(table: Table, header_rows: int) -> tuple[list[list[str]], pd.DataF
             )
             for n in again:
                 body[n] = texts[n]
-    todo = [
-        c
-        for c in body.columns
-        if not isinstance(body[c].dtype, pd.CategoricalDtype)
-        or body[c].dtype.categories.dtype != "str"
-    ]
-    # both cores: Arrow finds the distinct values of one column while Python sets up another
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        for column, found in zip(todo, pool.map(as_category, [body[c] for c in todo]), strict=True):
-            body[column] = found
     return header, body
 
 

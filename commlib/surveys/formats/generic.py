@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import contextvars
 import re
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import tzinfo
+from typing import Any
 
 import pandas as pd
 
@@ -121,24 +123,26 @@ def parse(table: Table, zone: tzinfo | None = None) -> Parsed:
                 used_columns.add(n)
                 break
     when, duration, source = find(TIMES), find(DURATIONS), find(SOURCES)
-    parsed.meta = meta(
-        rows,
-        respondent,
-        parse_times(body[when], zone, header[when]) if when is not None else None,
-        durations(body[duration]) if duration is not None else None,
-        texts(body[source]) if source is not None else None,
-    )
-    parsed.details["respondent_ids"] = "column" if respondent is not None else "row numbers"
     asked = [(n, cell) for n, cell in enumerate(header) if n not in used_columns and cell]
-    # each column understood on either core (numpy and Arrow let go of the GIL on whole
-    # columns), then added in the file's order
+    # the times and each question's column understood on either core (numpy and Arrow let
+    # go of the GIL on whole columns), then added in the file's order
     with ThreadPoolExecutor(max_workers=2) as pool:
-        tasks = [
-            pool.submit(contextvars.copy_context().run, _understood, body[n], cell)
-            for n, cell in asked
-        ]
-        for number, ((_n, cell), task) in enumerate(zip(asked, tasks, strict=True), start=1):
-            _question(parsed, _code(cell, number), cell, task.result())
+
+        def task(func: Callable[..., Any], *args: Any) -> Future:
+            return pool.submit(contextvars.copy_context().run, func, *args)
+
+        times = task(parse_times, body[when], zone, header[when]) if when is not None else None
+        tasks = [task(_understood, body[n], cell) for n, cell in asked]
+        parsed.meta = meta(
+            rows,
+            respondent,
+            times.result() if times is not None else None,
+            durations(body[duration]) if duration is not None else None,
+            texts(body[source]) if source is not None else None,
+        )
+        for number, ((_n, cell), found) in enumerate(zip(asked, tasks, strict=True), start=1):
+            _question(parsed, _code(cell, number), cell, found.result())
+    parsed.details["respondent_ids"] = "column" if respondent is not None else "row numbers"
     return parsed
 
 
