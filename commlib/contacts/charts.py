@@ -15,29 +15,41 @@ in client reports), aggregates where that keeps the spec small, and labels every
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
-from typing import Any
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from .. import frames
+from .. import _charts, frames
 from ..i18n import enum_label, label, language, t
 from ..models import ENUMS, HIGH, quadrant_of
 from .metrics import DEFAULT_TARGET_HOURS, _ids, _when
 
 #: one colour per channel, in the model's order (meeting, video, phone, email, im, other)
-CHANNEL_COLOURS = ("#4c78a8", "#72b7b2", "#54a24b", "#f58518", "#b279a2", "#9d9d9d")
+CHANNEL_COLOURS = (
+    _charts.BLUE,
+    _charts.TEAL,
+    _charts.GREEN,
+    _charts.ORANGE,
+    _charts.PURPLE,
+    _charts.GREY,
+)
 #: unaware ... leading, from red to green
-ENGAGEMENT_COLOURS = ("#9d9d9d", "#d62728", "#f2cf5b", "#8cc084", "#2e7d32")
+ENGAGEMENT_COLOURS = (
+    _charts.GREY,
+    _charts.RED,
+    _charts.YELLOW,
+    _charts.LIGHT_GREEN,
+    _charts.DARK_GREEN,
+)
 QUADRANT_FILLS = {
     "manage_closely": "#fde0dd",
     "keep_satisfied": "#fff2cc",
     "keep_informed": "#deebf7",
     "monitor": "#f0f0f0",
 }
-OVERDUE, ON_TRACK, NO_PLAN = "#d62728", "#4c78a8", "#bab0ac"
-ANSWERED, PENDING = "#4c78a8", "#f58518"
+OVERDUE, ON_TRACK, NO_PLAN = _charts.RED, _charts.BLUE, _charts.WARM_GREY
+ANSWERED, PENDING = _charts.BLUE, _charts.ORANGE
 #: subjects shown per timeline mark, and characters kept of each
 _SUBJECTS, _SUBJECT_CHARS = 3, 60
 #: at most this many timeline marks: past it, contacts are counted per week, then per month
@@ -59,11 +71,6 @@ def _zone_name(zone: tzinfo) -> str:
 def _channels() -> tuple[list[str], list[str]]:
     """Channel labels in the current language, and their colours."""
     return [enum_label("channel", c) for c in ENUMS["channel"]], list(CHANNEL_COLOURS)
-
-
-def _trim(text: Any, limit: int = _SUBJECT_CHARS) -> str:
-    text = "" if text is None or (not isinstance(text, str) and pd.isna(text)) else str(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _names(stakeholders: pd.DataFrame) -> dict[int, str]:
@@ -165,7 +172,10 @@ def _timeline_rows(
             "at": local.to_numpy(),
             "channel": contacts["channel"].to_numpy(),
             "direction": contacts["direction"].to_numpy(),
-            "subject": [_trim(s) for s in contacts.get("subject", pd.Series("", contacts.index))],
+            "subject": [
+                _charts.trim(s, _SUBJECT_CHARS)
+                for s in contacts.get("subject", pd.Series("", contacts.index))
+            ],
         }
     )
     base["ids"] = [v if v else [None] for v in base["ids"]]

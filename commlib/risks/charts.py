@@ -20,7 +20,7 @@ from datetime import tzinfo
 import altair as alt
 import pandas as pd
 
-from .. import frames
+from .. import _charts, frames
 from ..i18n import enum_label, label, language, t
 from .scoring import (
     DEFAULT_MATRIX,
@@ -36,20 +36,15 @@ from .scoring import (
 
 #: one colour per level, low to critical (green, yellow, orange, red)
 LEVEL_COLOURS: dict[str, str] = {
-    "low": "#8cc084",
-    "medium": "#f2cf5b",
-    "high": "#f58518",
-    "critical": "#d62728",
+    "low": _charts.LIGHT_GREEN,
+    "medium": _charts.YELLOW,
+    "high": _charts.ORANGE,
+    "critical": _charts.RED,
 }
-EXPOSURE_COLOUR = "#4c78a8"
+EXPOSURE_COLOUR = _charts.BLUE
 #: ids per line and lines of ids in a heatmap cell (then "+n"); titles listed in its
 #: tooltip, and characters kept of each
 _IDS_PER_LINE, _ID_LINES, _TITLES, _TITLE_CHARS = 4, 2, 8, 40
-
-
-def _trim(text: object, limit: int = _TITLE_CHARS) -> str:
-    text = "" if text is None else str(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _levels() -> tuple[list[str], list[str]]:
@@ -152,7 +147,10 @@ def _matrix_rows(cells: pd.DataFrame) -> pd.DataFrame:
         ]
         if len(ids) > len(shown):
             lines.append(f"+{len(ids) - len(shown)}")
-        listed = [f"#{i} {_trim(title)}" for i, title in zip(cell.ids, cell.titles, strict=True)]
+        listed = [
+            f"#{i} {_charts.trim(title, _TITLE_CHARS)}"
+            for i, title in zip(cell.ids, cell.titles, strict=True)
+        ]
         more = len(listed) - _TITLES
         titles = "; ".join(listed[:_TITLES]) + (f" (+{more})" if more > 0 else "")
         rows.append(
@@ -349,7 +347,8 @@ def _history_rows(
         {
             "risk_id": df["risk_id"].astype(int).to_numpy(),
             "risk": [
-                f"#{i} {_trim(title)}" for i, title in zip(df["risk_id"], df["title"], strict=True)
+                f"#{i} {_charts.trim(title, _TITLE_CHARS)}"
+                for i, title in zip(df["risk_id"], df["title"], strict=True)
             ],
             "day": at.dt.strftime("%Y-%m-%d").to_numpy(),
             "probability": df["probability"].astype(int).to_numpy(),

@@ -17,15 +17,21 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from .. import _charts
 from ..i18n import enum_label, label, language, t
 from .milestones import _day, milestone_table
 
 #: milestone, deliverable
-TYPE_COLOURS = ("#4c78a8", "#f58518")
-BASELINE = "#d9d9d9"
-TODAY = "#d62728"
+TYPE_COLOURS = (_charts.BLUE, _charts.ORANGE)
+BASELINE = _charts.LIGHT_GREY
+TODAY = _charts.RED
 #: done, on track (P(current) >= 80%), at risk (>= 50%), likely late
-OUTLOOK = {"done": "#9d9d9d", "on_track": "#54a24b", "at_risk": "#f2a93b", "likely_late": "#d62728"}
+OUTLOOK = {
+    "done": _charts.GREY,
+    "on_track": _charts.GREEN,
+    "at_risk": _charts.AMBER,
+    "likely_late": _charts.RED,
+}
 ON_TRACK, AT_RISK = 0.8, 0.5
 _DATE_FORMAT = "%Y-%m-%d"
 
@@ -145,7 +151,7 @@ def forecast_chart(table: pd.DataFrame, *, today: date, lang: str | None = None)
         middle = base.mark_point(filled=True, size=50, opacity=1).encode(
             x=_x("p50", x_title), y=y, color=colour, tooltip=tooltip
         )
-        baseline = base.mark_tick(color="#8c8c8c", thickness=3, height=20).encode(
+        baseline = base.mark_tick(color=_charts.MID_GREY, thickness=3, height=20).encode(
             x=_x("baseline_due", x_title), y=y, tooltip=tooltip
         )
         current = base.mark_tick(color="black", thickness=2, height=20).encode(
