@@ -1,5 +1,6 @@
-"""Small helpers shared by the analysis modules: typed result frames, the local zone (and a
-zone from a name), and a pause of the garbage collector while a frame's objects are made."""
+"""Small helpers shared by the analysis modules: typed result frames, a frame cell as a plain
+value (``day``, ``whole``, ``text_or_none``), the local zone (and a zone from a name), and a
+pause of the garbage collector while a frame's objects are made."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import contextlib
 import gc
 import os
 from collections.abc import Iterable, Iterator
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -32,6 +33,28 @@ def typed_frame(
         else:
             df[column] = df[column].astype(dtype)
     return df
+
+
+def day(value: Any) -> date | None:
+    """A date from what a frame cell may hold: a date, a datetime or Timestamp, ISO text, or
+    a missing value (None)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return pd.Timestamp(value).date()
+
+
+def whole(value: Any) -> int | None:
+    """A whole number from a frame cell (None when missing)."""
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def text_or_none(value: Any) -> str | None:
+    """A frame cell's text (None when missing)."""
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
 
 
 @contextlib.contextmanager

@@ -23,7 +23,7 @@ import pandas as pd
 from .. import _charts, frames
 from ..i18n import enum_label, label, language, t
 from ..models import ENUMS, HIGH, quadrant_of
-from .metrics import DEFAULT_TARGET_HOURS, _ids, _when
+from .metrics import DEFAULT_TARGET_HOURS, moments, stakeholder_ids
 
 #: one colour per channel, in the model's order (meeting, video, phone, email, im, other)
 CHANNEL_COLOURS = (
@@ -165,10 +165,10 @@ def _timeline_rows(
     columns = ["date", "who", "channel", "n", "time", "direction", "subject"]
     if contacts.empty:
         return pd.DataFrame(columns=columns), "day"
-    local = _when(contacts).dt.tz_convert(zone)
+    local = moments(contacts).dt.tz_convert(zone)
     base = pd.DataFrame(
         {
-            "ids": [_ids(v) for v in contacts["stakeholder_ids"]],
+            "ids": [stakeholder_ids(v) for v in contacts["stakeholder_ids"]],
             "at": local.to_numpy(),
             "channel": contacts["channel"].to_numpy(),
             "direction": contacts["direction"].to_numpy(),

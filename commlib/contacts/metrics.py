@@ -95,7 +95,7 @@ GAP_COLUMNS: dict[str, str] = {
 # --- helpers ----------------------------------------------------------------------------
 
 
-def _ids(value: Any) -> list[int]:
+def stakeholder_ids(value: Any) -> list[int]:
     """The ids in a ``stakeholder_ids`` cell: a list, an array, JSON text, or nothing."""
     if isinstance(value, str):
         value = json.loads(value) if value.strip() else []
@@ -116,7 +116,7 @@ def _day(today: date, tz: str) -> pd.Timestamp:
     return pd.Timestamp(today)
 
 
-def _when(contacts: pd.DataFrame) -> pd.Series:
+def moments(contacts: pd.DataFrame) -> pd.Series:
     return pd.to_datetime(contacts["when"], utc=True)
 
 
@@ -134,8 +134,8 @@ def _by_stakeholder(contacts: pd.DataFrame) -> pd.DataFrame:
     df = pd.DataFrame(
         {
             "contact_id": ids.to_numpy(),
-            "stakeholder_id": [_ids(v) for v in contacts["stakeholder_ids"]],
-            "when": _when(contacts).to_numpy(),
+            "stakeholder_id": [stakeholder_ids(v) for v in contacts["stakeholder_ids"]],
+            "when": moments(contacts).to_numpy(),
             "channel": contacts["channel"].to_numpy(),
             "direction": contacts["direction"].to_numpy(),
         }
@@ -411,7 +411,7 @@ def channel_mix(
         raise ValueError(f"period must be 'week' or 'month', not {period!r}")
     if contacts.empty:
         return typed_frame([], MIX_COLUMNS)
-    local = _when(contacts).dt.tz_convert(tz).dt.tz_localize(None)
+    local = moments(contacts).dt.tz_convert(tz).dt.tz_localize(None)
     starts = local.dt.to_period("W-SUN" if period == "week" else "M").dt.start_time
     counts = (
         pd.DataFrame({"period": starts.to_numpy(), "channel": contacts["channel"].to_numpy()})

@@ -17,9 +17,9 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from .. import _charts
+from .. import _charts, frames
 from ..i18n import enum_label, label, language, t
-from .milestones import _day, milestone_table
+from .milestones import milestone_table
 
 #: milestone, deliverable
 TYPE_COLOURS = (_charts.BLUE, _charts.ORANGE)
@@ -315,7 +315,7 @@ def _outlook(status: str, chance: float) -> str:
 
 
 def _iso(value: Any) -> str:
-    day = _day(value)
+    day = frames.day(value)
     return "" if day is None else day.isoformat()
 
 

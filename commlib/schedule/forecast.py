@@ -46,9 +46,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import frames
 from ..errors import InvalidRecord, Problem
 from ..i18n import enum_label, language, t
-from .milestones import _day, _int, order_key
+from .milestones import order_key
 
 #: chance that a risk occurs, by its probability on the 1–5 scale
 DEFAULT_PROBABILITIES: dict[int, float] = {1: 0.05, 2: 0.2, 3: 0.4, 4: 0.6, 5: 0.8}
@@ -253,7 +254,7 @@ def forecast_table(table: pd.DataFrame, *, lang: str | None = None) -> pd.DataFr
 def outcome_text(row: Mapping[str, Any]) -> str:
     """How a done milestone ended, in the current language: done on its current due date,
     on time or N days late/early against the baseline, and accepted by whom and when."""
-    on, baseline = _day(row.get("current_due")), _day(row.get("baseline_due"))
+    on, baseline = frames.day(row.get("current_due")), frames.day(row.get("baseline_due"))
     days = (on - baseline).days if on and baseline else 0
     if days > 0:
         text = t(
@@ -265,7 +266,7 @@ def outcome_text(row: Mapping[str, Any]) -> str:
         text = t(key, on=on, days=early)
     else:
         text = t("schedule.outcome.on_time", on=on)
-    by, accepted = row.get("accepted_by_name"), _day(row.get("accepted_on"))
+    by, accepted = row.get("accepted_by_name"), frames.day(row.get("accepted_on"))
     if isinstance(by, str) and by and accepted:
         text = t("schedule.outcome.accepted", outcome=text, by=by, on=accepted)
     return text
@@ -308,7 +309,7 @@ def _rows(milestones: pd.DataFrame) -> pd.DataFrame:
             ]
         )
     estimate = [
-        [_int(v) for v in milestones[f"duration_{part}"]]
+        [frames.whole(v) for v in milestones[f"duration_{part}"]]
         for part in ("optimistic", "likely", "pessimistic")
     ]
     given = [all(v is not None for v in three) for three in zip(*estimate, strict=True)]
@@ -318,9 +319,15 @@ def _rows(milestones: pd.DataFrame) -> pd.DataFrame:
             "name": milestones["name"].astype(str).to_numpy(),
             "type": milestones["type"].astype(str).to_numpy(),
             "status": milestones["status"].astype(str).to_numpy(),
-            "depends_on": pd.Series([_int(v) for v in milestones["depends_on"]], dtype=object),
-            "baseline_due": pd.Series([_day(v) for v in milestones["baseline_due"]], dtype=object),
-            "current_due": pd.Series([_day(v) for v in milestones["current_due"]], dtype=object),
+            "depends_on": pd.Series(
+                [frames.whole(v) for v in milestones["depends_on"]], dtype=object
+            ),
+            "baseline_due": pd.Series(
+                [frames.day(v) for v in milestones["baseline_due"]], dtype=object
+            ),
+            "current_due": pd.Series(
+                [frames.day(v) for v in milestones["current_due"]], dtype=object
+            ),
             "estimated": given,
             "o": pd.Series(estimate[0], dtype=object),
             "m": pd.Series(estimate[1], dtype=object),
@@ -390,7 +397,7 @@ def _risk_days(
         risks["milestone_id"],
         strict=True,
     ):
-        days, target = _int(days), _int(target)
+        days, target = frames.whole(days), frames.whole(target)
         if state not in LIVE_RISKS or not days or target not in column:
             continue
         j = column[target]
@@ -425,7 +432,7 @@ def _empty() -> pd.DataFrame:
 
 
 def _iso(value: Any) -> str:
-    day = _day(value)
+    day = frames.day(value)
     return "" if day is None else day.isoformat()
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from .. import frames
 from ..errors import Conflict
 from ..i18n import t
 from ..models import Milestone, Record
@@ -60,17 +61,19 @@ def milestone_table(
     if milestones.empty:
         return _empty()
     names = _names(stakeholders)
-    baseline = [_day(v) for v in milestones["baseline_due"]]
-    current = [_day(v) for v in milestones["current_due"]]
+    baseline = [frames.day(v) for v in milestones["baseline_due"]]
+    current = [frames.day(v) for v in milestones["current_due"]]
     status = milestones["status"].astype(str).tolist()
-    accepted_by = [_int(v) for v in milestones["accepted_by"]]
+    accepted_by = [frames.whole(v) for v in milestones["accepted_by"]]
     df = pd.DataFrame(
         {
             "id": milestones["id"].astype("int64").to_numpy(),
             "name": milestones["name"].astype(str).to_numpy(),
             "type": milestones["type"].astype(str).to_numpy(),
             "status": status,
-            "depends_on": pd.array([_int(v) for v in milestones["depends_on"]], dtype="Int64"),
+            "depends_on": pd.array(
+                [frames.whole(v) for v in milestones["depends_on"]], dtype="Int64"
+            ),
             "baseline_due": pd.Series(baseline, dtype=object).to_numpy(),
             "current_due": pd.Series(current, dtype=object).to_numpy(),
             "slip_days": [(c - b).days for b, c in zip(baseline, current, strict=True)],
@@ -79,9 +82,11 @@ def milestone_table(
             "accepted_by": pd.array(accepted_by, dtype="Int64"),
             "accepted_by_name": [None if a is None else names.get(a, f"#{a}") for a in accepted_by],
             "accepted_on": pd.Series(
-                [_day(v) for v in milestones["accepted_on"]], dtype=object
+                [frames.day(v) for v in milestones["accepted_on"]], dtype=object
             ).to_numpy(),
-            "acceptance_channel": [_text(v) for v in milestones["acceptance_channel"]],
+            "acceptance_channel": [
+                frames.text_or_none(v) for v in milestones["acceptance_channel"]
+            ],
         }
     )
     df = df.astype({"slip_days": "int64", "late": "bool", "accepted": "bool"})
@@ -106,27 +111,27 @@ def accept_milestone(
     wrong acceptance with ``store.update``); an unknown stakeholder, or one of another
     project, is refused by the store with ``InvalidRecord``. Returns the updated milestone.
     """
-    record_id = _record_id(milestone)
+    milestone_id = record_id(milestone)
     with store.transaction():
-        current = store.get("milestones", record_id)
+        current = store.get("milestones", milestone_id)
         if current.status == "cancelled":
-            raise Conflict(t("schedule.error.accept_cancelled", name=current.name, id=record_id))
+            raise Conflict(t("schedule.error.accept_cancelled", name=current.name, id=milestone_id))
         if current.accepted_by is not None:
             who = _stakeholder_name(store, current.accepted_by)
             raise Conflict(
                 t(
                     "schedule.error.already_accepted",
                     name=current.name,
-                    id=record_id,
+                    id=milestone_id,
                     by=who,
                     on=current.accepted_on,
                 )
             )
         return store.update(
             "milestones",
-            record_id,
+            milestone_id,
             at=moment_of(on, at),
-            accepted_by=_record_id(by),
+            accepted_by=record_id(by),
             accepted_on=on,
             acceptance_channel=channel,
             status="done",
@@ -145,8 +150,8 @@ def order_key(frame: pd.DataFrame) -> list[int]:
     """Positions of ``frame``'s rows by current due date, then baseline, then id."""
     keys = pd.DataFrame(
         {
-            "current": pd.to_datetime(frame["current_due"].map(_day)),
-            "baseline": pd.to_datetime(frame["baseline_due"].map(_day)),
+            "current": pd.to_datetime(frame["current_due"].map(frames.day)),
+            "baseline": pd.to_datetime(frame["baseline_due"].map(frames.day)),
             "id": frame["id"].astype("int64").to_numpy(),
         }
     ).reset_index(drop=True)
@@ -171,32 +176,13 @@ def _empty() -> pd.DataFrame:
     )
 
 
-def _day(value: Any) -> date | None:
-    """A date from what a frame may hold: a date, a datetime or Timestamp, ISO text, or NA."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return pd.Timestamp(value).date()
-
-
-def _int(value: Any) -> int | None:
-    return None if value is None or pd.isna(value) else int(value)
-
-
-def _text(value: Any) -> str | None:
-    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
-
-
 def _names(stakeholders: pd.DataFrame | None) -> dict[int, str]:
     if stakeholders is None or stakeholders.empty:
         return {}
     return {int(i): str(n) for i, n in zip(stakeholders["id"], stakeholders["name"], strict=True)}
 
 
-def _record_id(ref: int | Record) -> int:
+def record_id(ref: int | Record) -> int:
     return ref.id if isinstance(ref, Record) else int(ref)  # type: ignore[return-value]
 
 

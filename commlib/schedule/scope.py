@@ -19,10 +19,11 @@ from typing import Any
 
 import pandas as pd
 
+from .. import frames
 from ..errors import Conflict, InvalidRecord, Problem
 from ..i18n import enum_label, label, language, t
 from ..models import ChangeRequest, Milestone, Project, Record
-from .milestones import CLOSED, _day, _record_id, moment_of
+from .milestones import CLOSED, moment_of, record_id
 
 #: the parts of a project's scope, in display order
 SECTIONS = ("goals", "in_scope", "out_of_scope")
@@ -168,11 +169,13 @@ def open_changes(
     """
     states = ("pending", "deferred") if include_deferred else ("pending",)
     found = changes[changes["decision"].astype(str).isin(states)].copy()
-    requested = pd.to_datetime(found["requested_on"].map(_day))
+    requested = pd.to_datetime(found["requested_on"].map(frames.day))
     found = found.assign(_requested=requested.to_numpy())
     found = found.sort_values(["_requested", "id"], kind="stable").drop(columns="_requested")
     if today is not None:
-        waiting = (pd.Timestamp(today) - pd.to_datetime(found["requested_on"].map(_day))).dt.days
+        waiting = (
+            pd.Timestamp(today) - pd.to_datetime(found["requested_on"].map(frames.day))
+        ).dt.days
         found["waiting_days"] = waiting.astype("Int64").to_numpy()
     return found.reset_index(drop=True)
 
@@ -215,7 +218,7 @@ def decide_change(
             [Problem("decision", decision, t("schedule.error.bad_decision"))],
             t("schedule.error.decisions_are", decisions=", ".join(DECISIONS)),
         )
-    change_id = _record_id(change)
+    change_id = record_id(change)
     moment = moment_of(decided_on, at)
     with store.transaction():
         current = store.get("change_requests", change_id)
