@@ -19,7 +19,7 @@ default.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
@@ -41,6 +41,9 @@ from .forms import (
 from .i18n import label, language, t
 from .models import Lesson
 from .review import lessons_table, save_lessons
+
+if TYPE_CHECKING:
+    from .store import ProjectRef, Store
 
 __all__ = ["LessonsForm", "common_lesson_categories"]
 
@@ -77,8 +80,8 @@ class LessonsForm(ProjectWidget):
 
     def __init__(
         self,
-        store: Any,
-        project: Any,
+        store: Store,
+        project: ProjectRef,
         lang: str | None = None,
         audience: str | None = None,
         *,

@@ -43,6 +43,8 @@ from .models import KINDS, Change, Project, Record, field_type, model_for, to_te
 from .validation import validate
 
 R = TypeVar("R", bound=Record)
+#: a project as the store's methods take it: its name, its id or the record
+ProjectRef = str | int | Project
 #: the history's ``field`` of a deleted record (``old``: the record as JSON)
 DELETED = "deleted"
 

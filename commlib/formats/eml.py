@@ -46,6 +46,7 @@ from ..i18n import t
 from . import FormatError
 
 if TYPE_CHECKING:
+    from ..store import ProjectRef, Store
     from . import Document
 
 #: words in a plan row's ``what`` that make it the status report
@@ -105,7 +106,7 @@ def is_status_report(what: str) -> bool:
     return any(word in text for word in STATUS_WORDS)
 
 
-def recipients(store: object, project: Any, audience: str) -> list[Address]:
+def recipients(store: Store, project: ProjectRef, audience: str) -> list[Address]:
     """Who the report goes to (see the module's docstring for the rule)."""
     if audience != "client":
         return [Address(addr_spec=a) for a in project.team if "@" in a and not a.startswith("@")]

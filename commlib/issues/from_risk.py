@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..errors import Conflict
 from ..i18n import language, t
 from ..models import Issue, Risk
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 
 def issue_from_risk(risk: Risk, *, today: date) -> Issue:
@@ -35,7 +38,7 @@ def issue_from_risk(risk: Risk, *, today: date) -> Issue:
     )
 
 
-def raise_from_risk(store: Any, risk_id: int, *, today: date, lang: str | None = None) -> Issue:
+def raise_from_risk(store: Store, risk_id: int, *, today: date, lang: str | None = None) -> Issue:
     """Store the issue ``issue_from_risk`` makes of the risk ``risk_id``, and return it.
 
     A risk is raised once: ``Conflict`` names the issue already raised from it.

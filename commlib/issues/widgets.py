@@ -24,7 +24,7 @@ milestones offered show only client-visible records, and no field internal by na
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
@@ -47,6 +47,9 @@ from ..forms import (
 from ..i18n import enum_label, label, language, t
 from ..models import Issue
 from .metrics import DONE, LIVE
+
+if TYPE_CHECKING:
+    from ..store import ProjectRef, Store
 
 _TABLE = 'style="border-collapse:collapse;font-size:0.9em"'
 _CELL = "padding:2px 8px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top"
@@ -81,8 +84,8 @@ class IssueLog(ProjectWidget):
 
     def __init__(
         self,
-        store: Any,
-        project: Any,
+        store: Store,
+        project: ProjectRef,
         lang: str | None = None,
         audience: str | None = None,
         *,

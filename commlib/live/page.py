@@ -27,7 +27,7 @@ import logging
 import weakref
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 import pandas as pd
@@ -39,6 +39,9 @@ from ..i18n import language, normalise, t
 from ..models import KINDS
 from ..store import ANY, reads
 from . import chart as live_chart
+
+if TYPE_CHECKING:
+    from ..store import ProjectRef, Store
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +63,8 @@ class Page:
 
     def __init__(
         self,
-        store: Any,
-        project: Any,
+        store: Store,
+        project: ProjectRef,
         *,
         audience: str = "internal",
         lang: str | None = None,

@@ -32,10 +32,9 @@ internal, and the client owns the budget and the dates they affect.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
@@ -58,6 +57,7 @@ from ..forms import (
 from ..i18n import enum_label, label, language, t
 from ..issues.from_risk import raise_from_risk
 from ..models import Milestone, Risk
+from .amounts import format_amount, parse_amount, parse_days
 from .charts import LEVEL_COLOURS
 from .scoring import (
     DEFAULT_MATRIX,
@@ -70,6 +70,9 @@ from .scoring import (
     level_label,
     scale_label,
 )
+
+if TYPE_CHECKING:
+    from ..store import ProjectRef, Store
 
 #: a new risk is due for review this many days after today
 REVIEW_DAYS = 14
@@ -98,45 +101,6 @@ def common_categories() -> list[str]:
         t("risks.category.compliance"),
         t("risks.category.security"),
     ]
-
-
-_MULTIPLIERS = {"万": 1e4, "亿": 1e8, "k": 1e3, "m": 1e6}
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-
-
-def parse_amount(text: str, field: str = "cost_impact") -> float | None:
-    """A typed amount as a number: ``120,000``, ``¥12万``, ``1.5m``, ``80k``; empty -> ``None``.
-
-    Raises ``InvalidRecord`` (about ``field``) when it is not an amount.
-    """
-    value = re.sub(r"[\s,，_]", "", str(text or ""))
-    value = value.lstrip("¥￥$€£")
-    if not value:
-        return None
-    factor = 1.0
-    if value[-1].lower() in _MULTIPLIERS:
-        factor = _MULTIPLIERS[value[-1].lower()]
-        value = value[:-1]
-    if not _NUMBER.match(value):
-        raise InvalidRecord([Problem(field, text, t("risks.error.amount"))])
-    return float(value) * factor
-
-
-def parse_days(text: str, field: str = "schedule_impact_days") -> int | None:
-    """A typed number of days: ``10``; empty -> ``None``. Raises ``InvalidRecord`` if not."""
-    value = str(text or "").strip()
-    if not value:
-        return None
-    if not re.fullmatch(r"[+-]?\d+", value):
-        raise InvalidRecord([Problem(field, text, t("risks.error.days"))])
-    return int(value)
-
-
-def format_amount(value: float | None) -> str:
-    """``120000.0`` -> ``120,000``; ``1234.5`` -> ``1,234.5``; ``None`` -> ``""``."""
-    if value is None:
-        return ""
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def _chip(level: str) -> str:
@@ -183,8 +147,8 @@ class RiskRegister(ProjectWidget):
 
     def __init__(
         self,
-        store: Any,
-        project: Any,
+        store: Store,
+        project: ProjectRef,
         lang: str | None = None,
         *,
         today: date | None = None,

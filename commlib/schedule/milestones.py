@@ -11,7 +11,7 @@ through ``Store.update``, so the acceptance and the status change land in the hi
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -19,6 +19,9 @@ from .. import frames
 from ..errors import Conflict
 from ..i18n import t
 from ..models import Milestone, Record
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 COLUMNS = [
     "id",
@@ -94,7 +97,7 @@ def milestone_table(
 
 
 def accept_milestone(
-    store: Any,
+    store: Store,
     milestone: int | Milestone,
     by: int | Record,
     on: date,
@@ -186,7 +189,7 @@ def record_id(ref: int | Record) -> int:
     return ref.id if isinstance(ref, Record) else int(ref)  # type: ignore[return-value]
 
 
-def _stakeholder_name(store: Any, stakeholder_id: int) -> str:
+def _stakeholder_name(store: Store, stakeholder_id: int) -> str:
     try:
         return store.get("stakeholders", stakeholder_id).name
     except LookupError:

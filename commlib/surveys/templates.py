@@ -13,11 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import InvalidRecord, NotFound, Problem
 from ..i18n import LANGUAGES, language, normalise, t
 from ..models import Milestone, Question, Survey
+
+if TYPE_CHECKING:
+    from ..store import ProjectRef, Store
 
 #: NPS options: the scale points 0..10 as text (answers are stored as ints)
 NPS_OPTIONS = [str(i) for i in range(11)]
@@ -168,8 +171,8 @@ def template_language(survey: Survey, questions: list[Question]) -> str | None:
 
 
 def create_survey(
-    store: Any,
-    project: Any,
+    store: Store,
+    project: ProjectRef,
     template: str,
     *,
     wave: str,
@@ -214,7 +217,9 @@ def create_survey(
     return survey
 
 
-def _milestone_id(store: Any, project: Any, milestone: Milestone | int | str | None) -> int | None:
+def _milestone_id(
+    store: Store, project: ProjectRef, milestone: Milestone | int | str | None
+) -> int | None:
     if milestone is None or isinstance(milestone, int):
         return milestone
     if isinstance(milestone, Milestone):
@@ -226,7 +231,7 @@ def _milestone_id(store: Any, project: Any, milestone: Milestone | int | str | N
     return matches[0].id
 
 
-def _check_wave(store: Any, survey: Survey) -> None:
+def _check_wave(store: Store, survey: Survey) -> None:
     """Refuse a wave that exists already (a cell run twice), or a template other than the
     earlier waves' (their question codes would not compare)."""
     problems: dict[str, Problem] = {}
