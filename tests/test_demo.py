@@ -14,8 +14,7 @@ import pandas as pd
 import pytest
 
 from commlib import KINDS, Conflict, Store
-from commlib import demo as demo_module
-from commlib.demo import DEMO_PROJECTS, INTERNAL, build_demo
+from commlib.demo import DEMO_PROJECTS, INTERNAL, _records, build_demo
 
 TODAY = date(2025, 3, 12)  # a Wednesday
 ZH, EN = DEMO_PROJECTS["zh"], DEMO_PROJECTS["en"]
@@ -517,7 +516,7 @@ def test_a_failure_part_way_writes_nothing(fresh: Store, monkeypatch: pytest.Mon
     def broken(_demo: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(demo_module, "_lessons", broken)
+    monkeypatch.setattr(_records, "lessons", broken)
     with pytest.raises(RuntimeError):
         build_demo(fresh, today=TODAY)
     assert fresh.projects() == []
@@ -532,7 +531,7 @@ def test_a_failed_replace_keeps_the_old_project(
     def broken(_demo: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(demo_module, "_lessons", broken)
+    monkeypatch.setattr(_records, "lessons", broken)
     with pytest.raises(RuntimeError):
         build_demo(fresh, lang="zh", today=TODAY, replace=True)
     assert fresh.counts() == before
