@@ -305,14 +305,6 @@ class Form:
         self.status.error(text)
 
 
-def button(description: str, *, icon: str = "", style: str = "") -> w.Button:
-    return w.Button(description=description, icon=icon, button_style=style)
-
-
-def header(text: str) -> w.HTML:
-    return w.HTML(f"<b>{escape(text)}</b>")
-
-
 # --- telling widgets of the same store that records changed ---------------------------
 
 _LISTENERS: weakref.WeakKeyDictionary[Any, list[tuple[frozenset[str], weakref.WeakMethod]]] = (

@@ -1224,10 +1224,3 @@ def _conflict_message(kind: str, record: Record, err: sa.exc.IntegrityError) -> 
             return t("error.duplicate.id", kind=label(kind), id=record.id)
         return t("error.duplicate.record", kind=label(kind), reason=_reason(err))
     return t("error.store.conflict", reason=_reason(err))
-
-
-def json_columns(kind: str) -> list[str]:
-    model = KINDS[kind]
-    return [
-        f for f in model.model_fields if typing.get_origin(field_type(model, f)) in (list, dict)
-    ]

@@ -61,6 +61,7 @@ def test_contacts_api():
             "contact_cadence",
             "directory",
             "engagement_gap",
+            "log_contact",
             "losing_touch",
             "overdue_follow_ups",
             "power_interest_chart",

@@ -2,11 +2,14 @@
 
     from commlib.contacts import ContactLogger, losing_touch, timeline_chart
 
-Widgets (``widgets.py``) write to the store; metrics (``metrics.py``) are pure functions over
-the store's DataFrames; charts (``charts.py``) turn those into altair charts.
+``log_contact`` (``log.py``) stores a contact and its follow-ups in one transaction; the widgets
+(``widgets/``, one per module) write to the store, the logger through ``log_contact``; metrics
+(``metrics.py``) are pure functions over the store's DataFrames; charts (``charts.py``) turn
+those into altair charts.
 """
 
 from .charts import cadence_chart, power_interest_chart, response_time_chart, timeline_chart
+from .log import log_contact
 from .metrics import (
     channel_mix,
     contact_cadence,
@@ -29,6 +32,7 @@ __all__ = [
     "contact_cadence",
     "directory",
     "engagement_gap",
+    "log_contact",
     "losing_touch",
     "overdue_follow_ups",
     "power_interest_chart",
