@@ -268,9 +268,9 @@ LONG_FLOAT = re.compile(r"\d\.\d{4,}")
 def _notebook_frames(store: Store, project: str, audience: str) -> dict[str, object]:
     """The tables the notebooks show, called as the notebooks call them."""
     from commlib.contacts import response_summary, response_times
-    from commlib.sessions import expectations_summary, schedule_outlook, survey_pulse
     from commlib.risks import overdue_reviews
     from commlib.schedule import forecast_table, open_changes, scope_summary
+    from commlib.sessions import expectations_summary, schedule_outlook, survey_pulse
     from commlib.surveys import analyse, choose_survey, codebook, responses_frame, waves
 
     def frame(kind: str) -> pd.DataFrame:

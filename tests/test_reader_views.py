@@ -12,9 +12,9 @@ import pandas as pd
 
 from commlib import Project
 from commlib.report import _facts, drop_empty_sections, report_period
-from commlib.sessions import next_steps
 from commlib.risks import risk_list
 from commlib.schedule import ScopeLists, forecast_table, scope_summary
+from commlib.sessions import next_steps
 from commlib.surveys import client_summary
 from commlib.surveys.analysis import SurveyAnalysis
 from commlib.surveys.client import client_keywords, verdict, whole_words

@@ -19,7 +19,7 @@ def frame_of(rows: Iterable[dict[str, Any]], columns: list[str]) -> pd.DataFrame
     return pd.DataFrame(list(rows), columns=columns)
 
 
-def day(value: Any) -> date | None:
+def day_of(value: Any) -> date | None:
     """A cell's value as a date (``None`` for a blank)."""
     if value is None or (not isinstance(value, date) and pd.isna(value)):
         return None

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..i18n import enum_label, language, t
 from ..models import Lesson, Project
-from ._common import day, latest_surveys
+from ._common import day_of, latest_surveys
 
 if TYPE_CHECKING:
     import altair as alt
@@ -80,7 +80,7 @@ def goals_vs_outcome(
         def table(rows: pd.DataFrame) -> pd.DataFrame:
             out = []
             for r in rows.itertuples():
-                base, current = day(r.baseline_due), day(r.current_due)
+                base, current = day_of(r.baseline_due), day_of(r.current_due)
                 slip = (current - base).days if base and current else None
                 out.append(
                     (

@@ -25,7 +25,7 @@ from ..i18n import enum_label, language, t
 from ..models import ENUMS
 from ..risks import top_movers
 from ..risks.scoring import DEFAULT_MATRIX, level_label
-from ._common import day, frame_of, latest_surveys
+from ._common import day_of, frame_of, latest_surveys
 
 if TYPE_CHECKING:
     from ..models import Project
@@ -217,7 +217,7 @@ def _new_risks(risks: pd.DataFrame, since: date, until: date) -> pd.DataFrame:
         {
             "id": int(r.id),
             "title": r.title,
-            "created_on": day(r.created_at),
+            "created_on": day_of(r.created_at),
             "score": int(r.probability) * int(r.impact),
             "level": DEFAULT_MATRIX.level(int(r.probability), int(r.impact)),
         }
@@ -260,7 +260,7 @@ def _slips(
     for rid, (old, new, _at) in _first_and_last(
         _changes_of(history, "milestones", "current_due", since, until)
     ).items():
-        before, after = day(old), day(new)
+        before, after = day_of(old), day_of(new)
         if rid in names and before and after and after > before:
             rows.append(
                 {
@@ -279,7 +279,7 @@ def _decisions(change_requests: pd.DataFrame, since: date, until: date) -> pd.Da
     columns = ["id", "title", "decision", "decided_on", "decided_by", "schedule_impact_days"]
     rows = []
     for r in change_requests.itertuples():
-        on = day(r.decided_on)
+        on = day_of(r.decided_on)
         if r.decision != "pending" and on is not None and since <= on <= until:
             rows.append(
                 {
@@ -399,7 +399,7 @@ def _acceptance(
         accepted_by = None if row is None else row.get("accepted_by")
         ref = None if accepted_by is None or pd.isna(accepted_by) else int(accepted_by)
         who.append(names.get(ref) if ref is not None else None)
-        when.append(day(row.get("accepted_on")) if row is not None else None)
+        when.append(day_of(row.get("accepted_on")) if row is not None else None)
     return {"accepted_by_name": who, "accepted_on": when}
 
 
