@@ -6,9 +6,9 @@
 A lesson has a title, a category (common ones offered, any text allowed), what happened,
 the recommendation, the day it was recorded (default ``today``, typed in the session's
 language and order) and its visibility. Save goes through
-:func:`commlib.review.save_lessons`; problems show in red under the field they concern,
+:func:`commlib.sessions.save_lessons`; problems show in red under the field they concern,
 never as a traceback. "Undo" deletes the lesson just saved. The table under the form lists
-the project's lessons, newest first (:func:`commlib.review.lessons_table`).
+the project's lessons, newest first (:func:`commlib.sessions.lessons_table`).
 
 In client mode (``audience="client"``, or the screen switched with
 ``forms.set_screen_audience``) the table lists only client-visible lessons, the notes
@@ -40,7 +40,7 @@ from .forms import (
 )
 from .i18n import label, language, t
 from .models import Lesson
-from .review import lessons_table, save_lessons
+from .sessions import lessons_table, save_lessons
 
 if TYPE_CHECKING:
     from .store import ProjectRef, Store

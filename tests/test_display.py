@@ -268,9 +268,9 @@ LONG_FLOAT = re.compile(r"\d\.\d{4,}")
 def _notebook_frames(store: Store, project: str, audience: str) -> dict[str, object]:
     """The tables the notebooks show, called as the notebooks call them."""
     from commlib.contacts import response_summary, response_times
-    from commlib.review import expectations_summary, schedule_outlook, survey_pulse
     from commlib.risks import overdue_reviews
     from commlib.schedule import forecast_table, open_changes, scope_summary
+    from commlib.sessions import expectations_summary, schedule_outlook, survey_pulse
     from commlib.surveys import analyse, choose_survey, codebook, responses_frame, waves
 
     def frame(kind: str) -> pd.DataFrame:
@@ -295,7 +295,7 @@ def _notebook_frames(store: Store, project: str, audience: str) -> dict[str, obj
         "risks": risks,
         "plan": plan,
         "history": history,
-        "scope": scope_summary(store.project(project), lang="zh")["items"],
+        "scope": scope_summary(store.project(project), lang="zh").items,
         "milestones": milestone_table(milestones, stakeholders, today=DEMO_TODAY),
         "losing_touch": losing_touch(cadence),
         "response_summary": response_summary(response_times(contacts, now=now)),

@@ -12,9 +12,9 @@ import pandas as pd
 
 from commlib import Project
 from commlib.report import _facts, drop_empty_sections, report_period
-from commlib.review import next_steps
 from commlib.risks import risk_list
 from commlib.schedule import ScopeLists, forecast_table, scope_summary
+from commlib.sessions import next_steps
 from commlib.surveys import client_summary
 from commlib.surveys.analysis import SurveyAnalysis
 from commlib.surveys.client import client_keywords, verdict, whole_words
@@ -158,7 +158,7 @@ def test_scope_shows_three_lists_and_the_confirmation():
         scope_confirmed_on=date(2026, 3, 9),
         scope_confirmed_channel="meeting",
     )
-    lists = scope_summary(project, lang="en")["lists"]
+    lists = scope_summary(project, lang="en").lists
     assert isinstance(lists, ScopeLists)
     html = lists._repr_html_()
     assert html.count("<ul>") == 2 and "<table" not in html

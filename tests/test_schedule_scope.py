@@ -102,15 +102,15 @@ def due(store: Store, m: Milestone) -> tuple[date, date]:
 
 def test_scope_summary_lists_items_by_section(store, plan):
     summary = scope_summary(store.project("ERP"), lang="en")
-    items = summary["items"]
+    items = summary.items
     assert list(items.columns) == ["section", "section_label", "position", "item"]
     assert list(items["section"]) == ["goals"] * 2 + ["in_scope"] * 3 + ["out_of_scope"]
     assert list(items["position"]) == [1, 2, 1, 2, 3, 1]
     assert items.iloc[-1]["item"] == "WMS"
     assert items.iloc[-1]["section_label"] == "Out of scope"
-    assert not summary["confirmed"] and summary["by"] is None and summary["on"] is None
-    assert summary["status"] == "The client has not confirmed the scope yet"
-    assert scope_summary(store.project("ERP"), lang="zh")["status"] == "客户尚未确认范围"
+    assert not summary.confirmed and summary.by is None and summary.on is None
+    assert summary.status == "The client has not confirmed the scope yet"
+    assert scope_summary(store.project("ERP"), lang="zh").status == "客户尚未确认范围"
 
 
 def test_confirm_scope_records_who_when_and_how(store, plan):
@@ -121,10 +121,10 @@ def test_confirm_scope_records_who_when_and_how(store, plan):
     assert project.updated_at == datetime(2026, 3, 9, 12, tzinfo=UTC)
     assert store.project("ERP") == project
     summary = scope_summary(project, lang="en")
-    assert summary["confirmed"] and summary["channel"] == "meeting"
-    assert summary["status"] == "Scope confirmed by 张伟 on 2026-03-09 (Meeting)"
+    assert summary.confirmed and summary.channel == "meeting"
+    assert summary.status == "Scope confirmed by 张伟 on 2026-03-09 (Meeting)"
     with language("zh"):
-        assert scope_summary(project)["status"] == "范围已由张伟于 2026-03-09 确认（会议）"
+        assert scope_summary(project).status == "范围已由张伟于 2026-03-09 确认（会议）"
     again = confirm_scope(store, project, by="李娜", on=date(2026, 4, 1), channel="email")
     assert (again.scope_confirmed_by, again.scope_confirmed_channel) == ("李娜", "email")
 
@@ -136,7 +136,7 @@ def test_confirmation_without_a_channel(store, plan):
         scope_confirmed_by="张伟",
         scope_confirmed_on=date(2026, 3, 9),
     )
-    assert scope_summary(project, lang="en")["status"] == "Scope confirmed by 张伟 on 2026-03-09"
+    assert scope_summary(project, lang="en").status == "Scope confirmed by 张伟 on 2026-03-09"
 
 
 def test_confirm_scope_checks_the_channel(store, plan):

@@ -1,7 +1,7 @@
 """Scope: goals, what is in and out, the client's confirmation, and change requests.
 
     >>> confirm_scope(store, "ERP", by="张伟", on=date(2026, 3, 9), channel="meeting")
-    >>> scope_summary(store.project("ERP"), lang="zh")["status"]
+    >>> scope_summary(store.project("ERP"), lang="zh").status
     >>> open_changes(store.frame("change_requests", "ERP"), today=today)
     >>> decide_change(store, 5, "approved", decided_by="张伟", decided_on=date(2026, 4, 2))
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 import html as _html
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -24,6 +24,9 @@ from ..errors import Conflict, InvalidRecord, Problem
 from ..i18n import enum_label, label, language, t
 from ..models import ChangeRequest, Milestone, Project, Record
 from .milestones import CLOSED, moment_of, record_id
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 #: the parts of a project's scope, in display order
 SECTIONS = ("goals", "in_scope", "out_of_scope")
@@ -35,7 +38,7 @@ DECISIONS = ("approved", "rejected", "deferred")
 
 
 def confirm_scope(
-    store: Any,
+    store: Store,
     project: str | int | Project,
     by: str,
     on: date,
@@ -88,17 +91,30 @@ class ScopeLists:
         return "\n".join([*lines, self.status])
 
 
-def scope_summary(project: Project, *, lang: str | None = None) -> dict[str, Any]:
-    """Goals and scope items with the client's confirmation, ready to show.
+@dataclass(frozen=True)
+class ScopeSummary:
+    """A project's goals and scope with the client's confirmation, ready to show.
 
-    Returns ``{"items", "lists", "confirmed", "by", "on", "channel", "status"}``: ``lists``
-    shows goals, in scope and out of scope as three bullet lists with the confirmation
-    sentence (:class:`ScopeLists`, for a reader); ``items`` is a frame
-    with a row per item (``section``: goals, in_scope or out_of_scope; ``section_label`` in
-    ``lang``; ``position`` from 1 within its section; ``item``), ``confirmed`` whether the
-    client confirmed, ``by``/``on``/``channel`` as recorded, and ``status`` one sentence in
-    ``lang`` saying who confirmed when and how, or that nobody has yet.
+    ``items`` has a row per item (``section``: goals, in_scope or out_of_scope;
+    ``section_label`` in the language asked for; ``position`` from 1 within its section;
+    ``item``); ``lists`` shows the three as bullet lists with the confirmation sentence (for a
+    reader); ``confirmed`` says whether the client confirmed, ``by``/``on``/``channel`` as
+    recorded; ``status`` is one sentence saying who confirmed when and how, or that nobody has
+    yet.
     """
+
+    items: pd.DataFrame
+    lists: ScopeLists
+    confirmed: bool
+    by: str | None
+    on: date | None
+    channel: str | None
+    status: str
+
+
+def scope_summary(project: Project, *, lang: str | None = None) -> ScopeSummary:
+    """Goals and scope items with the client's confirmation, labelled in ``lang`` (see
+    :class:`ScopeSummary`)."""
     with language(lang):
         rows = [
             {"section": section, "section_label": label(section), "position": n, "item": item}
@@ -133,15 +149,15 @@ def scope_summary(project: Project, *, lang: str | None = None) -> dict[str, Any
         status=status,
         empty=empty,
     )
-    return {
-        "items": items.astype({"position": "int64"}),
-        "lists": lists,
-        "confirmed": confirmed,
-        "by": project.scope_confirmed_by or None,
-        "on": project.scope_confirmed_on,
-        "channel": channel,
-        "status": status,
-    }
+    return ScopeSummary(
+        items=items.astype({"position": "int64"}),
+        lists=lists,
+        confirmed=confirmed,
+        by=project.scope_confirmed_by or None,
+        on=project.scope_confirmed_on,
+        channel=channel,
+        status=status,
+    )
 
 
 # --- change requests --------------------------------------------------------------------
@@ -181,7 +197,7 @@ def open_changes(
 
 
 def decide_change(
-    store: Any,
+    store: Store,
     change: int | ChangeRequest,
     decision: str,
     decided_by: str,
@@ -259,7 +275,7 @@ def decide_change(
 
 
 def _to_move(
-    store: Any, change: ChangeRequest, cascade: bool
+    store: Store, change: ChangeRequest, cascade: bool
 ) -> tuple[list[Milestone], list[Milestone]]:
     """The milestones an approved change moves, in order, and the linked ones it leaves."""
     linked = [store.get("milestones", i) for i in dict.fromkeys(change.milestone_ids)]

@@ -1,4 +1,5 @@
-"""What changed since the last review, goals vs outcome, and lessons (hand-computed cases)."""
+"""The session helpers (``commlib.sessions``): what changed since the last review, goals vs
+outcome, lessons, surveys (hand-computed cases); and the ``commlib.review`` alias."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from commlib import (
     Survey,
 )
 from commlib.display import present, to_html
-from commlib.review import (
+from commlib.sessions import (
     changes_since,
     expectations_summary,
     goals_vs_outcome,
@@ -30,7 +31,8 @@ from commlib.review import (
     next_steps,
     occurred_risks,
     period_contacts,
-    satisfaction_trend,
+    satisfaction_answers,
+    satisfaction_chart,
     save_lessons,
     schedule_outlook,
     survey_pulse,
@@ -221,8 +223,30 @@ def test_survey_pulse_and_trend(filled: Store, store: Store, project: Project):
         {"Survey": "项目满意度", "Responses": 1, "NPS": 100.0}
     ]
     assert survey_pulse(filled, "华辰 ERP 升级", audience="client").empty  # internal survey
-    assert satisfaction_trend(filled, "华辰 ERP 升级") is not None
-    assert survey_pulse(store, "P").empty and satisfaction_trend(store, "P") is None
+    answers = satisfaction_answers(filled, "华辰 ERP 升级")
+    assert (answers.survey, len(answers.frame)) == ("项目满意度", 1)
+    assert answers.codebook.set_index("code").loc[answers.code, "type"] == "nps"
+    chart = satisfaction_chart(answers, lang="en").to_dict()
+    assert [row["value"] for row in _values(chart) if "value" in row] == [100.0]
+    assert satisfaction_answers(filled, "华辰 ERP 升级", audience="client") is None
+    assert survey_pulse(store, "P").empty and satisfaction_answers(store, "P") is None
+    assert satisfaction_chart(None) is None
+
+
+def _values(spec: dict) -> list[dict]:
+    """The rows of a chart's inline data."""
+    return [row for rows in spec.get("datasets", {}).values() for row in rows]
+
+
+def test_review_is_an_alias_of_sessions(filled: Store, store: Store, project: Project):
+    import commlib.review as review
+    import commlib.sessions as sessions
+
+    kept = set(review.__all__) - {"satisfaction_trend"}
+    assert kept < set(sessions.__all__)
+    assert all(getattr(review, name) is getattr(sessions, name) for name in kept)
+    assert review.satisfaction_trend(filled, "华辰 ERP 升级").to_dict()["layer"]
+    assert review.satisfaction_trend(store, "P") is None
 
 
 def test_kickoff_survey_is_made_once(store: Store, project: Project):
