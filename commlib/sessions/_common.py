@@ -1,10 +1,9 @@
-"""What the session modules share: a frame with fixed columns, a day from a cell, and the
+"""What the session modules share: a frame with fixed columns, and the
 latest wave of each survey an audience may see."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -17,13 +16,6 @@ if TYPE_CHECKING:
 def frame_of(rows: Iterable[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
     """``rows`` as a frame with ``columns``, also when there are none."""
     return pd.DataFrame(list(rows), columns=columns)
-
-
-def day_of(value: Any) -> date | None:
-    """A cell's value as a date (``None`` for a blank)."""
-    if value is None or (not isinstance(value, date) and pd.isna(value)):
-        return None
-    return pd.Timestamp(value).date()
 
 
 def latest_surveys(store: Store, project: str | int | Project, audience: str) -> list[Survey]:

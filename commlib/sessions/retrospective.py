@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..frames import day as day_of
 from ..i18n import enum_label, language, t
 from ..models import Lesson, Project
-from ._common import day_of, latest_surveys
+from ._common import latest_surveys
 
 if TYPE_CHECKING:
     import altair as alt

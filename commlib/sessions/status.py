@@ -21,11 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..frames import day as day_of
 from ..i18n import enum_label, language, t
 from ..models import ENUMS
 from ..risks import top_movers
 from ..risks.scoring import DEFAULT_MATRIX, level_label
-from ._common import day_of, frame_of, latest_surveys
+from ._common import frame_of, latest_surveys
 
 if TYPE_CHECKING:
     from ..models import Project

@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 import math
-from datetime import date
 from typing import Any
 
 import pandas as pd
 
 from ..i18n import get_language, normalise
-
-
-def day_of(value: Any) -> date | None:
-    """A cell's value as a date (``None`` for a blank)."""
-    if value is None or (not isinstance(value, date) and pd.isna(value)):
-        return None
-    return pd.Timestamp(value).date()
 
 
 def rows_of(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..frames import day as day_of
 from ..i18n import enum_label, language, t
-from ._common import cell, day_of, lang_code, rows_of
+from ._common import cell, lang_code, rows_of
 from .rules import LIVE_RISKS
 from .status import nps_waves
 from .values import Digest, Item, Section
@@ -59,7 +60,11 @@ def kickoff_summary(
                 t("summary.kickoff.milestones"),
                 t("summary.kickoff.milestones_n", n=len(milestones))
                 + (
-                    t("summary.kickoff.first", name=first["name"], due=day_of(first["current_due"]))
+                    t(
+                        "summary.kickoff.first",
+                        name=first["name"],
+                        due=day_of(first["current_due"]),
+                    )
                     if first
                     else ""
                 ),

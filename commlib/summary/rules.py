@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..frames import day as day_of
 from ..i18n import t
-from ._common import cell, day_of, rows_of
+from ._common import cell, rows_of
 from .values import AreaStatus
 
 if TYPE_CHECKING:

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..frames import day as day_of
 from ..i18n import enum_label, language, t
-from ._common import cell, day_of, lang_code, rows_of
+from ._common import cell, lang_code, rows_of
 from .overrides import active_overrides
 from .rules import (
     AREAS,
@@ -266,7 +267,12 @@ def _next_period(
         if m["status"] in OPEN_MILESTONE and _in(day_of(m["current_due"]), first, last)
     ]
     items += [
-        Item("follow_up", f["title"], day_of(f["due"]), t("summary.item.due", on=day_of(f["due"])))
+        Item(
+            "follow_up",
+            f["title"],
+            day_of(f["due"]),
+            t("summary.item.due", on=day_of(f["due"])),
+        )
         for f in rows_of(frames["follow_ups"])
         if f["status"] == "open" and _in(day_of(f.get("due")), first, last)
     ]
