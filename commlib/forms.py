@@ -28,7 +28,7 @@ import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
@@ -36,6 +36,9 @@ from .errors import CommlibError, FormInvalid, InvalidRecord, Problem
 from .i18n import enum_label, get_language, language, normalise, t
 from .i18n import label as field_label
 from .models import ENUMS
+
+if TYPE_CHECKING:
+    from .store import ProjectRef, Store
 
 log = logging.getLogger(__name__)
 
@@ -312,7 +315,7 @@ _LISTENERS: weakref.WeakKeyDictionary[Any, list[tuple[frozenset[str], weakref.We
 )
 
 
-def on_change(store: Any, kinds: Iterable[str], callback: Callable[[str, int], Any]) -> None:
+def on_change(store: Store, kinds: Iterable[str], callback: Callable[[str, int], Any]) -> None:
     """Call the bound method ``callback(kind, project_id)`` when ``changed`` is announced.
 
     Only a weak reference is kept, so a widget that is gone stops listening.
@@ -320,7 +323,7 @@ def on_change(store: Any, kinds: Iterable[str], callback: Callable[[str, int], A
     _LISTENERS.setdefault(store, []).append((frozenset(kinds), weakref.WeakMethod(callback)))
 
 
-def changed(store: Any, kind: str, project_id: int, *, source: object = None) -> None:
+def changed(store: Store, kind: str, project_id: int, *, source: object = None) -> None:
     """Tell the listeners of ``store`` that records of ``kind`` changed (not ``source``)."""
     alive = []
     for kinds, ref in _LISTENERS.get(store, []):
@@ -345,13 +348,13 @@ _SCREEN: weakref.WeakKeyDictionary[Any, dict[int, str]] = weakref.WeakKeyDiction
 AUDIENCE = "audience"
 
 
-def screen_audience(store: Any, project_id: int) -> str:
+def screen_audience(store: Store, project_id: int) -> str:
     """``"client"`` when the screen showing ``project_id`` is in client mode, else
     ``"internal"`` (the default)."""
     return _SCREEN.get(store, {}).get(project_id, "internal")
 
 
-def set_screen_audience(store: Any, project_id: int, audience: str) -> None:
+def set_screen_audience(store: Store, project_id: int, audience: str) -> None:
     """Put the screen of ``project_id`` in ``audience`` mode; every widget of ``store`` for
     that project hears it (the pseudo-kind ``"audience"``) and shows what that audience may."""
     if audience not in AUDIENCES:
@@ -551,7 +554,7 @@ class ProjectWidget(w.VBox):
     model: Any = None
 
     def __init__(
-        self, store: Any, project: Any, lang: str | None, audience: str | None = None
+        self, store: Store, project: ProjectRef, lang: str | None, audience: str | None = None
     ) -> None:
         super().__init__()
         if audience is not None and audience not in AUDIENCES:

@@ -11,7 +11,7 @@ internal one saves them internal unless the visibility is switched.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
@@ -21,6 +21,9 @@ from .i18n import enum_label, language, t
 from .models import StatusOverride
 from .summary import active_overrides, clear_override, override_status
 
+if TYPE_CHECKING:
+    from .store import ProjectRef, Store
+
 
 class StatusOverrideForm(ProjectWidget):
     """Choose an area, a status and the reason; Save sets it, Withdraw ends it."""
@@ -29,8 +32,8 @@ class StatusOverrideForm(ProjectWidget):
 
     def __init__(
         self,
-        store: Any,
-        project: Any,
+        store: Store,
+        project: ProjectRef,
         lang: str | None = None,
         audience: str | None = None,
         *,

@@ -6,7 +6,7 @@ FollowUpBoard(store, "华辰 ERP 升级")
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
@@ -14,6 +14,9 @@ from ...forms import Form, ProjectWidget, Undo, escape, format_date, heading, on
 from ...i18n import label, language, t
 from ...models import FollowUp
 from ._common import close_all, visible
+
+if TYPE_CHECKING:
+    from ...store import ProjectRef, Store
 
 _BOARD_WIDTHS = ("11em", "10em", "8em", "30%", "25%", "9em")
 
@@ -55,8 +58,8 @@ class FollowUpBoard(ProjectWidget):
 
     def __init__(
         self,
-        store: Any,
-        project: Any,
+        store: Store,
+        project: ProjectRef,
         lang: str | None = None,
         today: date | None = None,
         audience: str | None = None,

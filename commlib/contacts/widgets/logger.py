@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
@@ -46,6 +46,9 @@ from ._common import (
     visible,
 )
 from .people import PeoplePicker
+
+if TYPE_CHECKING:
+    from ...store import ProjectRef, Store
 
 #: how many of the latest contacts show under the form
 LATEST = 10
@@ -131,7 +134,11 @@ class ContactLogger(ProjectWidget):
     """
 
     def __init__(
-        self, store: Any, project: Any, lang: str | None = None, audience: str | None = None
+        self,
+        store: Store,
+        project: ProjectRef,
+        lang: str | None = None,
+        audience: str | None = None,
     ) -> None:
         super().__init__(store, project, lang, audience)
         with language(self.lang):

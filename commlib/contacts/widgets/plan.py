@@ -5,7 +5,7 @@ CommunicationPlan(store, "华辰 ERP 升级")
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
@@ -25,6 +25,9 @@ from ...forms import (
 from ...i18n import enum_label, label, language, t
 from ...models import ENUMS, QUADRANT_DEFAULTS, PlanItem, Stakeholder, quadrant_of
 from ._common import close_all, stakeholder_labels, visibility_field, visible
+
+if TYPE_CHECKING:
+    from ...store import ProjectRef, Store
 
 #: cadence words shown per language (each one is understood by ``PlanItem.cadence_days``)
 CADENCE_WORDS = {
@@ -165,7 +168,11 @@ class CommunicationPlan(ProjectWidget):
     """
 
     def __init__(
-        self, store: Any, project: Any, lang: str | None = None, audience: str | None = None
+        self,
+        store: Store,
+        project: ProjectRef,
+        lang: str | None = None,
+        audience: str | None = None,
     ) -> None:
         super().__init__(store, project, lang, audience)
         self.rows: list[_PlanRow] = []

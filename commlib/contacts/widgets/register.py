@@ -5,7 +5,7 @@ StakeholderRegister(store, "华辰 ERP 升级")
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
@@ -20,6 +20,9 @@ from ._common import (
     visibility_field,
     visible,
 )
+
+if TYPE_CHECKING:
+    from ...store import ProjectRef, Store
 
 #: time zones offered in the register (any IANA name can be typed)
 COMMON_TIMEZONES = (
@@ -61,7 +64,11 @@ class StakeholderRegister(ProjectWidget):
     NEW = 0
 
     def __init__(
-        self, store: Any, project: Any, lang: str | None = None, audience: str | None = None
+        self,
+        store: Store,
+        project: ProjectRef,
+        lang: str | None = None,
+        audience: str | None = None,
     ) -> None:
         super().__init__(store, project, lang, audience)
         self._people: dict[int, Stakeholder] = {}
