@@ -12,6 +12,7 @@ import pytest
 from nbclient import NotebookClient
 
 from commlib import Store
+from commlib.report import inject
 
 from .conftest import fill
 
@@ -21,21 +22,8 @@ HEADING = re.compile(r"^(#{1,6})\s+(.+)$")
 CODE_HEADER = re.compile(r"<th[^>]*>([a-z][a-z0-9_]*)</th>")
 
 
-def _parameters(nb, **values):
-    """Override parameters the way papermill does: a cell after the ``parameters`` cell."""
-    names = {
-        line.split("=")[0].strip()
-        for c in nb.cells
-        if "parameters" in c.metadata.get("tags", [])
-        for line in c.source.splitlines()
-        if "=" in line
-    }
-    lines = [f"{k} = {v!r}" for k, v in values.items() if k in names]
-    at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
-    source = "import datetime\n" + "\n".join(lines)
-    # the report kernel's tables: every DataFrame presented (labelled headers)
-    source += "\nimport commlib.display\ncommlib.display.enable('zh')"
-    nb.cells.insert(at + 1, nbformat.v4.new_code_cell(source))
+#: the report kernel's tables: every DataFrame presented (labelled headers); the page stays live
+DISPLAY = "import commlib.display\ncommlib.display.enable('zh')"
 
 
 NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
@@ -90,7 +78,7 @@ def test_runs_against_a_store(path, tmp_path, monkeypatch):
     fill(Store(db))
     monkeypatch.setenv("COMMLIB_DB", str(db))
     nb = nbformat.read(path, as_version=4)
-    _parameters(nb, project="华辰 ERP 升级", today=date(2026, 3, 31))
+    inject(nb, {"project": "华辰 ERP 升级", "today": date(2026, 3, 31)}, DISPLAY)
     NotebookClient(
         nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
     ).execute()

@@ -16,9 +16,11 @@ from commlib import CommlibError, Contact, Milestone, Store
 from commlib.cli import cli
 from commlib.report import (
     NothingToReport,
+    declared,
     embed_options,
     enable_offline_renderer,
     export_report,
+    inject,
     localise,
     offline_renderer,
     reportable,
@@ -312,6 +314,7 @@ def test_notebooks_read_from_an_archive_are_copied_to_a_folder(tmp_path, monkeyp
     import zipfile
 
     from commlib import report
+    from commlib.report import export
 
     monkeypatch.delenv("COMMLIB_NOTEBOOKS", raising=False)
     assert report.notebooks_dir() == ROOT.resolve() / "notebooks"  # a checkout: the top-level one
@@ -322,7 +325,7 @@ def test_notebooks_read_from_an_archive_are_copied_to_a_folder(tmp_path, monkeyp
             zipped.write(ROOT / "notebooks" / name, f"commlib/notebooks/{name}")
         zipped.writestr("commlib/notebooks/notes.txt", "not a notebook")
     monkeypatch.setattr(importlib.resources, "files", lambda _: zipfile.Path(archive, "commlib/"))
-    report._copied_notebooks.cache_clear()
+    export._copied_notebooks.cache_clear()
     try:
         folder = report.notebooks_dir()
         assert report.notebooks_dir() == folder  # copied once
@@ -331,7 +334,49 @@ def test_notebooks_read_from_an_archive_are_copied_to_a_folder(tmp_path, monkeyp
             ROOT / "notebooks" / "status_review.ipynb"
         ).read_bytes()
     finally:
-        report._copied_notebooks.cache_clear()
+        export._copied_notebooks.cache_clear()
+
+
+# --- parameters: the one injector ----------------------------------------------------------------
+
+
+def test_inject_assigns_what_the_notebook_declares_after_its_parameters():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Title"),
+        nbformat.v4.new_code_cell(
+            "project = None\nuntil = None  # default: today", metadata={"tags": ["parameters"]}
+        ),
+        nbformat.v4.new_code_cell("print(project)"),
+    ]
+    assert declared(nb) == {"project", "until"}
+    inject(nb, {"project": PROJECT, "until": UNTIL, "audience": "client"}, "setup()")
+    sources = [c.source for c in nb.cells]
+    assert sources == [
+        "# Title",
+        "project = None\nuntil = None  # default: today",
+        f"import datetime\nproject = {PROJECT!r}\nuntil = datetime.date(2026, 3, 31)",
+        "setup()",  # after the values, before the notebook's own code
+        "print(project)",
+    ]
+
+
+def test_inject_without_a_parameters_cell_puts_only_the_setup_at_the_top():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("project = 1")])
+    assert declared(nb) == set()
+    inject(nb, {"project": PROJECT}, "setup()")
+    assert [c.source for c in nb.cells] == ["setup()", "project = 1"]
+
+
+def test_the_kernel_side_imports_nothing_of_the_export():
+    # the setup cell of every report's kernel imports commlib.report.kernel: it stays light
+    import subprocess
+    import sys
+
+    heavy = ["nbconvert", "nbclient", "asyncio", "commlib.formats", "commlib.report.export"]
+    code = f"import sys, commlib.report.kernel; print([m for m in {heavy!r} if m in sys.modules])"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 # --- the report speaks one language: tables, markdown, charts ---------------------------------
@@ -600,7 +645,7 @@ def bundle_builds(monkeypatch, tmp_path):
     """The cache folder in ``tmp_path``; counts the bundles vl-convert builds."""
     import vl_convert
 
-    from commlib import report
+    from commlib.report import html
 
     built = []
     real = vl_convert.javascript_bundle
@@ -611,16 +656,16 @@ def bundle_builds(monkeypatch, tmp_path):
 
     monkeypatch.setattr(vl_convert, "javascript_bundle", build)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    report._vega_bundle.cache_clear()
+    html._vega_bundle.cache_clear()
     yield built
-    report._vega_bundle.cache_clear()
+    html._vega_bundle.cache_clear()
 
 
 def _fresh_bundle() -> str:
-    from commlib import report
+    from commlib.report import html
 
-    report._vega_bundle.cache_clear()
-    return report.vega_bundle()
+    html._vega_bundle.cache_clear()
+    return html.vega_bundle()
 
 
 def test_the_bundle_is_built_when_missing_and_kept(bundle_builds, tmp_path):
@@ -724,12 +769,12 @@ def test_a_report_from_a_running_event_loop(db, tmp_path):
 def test_without_fork_kernels_are_started_one_by_one_and_pages_are_the_same(
     db, tmp_path, monkeypatch
 ):
-    import commlib.report as report
+    from commlib.report import pool
 
     options = {"audience": "client", "lang": "zh", "until": UNTIL}
     forked = export_report(db, "status_review", PROJECT, out=tmp_path / "forked.html", **options)
-    monkeypatch.setattr(report, "_FORK", False)  # as on Windows
-    monkeypatch.setattr(report._Zygote, "start", None)  # never asked for
+    monkeypatch.setattr(pool, "_FORK", False)  # as on Windows
+    monkeypatch.setattr(pool._Zygote, "start", None)  # never asked for
     spawned = export_report(db, "status_review", PROJECT, out=tmp_path / "spawned.html", **options)
     texts = [GENERATED.sub("(generated)", p.read_text(encoding="utf-8")) for p in (forked, spawned)]
     assert "vegaEmbed('#commlib-chart-" in texts[0]
@@ -740,12 +785,12 @@ def test_without_fork_kernels_are_started_one_by_one_and_pages_are_the_same(
 def test_a_kernel_that_dies_starting_is_started_once_more(db, tmp_path, monkeypatch, fork):
     # on a loaded machine a kernel can die before it answers: the report is not lost for it,
     # and a kernel that never starts says so in one line
-    import commlib.report as report
+    from commlib.report import ReportError, pool
 
     folder = tmp_path / "nbs"
     _notebook(folder, "hello", "print('HELLO-' + project)", parameters="project = None")
-    monkeypatch.setattr(report, "_FORK", fork)
-    kind = report._Zygote if fork else report._Spawned
+    monkeypatch.setattr(pool, "_FORK", fork)
+    kind = pool._Zygote if fork else pool._Spawned
     real, calls = kind.kernel, []
 
     async def flaky(self, *args):
@@ -762,7 +807,7 @@ def test_a_kernel_that_dies_starting_is_started_once_more(db, tmp_path, monkeypa
         raise RuntimeError("Kernel died before replying to kernel_info\nmore")
 
     monkeypatch.setattr(kind, "kernel", dead)
-    with pytest.raises(report.ReportError) as err:
+    with pytest.raises(ReportError) as err:
         export_report(db, "hello", PROJECT, notebooks=folder, out=tmp_path / "dead.html")
     assert "Kernel died before replying to kernel_info" in str(err.value)
     assert "\n" not in str(err.value) and not (tmp_path / "dead.html").exists()
