@@ -15,10 +15,13 @@ import tempfile
 import threading
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..i18n import LANGUAGES, language, t
+
+if TYPE_CHECKING:
+    from ..models import Project
 from .kernel import TEMPLATE_DIR, TEMPLATE_NAME
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -35,7 +38,7 @@ _HTML_LANG = {"zh": "zh-CN", "en": "en"}
 
 def page(
     nb: Any,
-    project: Any,
+    project: Project,
     name: str,
     lang: str,
     audience: str,
@@ -122,7 +125,7 @@ def localise(nb: Any, lang: str) -> str | None:
     return None
 
 
-def _prepared_by(project: Any) -> str:
+def _prepared_by(project: Project) -> str:
     """The project team's addresses: its people (``name@domain``), else its domains."""
     team = [str(a) for a in getattr(project, "team", None) or []]
     people = [a for a in team if "@" in a]
@@ -130,7 +133,7 @@ def _prepared_by(project: Any) -> str:
 
 
 def _facts(
-    project: Any, audience: str, period: tuple[date | None, date], now: datetime
+    project: Project, audience: str, period: tuple[date | None, date], now: datetime
 ) -> list[tuple[str, str]]:
     """The title block: project, client, the period the report covers, who prepared it (the
     project's team; left out when it has none), when, and a warning on internal reports."""
