@@ -27,7 +27,7 @@ crosstabs and even correlations (from the joint table of two items) are computed
 counts. :func:`analyse` counts every question once, by wave × segment, and sums to coarser
 groups. No Python loop runs over responses, only over questions, groups and distinct texts.
 
-Where things live (every name below is imported from this package):
+Where things live (import the names from this package, not from its private modules):
 
 ============== ===========================================================================
 ``_codebook``  :class:`Item` (one codebook row), :func:`questions`, :func:`item_of`
