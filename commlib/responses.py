@@ -249,10 +249,14 @@ def respondents(conn: sa.Connection, survey_id: int) -> set[str]:
     return found
 
 
-def counts(conn: sa.Connection, by: str = "project_id") -> dict[int, int]:
-    """Responses per project (or per survey, ``by="survey_id"``)."""
+def counts(
+    conn: sa.Connection, by: str = "project_id", *, project_id: int | None = None
+) -> dict[int, int]:
+    """Responses per project (or per survey, ``by="survey_id"``), of one project if given."""
     column = _batches.c[by]
     query = sa.select(column, sa.func.sum(_batches.c.rows)).group_by(column)
+    if project_id is not None:
+        query = query.where(_batches.c.project_id == project_id)
     return {key: int(n) for key, n in conn.execute(query)}
 
 

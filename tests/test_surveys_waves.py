@@ -1,5 +1,6 @@
 """Waves of a survey: tied to dates or milestones, with response rates, and the next label."""
 
+import importlib
 import math
 from datetime import date
 
@@ -7,7 +8,7 @@ import pytest
 
 from commlib import Milestone, NothingToShow, Project, Response, Survey
 from commlib.surveys.templates import create_survey
-from commlib.surveys.waves import COLUMNS, choose_survey, next_wave, waves
+from commlib.surveys.wave_store import COLUMNS, choose_survey, next_wave, waves
 
 P = "华辰 ERP 升级"
 NAME = "项目满意度"
@@ -156,3 +157,11 @@ def test_a_project_without_surveys_says_how_to_get_one(store):
     store.add(Project(name="Empty", client="C", start=date(2026, 1, 1)))
     with pytest.raises(NothingToShow, match="commlib import"):
         choose_survey(store, "Empty")
+
+
+def test_commlib_surveys_waves_means_only_the_function():
+    import commlib.surveys as surveys
+
+    assert surveys.waves is waves
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module("commlib.surveys.waves")  # the module is wave_store

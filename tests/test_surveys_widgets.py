@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from commlib import Question, Response, Survey
+from commlib import Question, Response, Store, Survey
 from commlib.i18n import t
 from commlib.surveys.templates import create_survey
 from commlib.surveys.widgets import (
@@ -252,6 +252,26 @@ def test_a_respondent_stored_elsewhere_meanwhile_is_refused(filled, every_type, 
     form.save_button.click()
     assert "respondent" in form.form.errors()
     assert len(responses(filled, every_type)) == 1
+
+
+def test_the_form_reads_while_another_session_is_writing(filled, every_type, form, store_url):
+    other = Store(store_url)
+    try:
+        with other.transaction():  # holds the write lock (BEGIN IMMEDIATE on SQLite)
+            other.add(
+                Response(
+                    project_id=every_type.project_id,
+                    survey_id=every_type.id,
+                    respondent="S-001",
+                    answers={"Q1": 5},
+                )
+            )
+            form.refresh()  # does not wait for the lock, and sees nothing uncommitted
+            assert form.count == 0
+        form.refresh()
+        assert form.count == 1 and "S-001" in form.respondents
+    finally:
+        other.close()
 
 
 def test_an_empty_respondent_is_refused(filled, every_type, form):

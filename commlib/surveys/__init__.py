@@ -4,18 +4,19 @@
 
 ``data.py`` reads and writes survey responses (the wide frame: one row per response, one
 column per question); ``formats/`` reads each platform's export (through ``commlib import``);
-``templates.py``, ``waves.py`` and ``widgets.py`` run surveys in a session; ``analysis.py``
-and ``charts.py`` are pure functions over the wide frame and its codebook.
+``templates.py``, ``wave_store.py`` (the waves of a survey in the store) and ``widgets.py``
+run surveys in a session; ``analysis/`` and ``charts.py`` are pure functions over the wide
+frame and its codebook, and ``client.py`` says what they found in a client's words.
 """
 
 from __future__ import annotations
 
 from .. import _lazy
 
-# Loaded with the package: cheap (pandas and the store), and ``waves`` must stay the function.
+# Loaded with the package: cheap (pandas and the store).
 from .data import codebook, responses_frame, save_responses, save_survey
 from .templates import TEMPLATES, create_survey, template_questions
-from .waves import choose_survey, next_wave, waves
+from .wave_store import choose_survey, next_wave, waves
 
 #: loaded when first used (PEP 562): the analysis needs scipy, the charts altair, the form
 #: ipywidgets — none of which an import from the command line should wait for

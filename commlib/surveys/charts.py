@@ -20,26 +20,44 @@ catalog; option texts, item texts and wave names are shown as they are in the da
 from __future__ import annotations
 
 import itertools
-import json
-import math
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
 from ..i18n import label, language, t
+from ._chart_base import (
+    EVERYONE,
+    LINE,
+    NEGATIVE,
+    NEUTRAL,
+    NPS_COLOURS,
+    POSITIVE,
+    SEGMENT_PARAM,
+    WAVE_PARAM,
+    Filter,
+    as_text,
+    coded,
+    display_text,
+    diverging_colour,
+    filtered,
+    filters_for,
+    levels_of,
+    spec_title,
+    title_of,
+    vega_text,
+    wave_column,
+    with_params,
+)
 from .analysis import (
     NPS_GROUPS,
     Z95,
-    _crosstab_counts,
-    _crosstab_result,
-    _groups,
-    _question,
-    _segment_factor,
-    _wave_factor,
+    Crosstab,
+    Groups,
+    crosstab_counts,
     default_measure,
+    item_of,
     likert,
     multi_select,
     nps,
@@ -48,157 +66,22 @@ from .analysis import (
     wave_change,
 )
 
-#: detractors, passives, promoters
-NPS_COLOURS = ("#d62728", "#bab0ac", "#54a24b")
-#: the ends and the middle of the diverging likert palette
-NEGATIVE, NEUTRAL, POSITIVE = "#d62728", "#dcdcdc", "#2e7d32"
-LINE = "#4c78a8"
-WAVE_PARAM, SEGMENT_PARAM = "wave_filter", "segment_filter"
-#: in precomputed rows (trend, crosstab test lines), the filter value meaning "everybody"
-EVERYONE = -1
-
-
-# --- helpers ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Filter:
-    """A drop-down over one field of the chart's data; ``null`` (the first entry) is "all".
-
-    The data holds the position of the value in ``values`` (a small number rather than the
-    text, to keep the spec small); the drop-down shows the text.
-    """
-
-    field: str
-    param: str
-    title: str
-    values: list[str]
-
-    def bind(self) -> alt.Parameter:
-        return alt.param(
-            name=self.param,
-            value=None,
-            bind=alt.binding_select(
-                options=[None, *range(len(self.values))],
-                labels=[t("surveys.chart.all"), *self.values],
-                name=t("surveys.chart.filter", name=self.title),
-            ),
-        )
-
-    @property
-    def test(self) -> str:
-        """Keep the rows of the selected value (all rows when nothing is selected)."""
-        return f"({self.param} === null || datum.{self.field} === {self.param})"
-
-    @property
-    def pick(self) -> str:
-        """Keep the precomputed row of the selection: ``EVERYONE`` when nothing is selected."""
-        return f"datum.{self.field} === ({self.param} === null ? {EVERYONE} : {self.param})"
-
-
-def _text(value: object) -> str:
-    """A wave or segment as shown: as text, the missing value as "(no answer)"."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return t("surveys.chart.no_answer")
-    return str(value)
-
-
-def _as_text(table: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
-    table = table.copy()
-    for column in columns:
-        if column in table.columns:
-            table[column] = [_text(v) for v in table[column]]
-    return table
-
-
-def _title_of(codebook: pd.DataFrame | None, column: str) -> str:
-    """A column's name for people: its question text, else its field label."""
-    found = questions(codebook).get(column)
-    return found.label if found else label(column)
-
-
-def _wave_col(frame: pd.DataFrame, wave_col: str | None) -> str | None:
-    return wave_col if wave_col and wave_col in frame.columns else None
-
-
-def _levels(
-    frame: pd.DataFrame,
-    codebook: pd.DataFrame | None,
-    wave_col: str | None,
-    segment: str | None,
-) -> dict[str, list[str]]:
-    """The waves and segments that occur, as text, in order."""
-    found = {}
-    if wave_col:
-        codes, levels = _wave_factor(frame, wave_col)
-        found["wave"] = [_text(levels[i]) for i in np.unique(codes)]
-    if segment:
-        codes, levels = _segment_factor(frame, codebook, segment)
-        found["segment"] = [_text(levels[i]) for i in np.unique(codes)]
-    return found
-
-
-def _filters(
-    frame: pd.DataFrame,
-    codebook: pd.DataFrame | None,
-    wave_col: str | None,
-    segment: str | None,
-) -> list[_Filter]:
-    levels = _levels(frame, codebook, wave_col, segment)
-    found = []
-    if wave_col:
-        found.append(_Filter("wave", WAVE_PARAM, label("wave"), levels["wave"]))
-    if segment:
-        title = _title_of(codebook, segment)
-        found.append(_Filter("segment", SEGMENT_PARAM, title, levels["segment"]))
-    return found
-
-
-def _coded(table: pd.DataFrame, filters: list[_Filter]) -> pd.DataFrame:
-    """The filter fields as positions in their drop-down (``None``: :data:`EVERYONE`)."""
-    table = table.reset_index(drop=True)
-    for f in filters:
-        where = {v: i for i, v in enumerate(f.values)}
-        table[f.field] = pd.Series(
-            [EVERYONE if v is None or v != v else where[v] for v in table[f.field]],
-            dtype=np.int64,
-        )
-    return table
-
-
-def _filtered(chart: alt.Chart, filters: list[_Filter]) -> alt.Chart:
-    if not filters:
-        return chart
-    return chart.transform_filter(" && ".join(f.test for f in filters))
-
-
-def _with_params(chart: alt.LayerChart, filters: list[_Filter]) -> alt.LayerChart:
-    return chart.add_params(*[f.bind() for f in filters]) if filters else chart
-
-
-def _template(key: str, **exprs: str) -> str:
-    """A catalog text as a Vega expression, its ``{placeholders}`` replaced by expressions."""
-    marks = {name: f"\0{name}\0" for name in exprs}
-    parts = t(key, **marks).split("\0")
-    pieces = [exprs[p] if i % 2 else json.dumps(p, ensure_ascii=False) for i, p in enumerate(parts)]
-    return " + ".join(p for p in pieces if p != '""') or '""'
-
-
-def _mix(a: str, b: str, f: float) -> str:
-    one = [int(a[i : i + 2], 16) for i in (1, 3, 5)]
-    two = [int(b[i : i + 2], 16) for i in (1, 3, 5)]
-    return "#" + "".join(f"{round(x + (y - x) * f):02x}" for x, y in zip(one, two, strict=True))
-
-
-def diverging_colour(position: float) -> str:
-    """The colour of a point at ``position`` on its scale: 0 most negative, 0.5 neutral, 1."""
-    if position < 0.5:
-        return _mix(NEGATIVE, NEUTRAL, position / 0.5)
-    return _mix(NEUTRAL, POSITIVE, (position - 0.5) / 0.5)
-
-
-def _spec_title(text: str, subtitle: str | list[str] | None = None) -> alt.Title:
-    return alt.Title(text, subtitle=subtitle) if subtitle else alt.Title(text)
+__all__ = [
+    "EVERYONE",
+    "LINE",
+    "NEGATIVE",
+    "NEUTRAL",
+    "NPS_COLOURS",
+    "POSITIVE",
+    "SEGMENT_PARAM",
+    "WAVE_PARAM",
+    "crosstab_chart",
+    "diverging_colour",
+    "likert_chart",
+    "multi_chart",
+    "nps_chart",
+    "trend_chart",
+]
 
 
 # --- likert: diverging bars -------------------------------------------------------------
@@ -221,10 +104,10 @@ def likert_chart(
     and segment (drop-downs); the tooltip has the counts, n and the mean score.
     """
     with language(lang):
-        wave_col = _wave_col(frame, wave_col)
+        wave_col = wave_column(frame, wave_col)
         table = likert(frame, codebook, codes, segment=segment, wave_col=wave_col)
         keys = [k for k in ("wave", "segment") if k in table.columns]
-        table = _as_text(table, keys)
+        table = as_text(table, keys)
         items = _item_labels(table)
         table["item"] = table["code"].map(items)
         scale = table.groupby("code", sort=False)["value"].agg(["min", "max"])
@@ -236,14 +119,14 @@ def likert_chart(
         )
         first = dict(zip(table["option"][::-1], position[::-1], strict=True))
         colours = [diverging_colour(first[o]) for o in domain]
-        filters = _filters(frame, codebook, wave_col, segment)
-        data = _coded(table.loc[table["count"] > 0, [*keys, "code", "value", "count"]], filters)
+        filters = filters_for(frame, codebook, wave_col, segment)
+        data = coded(table.loc[table["count"] > 0, [*keys, "code", "value", "count"]], filters)
         texts = table.drop_duplicates(["code", "value"])[["code", "value", "item", "option", "mid"]]
         texts = texts.assign(key=texts["code"] + "|" + texts["value"].astype(str))
 
         share = t("surveys.chart.share_of_answers")
         base = (
-            _filtered(alt.Chart(data), filters)
+            filtered(alt.Chart(data), filters)
             .transform_aggregate(count="sum(count)", groupby=["code", "value"])
             .transform_calculate(key="datum.code + '|' + datum.value")
             .transform_lookup(
@@ -310,11 +193,11 @@ def likert_chart(
             .encode(x=alt.X("x:Q", scale=alt.Scale(domain=[-1, 1], nice=False)))
         )
         chart = alt.layer(bars, centre).properties(
-            title=_spec_title(t("surveys.chart.likert.title"), t("surveys.chart.likert.subtitle")),
+            title=spec_title(t("surveys.chart.likert.title"), t("surveys.chart.likert.subtitle")),
             width=520,
             height=alt.Step(26),
         )
-        chart = _with_params(chart, filters)
+        chart = with_params(chart, filters)
     return chart
 
 
@@ -345,11 +228,11 @@ def nps_chart(
     :func:`commlib.surveys.analysis.nps`).
     """
     with language(lang):
-        wave_col = _wave_col(frame, wave_col)
+        wave_col = wave_column(frame, wave_col)
         code = code or next(
             (c for c, q in questions(codebook).items() if q.type == "nps" and c in frame), None
         )
-        question = _question(frame, codebook, code) if code else None
+        question = item_of(frame, codebook, code) if code else None
         table = nps(frame, codebook, code, segment=segment, wave_col=wave_col)
         everyone = t("surveys.chart.all")
         if segment:
@@ -359,7 +242,7 @@ def nps_chart(
                 totals = table[list(NPS_GROUPS)].sum().to_frame().T
             by_group = table.rename(columns={"segment": "group"})
             table = pd.concat([totals.assign(group=everyone), by_group], ignore_index=True)
-            group_title = _title_of(codebook, segment)
+            group_title = title_of(codebook, segment)
         elif wave_col:
             table = table.assign(group=table["wave"])
             group_title = label("wave")
@@ -367,7 +250,7 @@ def nps_chart(
             table = table.assign(group=everyone)
             group_title = t("surveys.chart.group")
         keys = ["wave"] if segment and wave_col else []
-        table = _as_text(table, [*keys, "group"])
+        table = as_text(table, [*keys, "group"])
         names = nps_labels()
         long = table.melt(
             id_vars=[*keys, "group"],
@@ -377,15 +260,15 @@ def nps_chart(
         )
         long["rank"] = long["kind"].map({g: i for i, g in enumerate(NPS_GROUPS)})
         long["category"] = long["rank"].map(dict(enumerate(names)))
-        filters = _filters(frame, codebook, wave_col, None) if keys else []
+        filters = filters_for(frame, codebook, wave_col, None) if keys else []
         data = long.loc[long["count"] > 0, [*keys, "group", "category", "rank", "count"]]
-        data = _coded(data, filters)
+        data = coded(data, filters)
         groups = list(dict.fromkeys(table["group"]))
 
         share = t("surveys.chart.share_of_answers")
         score = t("surveys.chart.nps.score")
         base = (
-            _filtered(alt.Chart(data), filters)
+            filtered(alt.Chart(data), filters)
             .transform_aggregate(count="sum(count)", groupby=["group", "category", "rank"])
             .transform_joinaggregate(total="sum(count)", groupby=["group"])
             .transform_calculate(
@@ -442,7 +325,7 @@ def nps_chart(
                 groupby=["group"],
             )
             .transform_calculate(
-                text=_template(
+                text=vega_text(
                     "surveys.chart.nps.value",
                     value="format(datum.nps, '+.0f')",
                     n="datum.total",
@@ -465,11 +348,11 @@ def nps_chart(
         subtitle = [question.label] if question and question.text else []
         subtitle.append(t("surveys.chart.nps.subtitle"))
         chart = alt.layer(bars, labels).properties(
-            title=_spec_title(t("surveys.chart.nps.title"), subtitle),
+            title=spec_title(t("surveys.chart.nps.title"), subtitle),
             width=440,
             height=alt.Step(30),
         )
-        chart = _with_params(chart, filters)
+        chart = with_params(chart, filters)
     return chart
 
 
@@ -497,23 +380,23 @@ def trend_chart(
     p-value.
     """
     with language(lang):
-        question = _question(frame, codebook, code)
+        question = item_of(frame, codebook, code)
         measure = measure or default_measure(question)
         options = {"measure": measure, "wave_col": wave_col, "top": top, "scale": scale}
         table = wave_change(frame, codebook, code, **options).assign(segment=None)
         if segment:
-            per = _as_text(
+            per = as_text(
                 wave_change(frame, codebook, code, segment=segment, **options), ["segment"]
             )
             table = pd.concat([table, per], ignore_index=True)
-        table = _as_text(table, ["wave"])
-        wave_names = _levels(frame, codebook, wave_col, None)["wave"]
+        table = as_text(table, ["wave"])
+        wave_names = levels_of(frame, codebook, wave_col, None)["wave"]
         filters = []
         if segment:
-            values = _levels(frame, codebook, None, segment)["segment"]
-            filters = [_Filter("segment", SEGMENT_PARAM, _title_of(codebook, segment), values)]
+            values = levels_of(frame, codebook, None, segment)["segment"]
+            filters = [Filter("segment", SEGMENT_PARAM, title_of(codebook, segment), values)]
         columns = ["segment", "wave", "n", "value", "ci_low", "ci_high", "change", "p_value"]
-        data = _coded(table[columns], filters)
+        data = coded(table[columns], filters)
 
         name = {
             "nps": t("surveys.chart.trend.nps"),
@@ -547,14 +430,14 @@ def trend_chart(
             x=x, y="value:Q", tooltip=tooltip
         )
         chart = alt.layer(band, whiskers, line).properties(
-            title=_spec_title(
+            title=spec_title(
                 t("surveys.chart.trend.title", measure=name),
                 [question.label, t("surveys.chart.trend.subtitle")],
             ),
             width=max(320, 90 * len(wave_names)),
             height=260,
         )
-        chart = _with_params(chart, filters)
+        chart = with_params(chart, filters)
     return chart
 
 
@@ -580,25 +463,25 @@ def crosstab_chart(
     test for that selection (computed in pandas for every choice).
     """
     with language(lang):
-        wave_col = _wave_col(frame, wave_col)
+        wave_col = wave_column(frame, wave_col)
         wave_key = wave_col if wave_col not in (row, col) else None
         segment = segment if segment not in (row, col) else None
-        groups = _groups(frame, wave_key, segment, codebook)
-        counts, rows, cols, mentions = _crosstab_counts(frame, codebook, row, col, groups, wave_col)
-        rows, cols = [_text(r) for r in rows], [_text(c) for c in cols]
+        groups = Groups.of(frame, wave_key, segment, codebook)
+        counts, rows, cols, mentions = crosstab_counts(frame, codebook, row, col, groups, wave_col)
+        rows, cols = [display_text(r) for r in rows], [display_text(c) for c in cols]
         keys = list(groups.keys.columns)
-        filters = _filters(frame, codebook, wave_key, segment)
-        data = _coded(_cells(groups.keys, counts, rows, cols), filters)
-        overall = _crosstab_result(counts.sum(axis=0), rows, cols, mentions)
+        filters = filters_for(frame, codebook, wave_key, segment)
+        data = coded(_cells(groups.keys, counts, rows, cols), filters)
+        overall = Crosstab.from_counts(counts.sum(axis=0), rows, cols, mentions)
         tests = None
         if keys:
-            tests = _coded(_selection_tests(groups.keys, counts, rows, cols, mentions), filters)
+            tests = coded(_selection_tests(groups.keys, counts, rows, cols, mentions), filters)
 
-        row_title, col_title = _title_of(codebook, row), _title_of(codebook, col)
+        row_title, col_title = title_of(codebook, row), title_of(codebook, col)
         share = t("surveys.chart.crosstab.row_share")
         count = t("surveys.chart.answers")
         base = (
-            _filtered(alt.Chart(data), filters)
+            filtered(alt.Chart(data), filters)
             .transform_aggregate(count="sum(count)", groupby=["row", "col"])
             .transform_joinaggregate(row_total="sum(count)", groupby=["row"])
             .transform_joinaggregate(most="max(count)")
@@ -655,13 +538,13 @@ def crosstab_chart(
         if overall.warning:
             subtitle.append(overall.warning)
         chart = alt.layer(*layers).properties(
-            title=_spec_title(
+            title=spec_title(
                 t("surveys.chart.crosstab.title", row=row_title, col=col_title), subtitle
             ),
             width=max(240, 72 * len(cols)),
             height=height,
         )
-        chart = _with_params(chart, filters)
+        chart = with_params(chart, filters)
     return chart
 
 
@@ -670,7 +553,7 @@ def _cells(
 ) -> pd.DataFrame:
     """Non-zero counts per group, row and column, keys as text."""
     g, r, c = np.nonzero(counts)
-    data = _as_text(keys.iloc[g].reset_index(drop=True), keys.columns)
+    data = as_text(keys.iloc[g].reset_index(drop=True), keys.columns)
     data["row"] = np.asarray(rows, dtype=object)[r] if len(rows) else []
     data["col"] = np.asarray(cols, dtype=object)[c] if len(cols) else []
     data["count"] = counts[g, r, c].astype(np.int64)
@@ -681,7 +564,7 @@ def _selection_tests(
     keys: pd.DataFrame, counts: np.ndarray, rows: list[str], cols: list[str], mentions: bool
 ) -> pd.DataFrame:
     """The test line for every choice of the drop-downs (``None`` = all) but "all of each"."""
-    text_keys = _as_text(keys, keys.columns)
+    text_keys = as_text(keys, keys.columns)
     choices = [[None, *dict.fromkeys(text_keys[k])] for k in keys.columns]
     found = []
     for combo in itertools.product(*choices):
@@ -691,7 +574,7 @@ def _selection_tests(
         for column, value in zip(keys.columns, combo, strict=True):
             if value is not None:
                 mask &= (text_keys[column] == value).to_numpy()
-        result = _crosstab_result(counts[mask].sum(axis=0), rows, cols, mentions)
+        result = Crosstab.from_counts(counts[mask].sum(axis=0), rows, cols, mentions)
         text = t("surveys.chart.crosstab.selection", result=result.summary(warning=False))
         if result.warning:
             text = f"{text}\n{result.warning}"
@@ -717,23 +600,23 @@ def multi_chart(
     segment, so they add up to more than 100%. Bars run from the most picked.
     """
     with language(lang):
-        wave_col = _wave_col(frame, wave_col)
-        question = _question(frame, codebook, code)
+        wave_col = wave_column(frame, wave_col)
+        question = item_of(frame, codebook, code)
         table = multi_select(frame, codebook, code, segment=segment, wave_col=wave_col)
         keys = [k for k in ("wave", "segment") if k in table.columns]
-        table = _as_text(table, keys)
+        table = as_text(table, keys)
         first = ~table.duplicated(subset=keys) if keys else table.index == 0
         table["answered"] = np.where(first, table["answered"], 0)
-        table["option"] = [_text(o) for o in table["option"]]
-        filters = _filters(frame, codebook, wave_col, segment)
+        table["option"] = [display_text(o) for o in table["option"]]
+        filters = filters_for(frame, codebook, wave_col, segment)
         data = table.loc[
             (table["count"] > 0) | (table["answered"] > 0), [*keys, "option", "count", "answered"]
         ]
-        data = _coded(data, filters)
+        data = coded(data, filters)
 
         share = t("surveys.chart.multi.share")
         base = (
-            _filtered(alt.Chart(data), filters)
+            filtered(alt.Chart(data), filters)
             .transform_joinaggregate(everyone="sum(answered)")
             .transform_filter("datum.count > 0")
             .transform_aggregate(count="sum(count)", everyone="max(everyone)", groupby=["option"])
@@ -756,12 +639,12 @@ def multi_chart(
             x="share:Q", y=y, text=alt.Text("share:Q", format=".0%")
         )
         chart = alt.layer(bars, text).properties(
-            title=_spec_title(
+            title=spec_title(
                 t("surveys.chart.multi.title"),
                 [question.label, t("surveys.chart.multi.subtitle")],
             ),
             width=420,
             height=alt.Step(24),
         )
-        chart = _with_params(chart, filters)
+        chart = with_params(chart, filters)
     return chart

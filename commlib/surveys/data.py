@@ -458,8 +458,8 @@ def _align_waves(
     store: Store, survey: Survey, questions: Iterable[Question | Mapping[str, Any]] | pd.DataFrame
 ) -> tuple[list[dict[str, Any]], dict[str, str], list[str]]:
     """The questions with the codes they have in the survey's other waves (matched by text,
-    see ``waves.align_questions``); the codes renamed; warnings."""
-    from .waves import STABLE_CODES, align_questions
+    see ``wave_store.align_questions``); the codes renamed; warnings."""
+    from .wave_store import STABLE_CODES, align_questions
 
     given = _question_dicts(questions)
     others = [
@@ -1196,16 +1196,87 @@ def _missing(value: Any) -> bool:
     return isinstance(value, float | np.floating) and value != value
 
 
+# --- stored responses for the form, the waves and the importers ---------------------------
+
+
+def respondents_of(store: Store, survey_id: int) -> set[str]:
+    """The respondents stored for a survey."""
+    with store.read() as conn:
+        return _responses.respondents(conn, survey_id)
+
+
+def answers_of(store: Store, survey_id: int, code: str | None) -> list[tuple[str, Any]]:
+    """``(respondent, answer to code)`` of every stored response of a survey, in stored
+    order; the answer is None when unanswered (every answer, when ``code`` is None)."""
+    name = _responses.PREFIX + str(code)
+    found: list[tuple[str, Any]] = []
+    with store.read() as conn:
+        for _batch, _survey, _project, table in _responses.tables(conn, survey_ids=[survey_id]):
+            given = (
+                _responses.values(table, name)
+                if code is not None and name in table.column_names
+                else [None] * table.num_rows
+            )
+            found += zip(table.column("respondent").to_pylist(), given, strict=True)
+    return found
+
+
+def response_counts(store: Store, project_id: int) -> dict[int, int]:
+    """Responses per survey of a project, counted in the database (``survey_id -> n``;
+    surveys without responses left out)."""
+    with store.read() as conn:
+        return _responses.counts(conn, by="survey_id", project_id=project_id)
+
+
+def stored_answers(
+    store: Store, survey_id: int, respondents: Iterable[str], *, limit: int | None = None
+) -> dict[str, dict[str, Any]]:
+    """``respondent -> answers`` of the stored responses of these respondents to a survey
+    (the first ``limit`` of them in stored order, when given)."""
+    wanted = list(respondents)
+    found: dict[str, dict[str, Any]] = {}
+    with store.read() as conn:
+        for _batch, survey, project, table in _responses.tables(conn, survey_ids=[survey_id]):
+            room = None if limit is None else limit - len(found)
+            if room is not None and room <= 0:
+                break
+            shared = _responses.of_respondents(table, wanted)
+            if room is not None:
+                shared = shared.slice(0, room)
+            for row in _responses.rows_of(shared, survey, project):
+                found[row["respondent"]] = row["answers"]
+    return found
+
+
+def rewrite_answers(
+    store: Store,
+    survey_id: int,
+    change: Callable[[dict[str, Any]], bool],
+    respondents: Iterable[str] | None = None,
+) -> None:
+    """Let ``change`` edit each stored response of a survey (of these respondents only), in
+    one transaction: it gets the response as a dict of the model's fields (``answers``
+    included) and returns True when it changed it; only the batches it changed are
+    written again."""
+    with store.transaction() as conn:
+        _responses.rewrite(conn, survey_id, change, respondents)
+
+
 __all__ = [
     "CODEBOOK_COLUMNS",
     "FRAME_COLUMNS",
     "SavedSurvey",
+    "answers_of",
     "codebook",
     "find_survey",
     "progress",
     "questions_of",
     "resolve",
+    "respondents_of",
+    "response_counts",
     "responses_frame",
+    "rewrite_answers",
     "save_responses",
     "save_survey",
+    "stored_answers",
 ]

@@ -31,8 +31,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from .. import responses
-from ..errors import CommlibError, InvalidRecord, Problem
+from ..errors import CommlibError, Conflict, InvalidRecord, Problem
 from ..forms import (
     AUDIENCE,
     AUDIENCES,
@@ -48,6 +47,7 @@ from ..forms import (
 )
 from ..i18n import language, normalise, t
 from ..models import Question, Response, Survey
+from .data import answers_of, respondents_of
 from .templates import template_language
 
 #: how answers entered here are marked in ``Response.source``
@@ -503,17 +503,9 @@ class SurveyForm(w.VBox):
     def refresh(self) -> None:
         """Re-read who has answered and the headline question's answers."""
         code = self.headline_question.code if self.headline_question else None
-        name = responses.PREFIX + str(code)
-        self.respondents, self._headline_values = set(), []
-        with self.store.transaction() as conn:
-            for _batch, _survey, _project, table in responses.tables(
-                conn, survey_ids=[self.survey.id]
-            ):
-                self.respondents.update(table.column("respondent").to_pylist())
-                if name in table.column_names:
-                    self._headline_values += responses.values(table, name)
-                else:
-                    self._headline_values += [None] * table.num_rows
+        answers = answers_of(self.store, self.survey.id, code)  # type: ignore[arg-type]
+        self.respondents = {respondent for respondent, _ in answers}
+        self._headline_values = [value for _, value in answers]
         self.count = len(self._headline_values)
         respondent = self.form["respondent"].input
         if respondent.value == self._auto and respondent.value in self.respondents:
@@ -593,10 +585,12 @@ class SurveyForm(w.VBox):
             raise InvalidRecord(problems)
         if not answers:
             raise CommlibError(t("surveys.run.form.nothing_answered"))
-        with self.store.transaction() as conn:
-            if respondent in responses.respondents(conn, self.survey.id):  # type: ignore[arg-type]
-                raise InvalidRecord([self._duplicate(respondent)])
+        try:
             saved = self.store.add(response)
+        except Conflict:  # stored on another form meanwhile: say so under the respondent
+            if respondent in respondents_of(self.store, self.survey.id):  # type: ignore[arg-type]
+                raise InvalidRecord([self._duplicate(respondent)]) from None
+            raise
         self._saved(saved)
 
     def _duplicate(self, respondent: str) -> Problem:

@@ -25,7 +25,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ... import responses
 from ...i18n import t
 from ...models import Question, Survey
 from ...store import Store
@@ -107,18 +106,8 @@ class _Pairs:
         if self._stored is not None:
             return
         respondents = self.parsed.meta["respondent"].astype(str)
-        found: dict[str, dict[str, Any]] = {}
         wanted = respondents.drop_duplicates().tolist()
-        with self.store.transaction() as conn:
-            for _batch, survey_id, project, table in responses.tables(
-                conn, survey_ids=[self.survey.id]
-            ):
-                if len(found) >= SAMPLE:
-                    break
-                shared = responses.of_respondents(table, wanted).slice(0, SAMPLE - len(found))
-                for row in responses.rows_of(shared, survey_id, project):
-                    found[row["respondent"]] = row["answers"]
-        self._stored = found
+        self._stored = found = data.stored_answers(self.store, self.survey.id, wanted, limit=SAMPLE)
         index = pd.Index(respondents)
         self._positions = index.get_indexer_for(list(found)) if found else np.array([], int)
 
@@ -224,8 +213,7 @@ def _fill_texts(store: Store, survey: Survey, parsed: Parsed, stored: dict[str, 
         answers.update(missing)
         return bool(missing)
 
-    with store.transaction() as conn:
-        responses.rewrite(conn, survey.id, fill, respondents=wanted)  # type: ignore[arg-type]
+    data.rewrite_answers(store, survey.id, fill, respondents=wanted)  # type: ignore[arg-type]
     for code in sorted(conflicts):
         parsed.warnings.append(t("surveys.values.other_lost", code=code))
 
@@ -293,8 +281,7 @@ def _rewrite(store: Store, survey: Survey, translators: dict[str, Callable[[Any]
                 touched = True
         return touched
 
-    with store.transaction() as conn:
-        responses.rewrite(conn, survey.id, translate)  # type: ignore[arg-type]
+    data.rewrite_answers(store, survey.id, translate)  # type: ignore[arg-type]
 
 
 # --- stored texts, new codes --------------------------------------------------------------

@@ -1,10 +1,14 @@
-"""Waves: the same questionnaire run several times, tied to dates, milestones or both.
+"""The waves of a survey in the store: the same questionnaire run several times, tied to
+dates, milestones or both.
 
     >>> waves(store, "华辰 ERP 升级", "项目满意度")       # one row per wave, with response rates
     >>> choose_survey(store, "华辰 ERP 升级", audience="client")  # (name, ids of shared waves)
     >>> create_survey(store, p, "project_satisfaction", wave=next_wave(store, p, "项目满意度"))
 
 Each wave is a ``Survey`` record; the waves of one questionnaire share its ``name``.
+``align_questions`` gives a new wave's questions the codes they have in the stored waves.
+(``commlib.surveys.waves`` is the function ``waves`` of this module; the waves of a
+response frame, in order, are ``commlib.surveys.analysis.wave_order``.)
 """
 
 from __future__ import annotations
@@ -14,11 +18,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-import sqlalchemy as sa
 
-from .. import schema
 from ..errors import NothingToShow
 from ..i18n import t
+from .data import response_counts
 
 COLUMNS = [
     "survey_id",
@@ -81,7 +84,7 @@ def waves(
         if (name is None or s.name == name) and _shown(s, audience)
     ]
     milestones = {m.id: m for m in store.records("milestones", found.id) if _shown(m, audience)}
-    counts = _response_counts(store, found.id)
+    counts = response_counts(store, found.id)
     rows = []
     for s in surveys:
         milestone = milestones.get(s.milestone_id)
@@ -139,18 +142,6 @@ def _free(prefix: str, number: int, suffix: str, width: int, taken: set[str]) ->
     while (label := f"{prefix}{number:0{width}d}{suffix}") in taken:
         number += 1
     return label
-
-
-def _response_counts(store: Any, project_id: int) -> dict[int, int]:
-    """Responses per survey, counted in the database (a wave may hold many responses)."""
-    table = schema.TABLES["responses"]  # batches of responses (see commlib.responses)
-    query = (
-        sa.select(table.c.survey_id, sa.func.sum(table.c.rows))
-        .where(table.c.project_id == project_id)
-        .group_by(table.c.survey_id)
-    )
-    with store.read() as conn:
-        return {survey_id: int(n) for survey_id, n in conn.execute(query)}
 
 
 # --- the questions of several waves -------------------------------------------------------
