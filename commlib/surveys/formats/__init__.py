@@ -28,12 +28,13 @@ from typing import Any
 
 import pandas as pd
 
-from ...errors import BadFile, InvalidRecord, Problem
+from ...errors import BadFile, InvalidRecord, Problem, UnreadableTable
 from ...i18n import t
 from ...importers import ImportReport
 from ...importers.registry import HEAD_BYTES, Importer
 from ...models import Project
 from ...store import Store
+from ...text import CONTROL, detect_encoding
 from .. import data
 from . import (
     generic,
@@ -48,20 +49,10 @@ from . import (
     wenjuanxing,
 )
 from ._base import Parsed, survey_name
+from ._columns import counts
 from ._join import reconcile
-from ._read import (
-    CONTROL,
-    XLS_MAGIC,
-    XLSX_MAGIC,
-    Hints,
-    Table,
-    UnreadableTable,
-    counts,
-    detect_encoding,
-    excel_rows,
-    peek,
-    zone_named,
-)
+from ._read import XLS_MAGIC, XLSX_MAGIC, Hints, Table, excel_rows, peek
+from ._times import zone_named
 from .understood import understood
 
 #: the platforms, most specific first; the plain table last

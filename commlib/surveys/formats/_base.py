@@ -12,8 +12,9 @@ import pandas as pd
 
 from ...i18n import t
 from ...text import padded
+from ._columns import map_categories
 from ._infer import Guess
-from ._read import map_categories, take_warnings
+from ._read import take_warnings
 
 #: texts that mean "no answer" in Wenjuanxing exports (skipped, not shown, empty)
 SKIPPED = {"-2", "-3", "(跳过)", "(空)", "（跳过）", "（空）"}

@@ -21,7 +21,8 @@ from ...i18n import t
 from ._base import Parsed, meta
 from ._groups import matrix_rows
 from ._infer import infer, looks_joined, order_lists, split_lists
-from ._read import Table, parse_times, read
+from ._read import Table, read
+from ._times import parse_times
 
 NAME = "google_forms"
 PLATFORM = "google_forms"

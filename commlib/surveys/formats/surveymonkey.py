@@ -28,9 +28,11 @@ import pandas as pd
 
 from ...i18n import t
 from ._base import Parsed, meta, texts
+from ._columns import blank
 from ._groups import is_binary, is_rank, matrix_rows, multi_from_columns, rank_from_columns
 from ._infer import infer, looks_joined, order_lists, split_lists, text_answers
-from ._read import Table, blank, parse_times, read, seconds_between
+from ._read import Table, read
+from ._times import parse_times, seconds_between
 
 NAME = "surveymonkey"
 PLATFORM = "surveymonkey"
