@@ -125,6 +125,48 @@ def repeated_rows(values: pd.Series, texts: pd.Series) -> np.ndarray:
     return texts.duplicated().to_numpy()
 
 
+def differing_repeats(
+    frame: pd.DataFrame, texts: pd.Series, repeated: np.ndarray, columns: list[str]
+) -> list[Problem]:
+    """A problem for each respondent id (the first five) that rows differing in ``columns``
+    share: one of them would be lost. Rows alike in all of them (ids made from the row's
+    content, as for Google Forms) are one response, the others counted as duplicates. Only
+    the rows of a repeated id are looked at (``repeated``: from ``repeated_rows``)."""
+    if not repeated.any():
+        return []
+    twice = pd.unique(texts.to_numpy(dtype=object)[repeated])
+    rows = np.flatnonzero(texts.isin(twice).to_numpy())
+    ids = texts.iloc[rows].tolist()
+    cells = frame.iloc[rows][columns].to_numpy(dtype=object)
+    first: dict[Any, int] = {}
+    differ: dict[Any, None] = {}
+    for n, respondent in enumerate(ids):
+        k = first.setdefault(respondent, n)
+        if k == n or respondent in differ:
+            continue
+        if not all(_alike(a, b) for a, b in zip(cells[k], cells[n], strict=True)):
+            differ[respondent] = None
+            if len(differ) == 5:
+                break
+    rows_of = pd.Series(ids).value_counts()
+    return [
+        Problem("respondent", r, t("surveys.import.repeated_respondent", n=int(rows_of[r])))
+        for r in differ
+    ]
+
+
+def _alike(a: Any, b: Any) -> bool:
+    """Whether two cells hold the same value (missing ones alike, lists by their items)."""
+    a = a.tolist() if isinstance(a, np.ndarray) else a
+    b = b.tolist() if isinstance(b, np.ndarray) else b
+    if missing(a) or missing(b):
+        return missing(a) and missing(b)
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):  # (values no equality compares)
+        return False
+
+
 def respondent_ids(values: pd.Series, problems: list[Problem]) -> pd.Series:
     """Respondent ids as trimmed text (whole numbers without ``.0``), checked."""
     if pd.api.types.is_integer_dtype(values.dtype):

@@ -54,7 +54,7 @@ from ._answers import CHOICE_TYPES, MAX_PROBLEMS, missing
 from ._answers import LIST_TYPES as LIST_TYPES
 from ._answers import MAX_TEXT as MAX_TEXT
 from ._answers import NUMBER_TYPES as NUMBER_TYPES
-from ._batch import prepare, repeated_rows, respondent_ids, rows_frame
+from ._batch import differing_repeats, prepare, repeated_rows, respondent_ids, rows_frame
 from ._wide import frame_run, join_parts
 
 #: the columns of ``responses_frame`` before the questions
@@ -406,7 +406,8 @@ def save_responses(
     """Write responses to a survey in one transaction; returns (added, duplicates).
 
     Any invalid value refuses the whole write with every problem found (respondent, code,
-    value, what is allowed).
+    value, what is allowed). So does one respondent id on rows that differ (one of them would
+    be lost); rows alike in everything written are one response, the others duplicates.
     """
     (target,) = resolve(store, survey)
     book = {q.code: q for q in questions_of(store, [target])}
@@ -424,13 +425,19 @@ def save_responses(
     respondents = respondent_ids(frame["respondent"].reset_index(drop=True), problems)
     if problems:
         raise InvalidRecord(problems, t("surveys.import.data.fix_hint"))
+    repeated = repeated_rows(frame["respondent"], respondents)
+    written = [c for c in RESPONSE_FIELDS if c != "respondent" and c in frame.columns]
+    written += ["answers"] if codes is None else codes
+    problems += differing_repeats(frame, respondents, repeated, written)
+    if problems:
+        raise InvalidRecord(problems, t("surveys.import.data.fix_hint"))
     added = duplicates = 0
     now = datetime.now(UTC)
     report = _progress.get()
     with store.transaction() as conn:
         _responses.lock(conn)  # (another import of the same survey waits: no respondent twice)
         stored = _responses.respondents(conn, target.id)  # type: ignore[arg-type]
-        seen = repeated_rows(frame["respondent"], respondents)
+        seen = repeated
         if stored:
             seen = seen | respondents.isin(stored).to_numpy()
         duplicates = int(seen.sum())

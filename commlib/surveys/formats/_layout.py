@@ -241,8 +241,6 @@ def parse_named_columns(
         texts(body[at["source"]]) if at["source"] is not None else None,
         finish.notna().to_numpy() if finish is not None else None,
     )
-    if at["id"] is None:
-        parsed.ids_from_file = False
     columns = [n for n in range(len(header)) if n not in taken]
     questions(parsed, body, header, columns)
     parsed.keep_rows(parsed.meta["respondent"].notna().to_numpy())

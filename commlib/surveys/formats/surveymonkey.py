@@ -201,7 +201,6 @@ def parse(table: Table, zone: tzinfo | None = None) -> Parsed:
         respondent = None  # 1.14628E+11: Excel rounded the ids, they no longer tell apart
         parsed.details["respondent_ids"] = "mangled"
     if respondent is None:
-        parsed.ids_from_file = False
         hashes = pd.util.hash_pandas_object(body, index=False).to_numpy()
         respondent = pd.Series([f"sm-{h:016x}" for h in hashes.tolist()], dtype=object)
     complete = None
