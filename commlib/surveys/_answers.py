@@ -29,6 +29,7 @@ MAX_PROBLEMS = 50
 #: the longest text answer, as ``models.Text``
 MAX_TEXT = 20_000
 
+#: the Arrow type answers of each question type are stored in
 _STORED = {
     "likert": pa.int8(),
     "nps": pa.int8(),
@@ -274,18 +275,21 @@ def _shown(options: list[str]) -> str:
 
 
 def is_number(value: Any) -> bool:
+    """Whether a value is a number (a bool is not)."""
     return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
         value, bool | np.bool_
     )
 
 
 def missing(value: Any) -> bool:
+    """Whether a value is missing: None, NA, NaT or NaN."""
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     return isinstance(value, float | np.floating) and value != value
 
 
 def text_of(value: Any) -> Any:
+    """An answer as text (a whole number without ``.0``); NaN when it is none."""
     if missing(value):
         return np.nan
     if isinstance(value, str):

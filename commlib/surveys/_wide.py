@@ -27,6 +27,7 @@ def frame_run(
     options: dict[str, list[str]],
     categories: dict[str, list[str]],
 ) -> pd.DataFrame:
+    """Batches of one survey read with the same columns (``run``) as rows of the wide frame."""
     table = pa.concat_tables([t for _survey, t in run])
     return _frame_chunk(table, run[0][0], columns, types, options, categories)
 
@@ -144,6 +145,8 @@ def join_parts(
     types: dict[str, str],
     categories: dict[str, list[str]],
 ) -> pd.DataFrame:
+    """The parts as one frame, each single choice with the same categories (without parts,
+    an empty frame with the columns and dtypes a full one has)."""
     if not parts:
         empty: dict[str, Any] = {
             "response_id": pd.Series(dtype="int64"),
