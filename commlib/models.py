@@ -29,6 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from .errors import InvalidRecord, NotFound
 from .i18n import t
+from .text import BREAK, CONTROL
 from .validation import field_type as field_type  # kept here for its callers
 from .validation import problems
 
@@ -83,7 +84,7 @@ def _no_nul(value: str) -> str:
     """Text may hold line breaks and tabs, but no other control characters."""
     if "\x00" in value:
         raise PydanticCustomError("nul_character", "contains a NUL character")
-    if _CONTROL.search(value):
+    if CONTROL.search(value):  # (NUL, which it also finds, is told apart above)
         raise PydanticCustomError("control_character", "contains control characters")
     return value
 
@@ -91,13 +92,9 @@ def _no_nul(value: str) -> str:
 def _one_line(value: str) -> str:
     """Names and short fields: no line breaks or control characters at all."""
     _no_nul(value)
-    if _BREAK.search(value):
+    if BREAK.search(value):
         raise PydanticCustomError("line_break", "must be on one line")
     return value
-
-
-_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_BREAK = re.compile(r"[\n\r\t\x85\u2028\u2029]")
 
 
 def _utc(value: datetime) -> datetime:

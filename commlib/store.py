@@ -544,6 +544,18 @@ class Store:
                 found += conn.execute(query).scalars().all()
         return found
 
+    def source_keys(self, kind: str, project: str | int | Project) -> set[tuple[str, str | None]]:
+        """The ``(source, source_id)`` of every record of ``kind`` (one with those fields:
+        ``contacts``) of a project: what an import finds already stored."""
+        _noted(kind)
+        table = schema.TABLES[kind]
+        with self._read() as conn:
+            project_id = self._project_id(conn, project)
+            query = sa.select(table.c.source, table.c.source_id).where(
+                table.c.project_id == project_id
+            )
+            return {(source, source_id) for source, source_id in conn.execute(query)}
+
     def counts(self) -> dict[str, dict[str, int]]:
         """For each project (by name), how many records of each kind it has."""
         kinds = [kind for kind in [*KINDS, "history"] if kind != "projects"]

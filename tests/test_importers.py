@@ -126,6 +126,21 @@ def test_an_unknown_layout_is_refused_saying_what_is_expected(crm, src):
     assert refused.startswith("binary data, not text: not a kind of file commlib imports")
 
 
+@pytest.mark.parametrize(
+    ("encoding", "header"),
+    [
+        ("cp1252", "article,café,prix"),
+        ("utf-16-le", "article,café,价格"),
+        ("gbk", "物料,价格,数量"),
+    ],
+)
+def test_a_refused_table_is_described_as_the_table_reader_reads_it(crm, src, encoding, header):
+    path = src / "prices.csv"
+    path.write_bytes(f"{header}\nx,1,2\n".encode(encoding))
+    refused = one(import_files(crm.store, path, "ERP")).refused
+    assert refused.startswith(f"a table of 3 columns ({header.replace(',', ', ')})"), refused
+
+
 def test_missing_and_empty_files_are_refused_with_the_reason(crm, src):
     (src / "empty.eml").write_bytes(b"  \n")
     reports = import_files(crm.store, [src / "nope.ics", src / "empty.eml"], "ERP")

@@ -162,6 +162,21 @@ def test_imported_items_are_deduplicated_by_source_id(filled):
         filled.add(again)
 
 
+def test_source_keys_are_the_imported_records_of_one_project(filled):
+    p = filled.project("华辰 ERP 升级")
+    keys = filled.source_keys("contacts", p)
+    assert ("email", "<abc@huachen.cn>") in keys
+    assert filled.source_keys("contacts", p.name) == filled.source_keys("contacts", p.id) == keys
+    other = filled.add(Project(name="另一个项目", client="别家", start=date(2026, 1, 1)))
+    assert filled.source_keys("contacts", other) == set()
+    filled.add(
+        Contact(project_id=other.id, when=datetime(2026, 3, 2), source="ics", source_id="u1")
+    )
+    assert filled.source_keys("contacts", other) == {("ics", "u1")}
+    with pytest.raises(NotFound):
+        filled.source_keys("contacts", "no such project")
+
+
 def test_duplicate_project_names_are_refused(filled):
     with pytest.raises(Conflict, match="already exists"):
         filled.add(Project(name="华辰 ERP 升级", client="x", start=date(2026, 1, 1)))

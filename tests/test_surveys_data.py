@@ -304,3 +304,47 @@ def test_problems_in_several_columns_are_told_in_order_and_in_the_callers_langua
     chinese = [any("\u4e00" <= ch <= "\u9fff" for ch in p.message) for p in caught.value.problems]
     assert chinese == [lang == "zh"] * len(chinese)
     assert store.records("responses", "ERP") == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("en", "this respondent id is used by 3 rows"), ("zh", "此答卷编号在本文件中被 3 行使用")],
+)
+def test_one_respondent_on_rows_that_differ_is_refused_in_the_callers_language(
+    store, project, lang, said
+):
+    from commlib.i18n import language
+
+    survey = save_survey(store, "ERP", "S", QUESTIONS).survey
+    rows = responses(4)
+    rows.append({**responses(1, start=1)[0], "duration_s": 5.0})  # r1 again, another time taken
+    for q2 in (1, 2):  # r2 twice more, with other answers
+        again = responses(1, start=2)[0]
+        again["answers"]["Q2"] = q2
+        rows.append(again)
+    rows.append(responses(1, start=3)[0])  # r3 again, alike: one response
+    with language(lang), pytest.raises(InvalidRecord) as caught:
+        save_responses(store, survey, rows)
+    found = {p.value: p.message for p in caught.value.problems}
+    assert set(found) == {"r1", "r2"}
+    assert said in found["r2"] and said.replace("3", "2") in found["r1"]
+    assert store.records("responses", "ERP") == []
+
+
+def test_rows_alike_in_all_that_is_written_are_one_response(store, project):
+    survey = save_survey(store, "ERP", "S", QUESTIONS).survey
+    wide = pd.DataFrame(
+        {
+            "response_id": [1, 2, 3, 4],  # (not written: does not tell rows apart)
+            "respondent": pd.Categorical(["gf-1", "gf-2", "gf-1", "gf-1"]),
+            "submitted_at": [T0] * 4,
+            "Q2": [4.0, 5.0, 4.0, 4.0],
+            "Q4": [["沟通"], [], ["沟通"], ["沟通"]],
+            "Q8": [np.nan, "好", np.nan, np.nan],
+        }
+    )
+    assert save_responses(store, survey, wide) == (2, 2)
+    wide.loc[3, "Q8"] = "不同"
+    with pytest.raises(InvalidRecord, match="gf-1"):
+        save_responses(store, survey, wide)
+    assert len(responses_frame(store, survey)) == 2

@@ -22,7 +22,8 @@ from commlib.importers import import_file, import_files
 from commlib.surveys import analysis
 from commlib.surveys.data import codebook, responses_frame, save_survey
 from commlib.surveys.formats._infer import infer, match_scale
-from commlib.surveys.formats._read import Hints, detect_encoding, parse_times
+from commlib.surveys.formats._read import Hints
+from commlib.surveys.formats._times import parse_times
 
 DATA = Path(__file__).parent / "data" / "values13"
 UTCZ = pd.Timestamp("2024-06-20 14:45", tz="UTC").tzinfo
@@ -239,21 +240,6 @@ def test_merged_spellings_reach_the_report(erp):
 # --- encodings --------------------------------------------------------------------------
 
 LATIN = "respondent_id,submitted_at,comment\nr1,2024-06-20 10:00,Très satisfait du café\n"
-
-
-@pytest.mark.parametrize(
-    ("encoding", "text", "expected"),
-    [
-        ("mac_roman", LATIN + "r2,2024-06-21 10:00,Déjà vu à bientôt\n", "mac_roman"),
-        ("cp1252", LATIN + "r2,2024-06-21 10:00,“Déjà vu” – €5\n", "cp1252"),
-        ("latin-1", LATIN, "cp1252"),  # the same text: Windows-1252 is read
-        ("shift_jis", "回答者,回答\n1,とても満足しています\n2,普通です\n", "shift_jis"),
-        ("gbk", "序号,答案\n1,非常满意\n2,一般\n", "gb18030"),
-        ("utf-8", "序号,答案\n1,非常满意\n", "utf-8"),
-    ],
-)
-def test_encodings_are_detected(encoding, text, expected):
-    assert detect_encoding(text.encode(encoding)) == expected
 
 
 def test_a_guessed_encoding_is_said_and_the_text_is_right(erp, tmp_path):
@@ -506,7 +492,7 @@ def test_numbers_beside_a_dont_know_label_are_a_rating():
 def test_a_long_column_of_one_width_keeps_every_distinct_text():
     # times and phone numbers are told apart by their digits rather than hashed: the same
     # categories, in the same order, as finding the distinct texts would give
-    from commlib.surveys.formats._read import as_category
+    from commlib.surveys.formats._columns import as_category
 
     rng = np.random.default_rng(3)
     moments = pd.Timestamp("2026-03-01") + pd.to_timedelta(rng.integers(0, 9000, 20_000), "s")
@@ -524,7 +510,7 @@ def test_a_long_column_of_one_width_keeps_every_distinct_text():
 
 
 def test_whole_numbers_counted_up_or_not_keep_their_texts_and_order():
-    from commlib.surveys.formats._read import as_category
+    from commlib.surveys.formats._columns import as_category
 
     cases = (np.arange(1, 30_001), np.array([1, 2, 2, 3]), np.array([5, 3, 5, -2]), np.array([7]))
     for numbers in cases:

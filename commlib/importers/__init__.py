@@ -30,14 +30,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-
-from .. import schema
 from ..errors import BadFile, CommlibError
 from ..i18n import language, t
 from ..models import Contact, Project, Stakeholder
 from ..progress import Progress
 from ..store import Store
+from ..text import NOT_TEXT, decode_head, detect_encoding
 from . import registry
 from .registry import HEAD_BYTES, Importer, register
 
@@ -237,15 +235,9 @@ def looks_like(head: bytes) -> str:
 
     if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         return t("importers.looks.workbook")
-    text = None
-    for encoding in ("utf-8-sig", "utf-16", "gb18030"):
-        try:
-            text = head[:4096].decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if encoding != "utf-16" or "\x00" not in text:
-            break
-    if text is None or len(_CONTROL.findall(text[:2000])) > 2:
+    encoding = detect_encoding(head)
+    text = decode_head(head[:4096], encoding) if encoding is not None else None
+    if text is None:
         return t("importers.looks.binary")
     first = text.lstrip("\ufeff\r\n").split("\n", 1)[0].rstrip("\r")
     delimiter = max(",\t;", key=first.count)
@@ -419,7 +411,7 @@ class _RolledBack(Exception):  # not an error: how a dry run undoes its writes
 
 def _reason(err: Exception | str) -> str:
     """Why a file was refused, on one line (a library's message may hold line breaks)."""
-    return _BREAKS.sub(" ", _CONTROL.sub(" ", str(err))).strip()
+    return _BREAKS.sub(" ", NOT_TEXT.sub(" ", str(err))).strip()
 
 
 def _head(path: Path) -> bytes:
@@ -517,8 +509,8 @@ class People:
 
 def save(store: Store, project: Project, report: ImportReport, contacts: list[Contact]) -> None:
     """Write the contacts not stored yet, in one transaction; count the others as duplicates."""
-    with store.transaction() as conn:
-        stored = _stored_keys(conn, project)
+    with store.transaction():
+        stored = store.source_keys("contacts", project)
         fresh = []
         for contact in contacts:
             key = (contact.source, contact.source_id)
@@ -531,13 +523,6 @@ def save(store: Store, project: Project, report: ImportReport, contacts: list[Co
     report.added += len(fresh)
 
 
-def _stored_keys(conn: sa.Connection, project: Project) -> set[tuple[str, str | None]]:
-    table = schema.TABLES["contacts"]
-    query = sa.select(table.c.source, table.c.source_id).where(table.c.project_id == project.id)
-    return {(source, source_id) for source, source_id in conn.execute(query)}
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _BREAKS = re.compile(r"\s*[\r\n\x85\u2028\u2029]+\s*")
 _HISTORY = [
     # Gmail, Apple Mail, Thunderbird: "On Thu, 5 Mar 2026, Zhang Wei <...> wrote:" (maybe wrapped)
@@ -555,7 +540,7 @@ _HISTORY_START = re.compile("|".join(f"(?:{p})" for p in _HISTORY), re.M | re.I)
 
 def one_line(text: str, limit: int = 200) -> str:
     """Text fit for a one-line field: no control characters or breaks, at most ``limit``."""
-    return _cut(" ".join(_CONTROL.sub(" ", text).split()), limit)
+    return _cut(" ".join(NOT_TEXT.sub(" ", text).split()), limit)
 
 
 def summarise(text: str, limit: int = 500) -> str:
@@ -566,7 +551,7 @@ def summarise(text: str, limit: int = 500) -> str:
     "From:/Sent:" block, a line of underscores (also the join block of Teams invitations)
     or the signature separator ``-- ``.
     """
-    text = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = NOT_TEXT.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
     found = _HISTORY_START.search(text)
     if found:
         text = text[: found.start()]

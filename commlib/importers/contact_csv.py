@@ -30,6 +30,7 @@ from ..errors import BadFile, InvalidRecord, Problem
 from ..i18n import t
 from ..models import Contact, Project, Stakeholder
 from ..store import Store
+from ..text import bom_encoding, decode
 from ..validation import validate
 from . import Importer, ImportReport, save, stable_id
 
@@ -47,7 +48,6 @@ _FORMATS = (
     "%Y年%m月%d日",
 )
 _CODES = ("channel", "direction", "visibility")
-_UTF16 = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 #: the csv module's limit on one cell, raised so that a long cell is refused by the model's
 #: rules, with its row and field, rather than by the reader
 MAX_CELL = 2**31 - 1
@@ -55,7 +55,7 @@ MAX_CELL = 2**31 - 1
 
 def sniff(path: Path, head: bytes) -> bool:
     """A CSV header row with at least the ``when`` and ``stakeholder`` columns."""
-    if head.startswith(_UTF16):
+    if bom_encoding(head) == "utf-16":
         text = head[: len(head) // 2 * 2].decode("utf-16", "replace")
     else:
         text = head.lstrip(codecs.BOM_UTF8).decode("ascii", "replace")
@@ -111,13 +111,11 @@ def _rows(path: Path) -> list[tuple[int, list[str]]]:
 
 
 def _text(data: bytes, path: Path) -> str:
-    codecs_ = ("utf-16",) if data.startswith(_UTF16) else ("utf-8-sig", "gb18030")
-    for codec in codecs_:
-        try:
-            return data.decode(codec)
-        except UnicodeDecodeError:
-            continue
-    raise BadFile(t("importers.csv.encoding", file=path.name))
+    utf16 = bom_encoding(data) == "utf-16"
+    found = decode(data, ("utf-16",) if utf16 else ("utf-8-sig", "gb18030"))
+    if found is None:
+        raise BadFile(t("importers.csv.encoding", file=path.name))
+    return found[0]
 
 
 def _header(path: Path, cells: list[str]) -> list[str]:

@@ -53,6 +53,7 @@ from ..errors import BadFile, InvalidRecord
 from ..i18n import t
 from ..models import Contact, Project
 from ..store import Store
+from ..text import decode
 from . import ADDRESS, Importer, ImportReport, People, one_line, outlook, save, stable_id, summarise
 
 SOURCE = "email"
@@ -553,16 +554,12 @@ def decode_bytes(data: bytes, charset: str | None) -> tuple[str, bool]:
     """
     declared = (charset or "").strip().strip("\"'").lower()
     candidates = [*_SUPERSETS.get(declared, (declared,) if declared else ()), "utf-8", "gb18030"]
-    known = []
-    for codec in dict.fromkeys(candidates):
-        try:
-            return data.decode(codec), True
-        except UnicodeDecodeError:
-            known.append(codec)
-        except LookupError:
-            continue
-    if known and known[0] != "utf-8" and declared not in ("", "us-ascii", "ascii"):
-        return data.decode(known[0], "replace"), False  # the declared charset, damaged
+    found = decode(data, candidates)
+    if found is not None:
+        return found[0], True
+    damaged = decode(data, candidates, errors="replace")  # (the first codec Python knows)
+    if damaged and damaged[1] != "utf-8" and declared not in ("", "us-ascii", "ascii"):
+        return damaged[0], False  # the declared charset, damaged
     reading = data.decode("utf-8", "replace")
     if _mostly_readable(reading):
         return reading, False

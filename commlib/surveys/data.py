@@ -23,23 +23,24 @@ skipped and counted as duplicates. ``with progress(report):`` has every such wri
 ``report(done, total)`` after each batch (a progress bar for a large import). Reading is
 column-wise too: a survey's batches are read as one Arrow table and each column converted at
 once, so a million responses load faster than ``pandas.read_csv`` reads their export.
+
+The work is shared with private siblings: ``_wide`` turns stored batches into rows of the
+wide frame, ``_batch`` checks a write's respondents, times, durations and sources and builds
+the payload, ``_answers`` checks and encodes the answers of each question type.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
-import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 import sqlalchemy as sa
 
@@ -49,7 +50,12 @@ from ..errors import InvalidRecord, NotFound, Problem
 from ..i18n import t
 from ..models import Project, Question, Survey
 from ..store import Store
-from ..text import padded, strip_texts
+from ._answers import CHOICE_TYPES, MAX_PROBLEMS, missing
+from ._answers import LIST_TYPES as LIST_TYPES
+from ._answers import MAX_TEXT as MAX_TEXT
+from ._answers import NUMBER_TYPES as NUMBER_TYPES
+from ._batch import differing_repeats, prepare, repeated_rows, respondent_ids, rows_frame
+from ._wide import frame_run, join_parts
 
 #: the columns of ``responses_frame`` before the questions
 FRAME_COLUMNS = [
@@ -67,20 +73,8 @@ FRAME_COLUMNS = [
 CODEBOOK_COLUMNS = ["code", "text", "type", "options", "parent", "position"]
 #: what a response carries besides its answers
 RESPONSE_FIELDS = ("respondent", "submitted_at", "duration_s", "source", "complete")
-NUMBER_TYPES = frozenset({"likert", "nps", "rating", "numeric"})
-LIST_TYPES = frozenset({"multi", "rank"})
-CHOICE_TYPES = frozenset({"single", "multi", "rank"})
 #: responses written per batch (see ``commlib.responses``)
 CHUNK_ROWS = _responses.CHUNK_ROWS
-#: problems collected before giving up on a write
-MAX_PROBLEMS = 50
-
-#: what a one-line field (respondent, source) may not hold: breaks, control characters
-_BREAK = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]")
-#: what a text answer may not hold (line breaks and tabs are fine), as ``models.Text``
-_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-#: the longest text answer, as ``models.Text``
-MAX_TEXT = 20_000
 _PLACEHOLDER_TEXT = re.compile(r"^(?:第\s*\d+\s*题|Q?\d+)?$")
 
 #: what ``save_responses`` tells of its progress (see ``progress``)
@@ -242,181 +236,18 @@ def responses_frame(
             if not incomplete and not pc.all(table.column("complete")).as_py():
                 table = table.filter(table.column("complete"))
             if run and (run[0][0].id != survey_id or run[0][1].schema != table.schema):
-                parts.append(_frame_run(run, columns, types, options, categories))
+                parts.append(frame_run(run, columns, types, options, categories))
                 run = []
             run.append((by_id[survey_id], table))
         if run:
-            parts.append(_frame_run(run, columns, types, options, categories))
+            parts.append(frame_run(run, columns, types, options, categories))
     parts = [p for p in parts if len(p)]
-    frame = _join_parts(parts, columns, types, categories)
+    frame = join_parts(parts, columns, types, categories)
     if len(frame) and (len(found) > 1 or not frame["response_id"].is_monotonic_increasing):
         frame["_order"] = frame["survey_id"].map(order)
         frame = frame.sort_values(["_order", "response_id"], kind="stable")
         frame = frame.drop(columns="_order").reset_index(drop=True)
     return frame
-
-
-def _frame_run(
-    run: list[tuple[Survey, pa.Table]],
-    columns: list[str],
-    types: dict[str, str],
-    options: dict[str, list[str]],
-    categories: dict[str, list[str]],
-) -> pd.DataFrame:
-    table = pa.concat_tables([t for _survey, t in run])
-    return _frame_chunk(table, run[0][0], columns, types, options, categories)
-
-
-def _frame_chunk(
-    table: pa.Table,
-    survey: Survey,
-    columns: list[str],
-    types: dict[str, str],
-    options: dict[str, list[str]],
-    categories: dict[str, list[str]],
-) -> pd.DataFrame:
-    """Responses of one survey as rows of the wide frame: the columns stored in their
-    type's own form are converted by Arrow at once, the others value by value."""
-    rows = table.num_rows
-    arrays: dict[str, Any] = {
-        "response_id": table.column("id"),
-        "survey_id": pa.array(np.full(rows, survey.id, dtype="int64")),
-        "survey": pa.repeat(pa.scalar(survey.name, pa.string()), rows),
-        "wave": pa.repeat(pa.scalar(survey.wave, pa.string()), rows),
-        "respondent": table.column("respondent"),
-        "submitted_at": table.column("submitted_at"),
-        "duration_s": pc.cast(table.column("duration_s"), pa.float64()),
-        "source": table.column("source"),
-        "complete": table.column("complete"),
-    }
-    slow: dict[str, pd.Series] = {}
-    for code in columns:
-        name, kind = _responses.PREFIX + code, types[code]
-        column = table.column(name) if name in table.column_names else None
-        stored = None if column is None or _responses.is_json(table, name) else column.type
-        if stored is None:
-            values = _responses.values(table, name) if column is not None else [None] * rows
-            arrays[code] = pa.nulls(rows)
-            slow[code] = _as_frame_column(
-                pd.Series(values, dtype=object), kind, options[code], categories.get(code)
-            )
-        elif kind in NUMBER_TYPES and (pa.types.is_integer(stored) or pa.types.is_floating(stored)):
-            arrays[code] = pc.cast(column, pa.float64())
-        elif kind == "text" and pa.types.is_string(stored):
-            arrays[code] = pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
-        elif kind == "single" and code in categories and _is_texts(stored):
-            arrays[code] = column if pa.types.is_dictionary(stored) else column.dictionary_encode()
-        else:
-            values = _responses.values(table, name)
-            arrays[code] = pa.nulls(rows)
-            slow[code] = _as_frame_column(
-                pd.Series(values, dtype=object), kind, options[code], categories.get(code)
-            )
-    frame = pa.table(arrays).to_pandas()
-    for code in columns:
-        if code in slow:
-            frame[code] = slow[code]
-        elif types[code] == "single" and code in categories:
-            frame[code] = _with_categories(frame[code], categories[code])
-    frame["submitted_at"] = frame["submitted_at"].astype("datetime64[us, UTC]")
-    return frame
-
-
-def _with_categories(values: pd.Series, categories: list[str]) -> pd.Series:
-    """A single choice's answers with the codebook's options as categories, then the
-    answers that are none of them, sorted (``categories`` grows by those)."""
-    values = values.cat.remove_categories([c for c in values.cat.categories if c == ""])
-    used = values.cat.categories[np.unique(values.cat.codes[values.cat.codes >= 0])]
-    known = set(categories)
-    categories += sorted(set(used) - known)
-    return values.cat.set_categories(categories)
-
-
-def _is_texts(kind: pa.DataType) -> bool:
-    return pa.types.is_string(kind) or (
-        pa.types.is_dictionary(kind) and pa.types.is_string(kind.value_type)
-    )
-
-
-def _as_frame_column(
-    values: pd.Series, kind: str, options: list[str], categories: list[str] | None
-) -> pd.Series:
-    """One question's answers as read from JSON, in the frame's dtype for its type."""
-    values = values.reset_index(drop=True)
-    if kind in LIST_TYPES:
-        return values.map(lambda v: v if isinstance(v, list) else np.nan).astype(object)
-    if kind in NUMBER_TYPES:
-        position = {o: i + 1 for i, o in enumerate(options)} if kind == "likert" else {}
-
-        def number(v: Any) -> Any:
-            if isinstance(v, str):
-                return position.get(v, np.nan)
-            return v if _is_number(v) else np.nan
-
-        return pd.Series(_per_value(values, number), dtype="float64")
-    texts = _per_value(values, _text_of)
-    if kind == "single" and categories is not None:
-        known = set(categories)
-        categories += sorted({v for v in pd.unique(texts) if isinstance(v, str)} - known)
-        return pd.Series(pd.Categorical(texts, categories=categories))
-    return pd.Series(texts, dtype="str")
-
-
-def _per_value(values: pd.Series, func: Any) -> np.ndarray:
-    """``func`` over the distinct values of a column (lists are left out: NaN)."""
-    try:
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    except TypeError:  # lists where a single value belongs
-        codes, uniques = pd.factorize(values.map(_hashable), use_na_sentinel=True)
-    table = np.empty(len(uniques) + 1, dtype=object)
-    table[:-1] = [np.nan if isinstance(u, tuple | _Unhashable) else func(u) for u in uniques]
-    table[-1] = np.nan
-    return table[np.where(codes < 0, len(uniques), codes)]
-
-
-def _text_of(value: Any) -> Any:
-    if _missing(value):
-        return np.nan
-    if isinstance(value, str):
-        return value if value != "" else np.nan
-    if _is_number(value) and math.isfinite(value):
-        return str(int(value)) if float(value).is_integer() else repr(float(value))
-    return np.nan
-
-
-def _join_parts(
-    parts: list[pd.DataFrame],
-    columns: list[str],
-    types: dict[str, str],
-    categories: dict[str, list[str]],
-) -> pd.DataFrame:
-    if not parts:
-        empty: dict[str, Any] = {
-            "response_id": pd.Series(dtype="int64"),
-            "survey_id": pd.Series(dtype="int64"),
-            "survey": pd.Series(dtype="str"),
-            "wave": pd.Series(dtype="str"),
-            "respondent": pd.Series(dtype="str"),
-            "submitted_at": pd.Series(dtype="datetime64[us, UTC]"),
-            "duration_s": pd.Series(dtype="float64"),
-            "source": pd.Series(dtype="str"),
-            "complete": pd.Series(dtype=bool),
-        }
-        for code in columns:
-            kind = types[code]
-            if kind in NUMBER_TYPES:
-                empty[code] = pd.Series(dtype="float64")
-            elif kind == "single":
-                empty[code] = pd.Series(pd.Categorical([], categories=categories[code]))
-            elif kind in LIST_TYPES:
-                empty[code] = pd.Series(dtype=object)
-            else:
-                empty[code] = pd.Series(dtype="str")
-        return pd.DataFrame(empty)
-    for part in parts:
-        for code, cats in categories.items():
-            part[code] = part[code].cat.set_categories(cats)
-    return pd.concat(parts, ignore_index=True)
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -515,7 +346,7 @@ def _question_dicts(
     result = []
     for item in items:
         data = item.model_dump() if isinstance(item, Question) else dict(item)
-        kept = {k: data[k] for k in fields if k in data and not _missing(data[k])}
+        kept = {k: data[k] for k in fields if k in data and not missing(data[k])}
         kept["options"] = [str(o) for o in (kept.get("options") or [])]
         if "position" in kept:
             kept["position"] = int(kept["position"])
@@ -575,11 +406,12 @@ def save_responses(
     """Write responses to a survey in one transaction; returns (added, duplicates).
 
     Any invalid value refuses the whole write with every problem found (respondent, code,
-    value, what is allowed).
+    value, what is allowed). So does one respondent id on rows that differ (one of them would
+    be lost); rows alike in everything written are one response, the others duplicates.
     """
     (target,) = resolve(store, survey)
     book = {q.code: q for q in questions_of(store, [target])}
-    frame = responses if isinstance(responses, pd.DataFrame) else _rows_frame(list(responses))
+    frame = responses if isinstance(responses, pd.DataFrame) else rows_frame(list(responses))
     if "respondent" not in frame.columns:
         raise InvalidRecord([Problem("respondent", None, t("surveys.import.data.no_respondent"))])
     codes = _answer_columns(frame, book)
@@ -590,7 +422,13 @@ def save_responses(
             problems.append(Problem(code, None, t("surveys.import.data.unknown_code", known=known)))
     if problems:
         raise InvalidRecord(problems, t("surveys.import.data.fix_hint"))
-    respondents = _respondents(frame["respondent"].reset_index(drop=True), problems)
+    respondents = respondent_ids(frame["respondent"].reset_index(drop=True), problems)
+    if problems:
+        raise InvalidRecord(problems, t("surveys.import.data.fix_hint"))
+    repeated = repeated_rows(frame["respondent"], respondents)
+    written = [c for c in RESPONSE_FIELDS if c != "respondent" and c in frame.columns]
+    written += ["answers"] if codes is None else codes
+    problems += differing_repeats(frame, respondents, repeated, written)
     if problems:
         raise InvalidRecord(problems, t("surveys.import.data.fix_hint"))
     added = duplicates = 0
@@ -599,7 +437,7 @@ def save_responses(
     with store.transaction() as conn:
         _responses.lock(conn)  # (another import of the same survey waits: no respondent twice)
         stored = _responses.respondents(conn, target.id)  # type: ignore[arg-type]
-        seen = _repeated(frame["respondent"], respondents)
+        seen = repeated
         if stored:
             seen = seen | respondents.isin(stored).to_numpy()
         duplicates = int(seen.sum())
@@ -608,7 +446,7 @@ def save_responses(
         # each column checked and encoded once, then written a batch at a time (slices of it)
         ids = np.arange(first, first + len(fresh), dtype="int64")
         chunk = frame.iloc[fresh] if len(fresh) < len(frame) else frame
-        values = _prepare(chunk, respondents.iloc[fresh], codes, book, ids, now, problems)
+        values = prepare(chunk, respondents.iloc[fresh], codes, book, ids, now, problems)
         for start in range(0, 0 if problems else len(fresh), CHUNK_ROWS):
             part = values.slice(start, CHUNK_ROWS)
             _responses.append(conn, target.project_id, target.id, part)  # type: ignore[arg-type]
@@ -620,580 +458,12 @@ def save_responses(
     return added, duplicates
 
 
-def _rows_frame(rows: list[Any]) -> pd.DataFrame:
-    """Dicts as a frame; values as they are where pandas cannot make text of them (a lone
-    surrogate is no UTF-8: the checks then name it)."""
-    try:
-        return pd.DataFrame(rows)
-    except UnicodeError:
-        return pd.DataFrame(rows, dtype=object)
-
-
 def _answer_columns(frame: pd.DataFrame, book: Mapping[str, Question]) -> list[str] | None:
     """The question columns of a wide frame, or None when answers come as dicts."""
     if "answers" in frame.columns and "answers" not in book:
         return None
     ignored = {*FRAME_COLUMNS, *RESPONSE_FIELDS}
     return [str(c) for c in frame.columns if c not in ignored]
-
-
-def _prepare(
-    chunk: pd.DataFrame,
-    respondents: pd.Series,
-    codes: list[str] | None,
-    book: Mapping[str, Question],
-    ids: np.ndarray,
-    now: datetime,
-    problems: list[Problem],
-) -> pa.Table:
-    """The payload of one chunk of new responses (see ``commlib.responses``); what is wrong
-    goes to ``problems`` (and then the table is empty)."""
-    where = respondents.reset_index(drop=True).array  # where[n]: the n-th response, for messages
-    if codes is None:
-        wide, codes = _expand(chunk["answers"], where, problems)
-    else:
-        wide = chunk[codes]
-    answers = {}
-    for code in codes:
-        if code not in book:
-            known = ", ".join(list(book)[:30]) or t("word.none")
-            problems.append(Problem(code, None, t("surveys.import.data.unknown_code", known=known)))
-
-    def encoded(code: str) -> tuple[pa.Array | None, list[Problem]]:
-        found: list[Problem] = []
-        return _encode(wide[code], book[code], where, found), found
-
-    # a column at a time on each core (numpy and Arrow let go of the GIL on whole columns)
-    known = [c for c in codes if c in book]
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        tasks = [pool.submit(contextvars.copy_context().run, encoded, c) for c in known]
-        for code, task in zip(known, tasks, strict=True):
-            answers[_responses.PREFIX + code], found = task.result()
-            problems += found
-    submitted = _moments(chunk, where, problems)
-    durations = _durations(chunk, where, problems)
-    sources = _sources(chunk, where, problems)
-    complete = _complete(chunk)
-    if problems:
-        return pa.table({})
-    rows = len(chunk)
-    stamp = pa.array(
-        np.full(rows, np.datetime64(now.replace(tzinfo=None), "us")), _responses.MOMENT
-    )
-    columns = {
-        "id": pa.array(ids),
-        "visibility": _same(rows, "internal"),
-        "notes": _same(rows, ""),
-        "created_at": stamp,
-        "updated_at": stamp,
-        "respondent": _text_array(respondents),
-        "submitted_at": submitted,
-        "duration_s": _numbers(durations),
-        "source": sources,
-        "complete": pa.array(complete, pa.bool_()),
-    }
-    fields = [pa.field(name, array.type) for name, array in columns.items()]
-    for name, array in answers.items():
-        if array is not None:  # numbers: the whole ones read back as ints, as JSON had them
-            whole = _responses.WHOLE if pa.types.is_floating(array.type) else None
-            fields.append(pa.field(name, array.type, metadata=whole))
-    arrays = [*columns.values(), *(a for a in answers.values() if a is not None)]
-    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
-
-
-def _numbers(values: np.ndarray) -> pa.Array:
-    """Floats, NaN missing (none known: no data buffer to write)."""
-    unknown = np.isnan(values)
-    if unknown.all():
-        return pa.nulls(len(values), pa.float64())
-    return pa.array(values, pa.float64(), mask=unknown)
-
-
-def _same(rows: int, text: str) -> pa.DictionaryArray:
-    """One text for every row, a byte each."""
-    return pa.DictionaryArray.from_arrays(pa.array(np.zeros(rows, np.int8)), pa.array([text]))
-
-
-def _index_type(distinct: int) -> type[np.signedinteger]:
-    """The smallest indices for a dictionary of ``distinct`` texts (a byte for most)."""
-    return np.int8 if distinct < 128 else np.int16 if distinct < 32768 else np.int32
-
-
-def _repeated(values: pd.Series, texts: pd.Series) -> np.ndarray:
-    """Which respondents (``texts``, the trimmed ``values``) were given by an earlier row;
-    from a Categorical's codes when trimming merged none of its values (no text hashed)."""
-    if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.dtype == "str":
-        cats = values.cat.categories
-        if not padded(cats).any() or bool((cats.str.strip() == cats).all()):
-            codes = values.cat.codes.to_numpy()
-            return pd.Series(codes).duplicated().to_numpy() & (codes >= 0)
-    return texts.duplicated().to_numpy()
-
-
-def _respondents(values: pd.Series, problems: list[Problem]) -> pd.Series:
-    """Respondent ids as trimmed text (whole numbers without ``.0``), checked."""
-    if pd.api.types.is_integer_dtype(values.dtype):
-        texts = values.astype("int64").astype("str")
-    elif isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.dtype == "str":
-        # trimmed once per distinct id, then put in place (astype("str") took 0.16 s a million)
-        cats = strip_texts(values.cat.categories)
-        empty = np.asarray(cats == "", dtype=bool)
-        cats = cats.where(~empty, np.nan) if empty.any() else cats
-        codes = values.cat.codes.to_numpy()
-        if len(codes) == len(cats) and (codes == np.arange(len(codes))).all():
-            texts = pd.Series(cats.array, index=values.index, copy=False)  # one row an id
-        else:
-            texts = pd.Series(cats.array.take(codes, allow_fill=True), index=values.index)
-    elif pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
-        stripped = values.str.strip()
-        texts = stripped.where(stripped != "", np.nan)
-    else:
-        texts = values.map(_respondent_text).astype(object)
-    bad = texts.isna().to_numpy()
-    lengths = texts.str.len().fillna(0).to_numpy()
-    broken = _broken(texts)
-    for n in np.flatnonzero(bad | (lengths > 200) | broken)[:5]:
-        problems.append(
-            Problem("respondent", values.iloc[n], t("surveys.import.data.bad_respondent"))
-        )
-    return texts
-
-
-def _text_array(texts: pd.Series) -> pa.Array:
-    """A column of text as Arrow ``string`` (without a copy when Arrow holds it already)."""
-    if texts.dtype == "str":
-        found = pa.array(texts.array)
-        found = found.combine_chunks() if isinstance(found, pa.ChunkedArray) else found
-        return pc.cast(found, pa.string())
-    return pa.array(texts.to_numpy(dtype=object), pa.string(), from_pandas=True)
-
-
-def _broken(texts: pd.Series) -> np.ndarray:
-    """Which texts hold a line break or a control character (``_BREAK``), at C speed when
-    they are UTF-8 (a lone surrogate is not: then by Python)."""
-    try:
-        found = _text_array(texts)
-    except (pa.ArrowException, UnicodeError):
-        return texts.str.contains(_BREAK.pattern, regex=True).fillna(False).to_numpy(dtype=bool)
-    data = found.buffers()[2]
-    if data is None or not _suspect_bytes(np.frombuffer(data, np.uint8)):
-        return np.zeros(len(texts), dtype=bool)
-    broken = pc.match_substring_regex(found, r"[\x00-\x1f\x7f\x{85}\x{2028}\x{2029}]")
-    return pc.fill_null(broken, False).to_numpy(zero_copy_only=False)
-
-
-def _suspect_bytes(data: np.ndarray) -> bool:
-    """Whether UTF-8 bytes may hold one of ``_BREAK``'s characters: a control byte, or the
-    last byte of U+0085, U+2028 or U+2029 (most columns have none: no text searched)."""
-    return bool(
-        ((data < 0x20) | (data == 0x7F) | (data == 0x85) | (data >= 0xA8) & (data <= 0xA9)).any()
-    )
-
-
-def _display(value: Any) -> Any:
-    """A value as a message shows it: whole numbers without ``.0``."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return int(value)
-    return value
-
-
-def _at(respondent: Any) -> str:
-    """Where a problem is: the response, named by its respondent id."""
-    return t("surveys.import.data.where", respondent=respondent)
-
-
-def _respondent_text(value: Any) -> str | None:
-    if _missing(value) or isinstance(value, bool):
-        return None
-    if isinstance(value, float | np.floating) and float(value).is_integer():
-        return str(int(value))
-    text = str(value).strip()
-    return text or None
-
-
-def _expand(
-    answers: pd.Series, where: Any, problems: list[Problem]
-) -> tuple[pd.DataFrame, list[str]]:
-    dicts = []
-    for n, value in enumerate(answers):
-        if isinstance(value, Mapping):
-            dicts.append(value)
-        else:
-            if not _missing(value):
-                problems.append(
-                    Problem("answers", value, t("surveys.import.data.not_a_dict"), _at(where[n]))
-                )
-            dicts.append({})
-    wide = _rows_frame(dicts)
-    return wide, [str(c) for c in wide.columns]
-
-
-def _moments(chunk: pd.DataFrame, where: Any, problems: list[Problem]) -> Any:
-    if "submitted_at" not in chunk.columns:
-        return pa.nulls(len(chunk), _responses.MOMENT)
-    raw = chunk["submitted_at"]
-    bad = np.zeros(len(raw), dtype=bool)
-    if isinstance(raw.dtype, pd.DatetimeTZDtype):
-        parsed = raw
-    else:
-        try:
-            parsed = pd.to_datetime(raw, utc=True, errors="coerce", format="mixed")
-        except (TypeError, ValueError, OverflowError):
-            parsed = pd.Series([_moment(v) for v in raw], index=raw.index, dtype=object)
-            parsed = pd.to_datetime(parsed, utc=True)
-        if not isinstance(parsed.dtype, pd.DatetimeTZDtype):  # nothing readable: naive NaT
-            parsed = parsed.dt.tz_localize("UTC")
-        bad = (parsed.isna() & raw.notna()).to_numpy()
-    # a moment must fall within years 1-9999 in UTC (pandas reaches further than Python)
-    years = parsed.dt.year
-    beyond = (parsed.notna() & ((years < 1) | (years > 9999))).to_numpy()
-    if beyond.any():
-        parsed = parsed.mask(beyond)
-        bad = bad | beyond
-    for n in np.flatnonzero(bad)[:5]:
-        problems.append(
-            Problem("submitted_at", raw.iloc[n], t("surveys.import.data.bad_moment"), _at(where[n]))
-        )
-    naive = parsed.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[us]")
-    return pa.array(naive.to_numpy(), _responses.MOMENT, from_pandas=True)
-
-
-def _moment(value: Any) -> pd.Timestamp:
-    """One submission time as a moment in UTC (NaT when it is not one)."""
-    if isinstance(value, bool | dict | list | tuple | set) or _missing(value):
-        return pd.NaT
-    try:
-        found = pd.to_datetime(value, utc=True, errors="coerce")
-    except (TypeError, ValueError, OverflowError):
-        return pd.NaT
-    return found if isinstance(found, pd.Timestamp) else pd.NaT
-
-
-def _durations(chunk: pd.DataFrame, where: Any, problems: list[Problem]) -> np.ndarray:
-    if "duration_s" not in chunk.columns:
-        return np.full(len(chunk), np.nan)
-    raw = chunk["duration_s"]
-    if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
-        numbers = raw.astype("float64")
-    else:
-        numbers = pd.to_numeric(raw.map(lambda v: v if _is_number(v) else np.nan))
-        numbers = numbers.astype("float64")
-    bad = (numbers.isna() & raw.notna()) | (numbers < 0) | np.isinf(numbers)
-    for n in np.flatnonzero(bad.to_numpy())[:5]:
-        problems.append(
-            Problem("duration_s", raw.iloc[n], t("surveys.import.data.bad_duration"), _at(where[n]))
-        )
-    return numbers.to_numpy(dtype="float64", na_value=np.nan)
-
-
-def _complete(chunk: pd.DataFrame) -> np.ndarray:
-    """Whether each response was finished (no ``complete`` column, or a missing value: yes)."""
-    if "complete" not in chunk.columns:
-        return np.ones(len(chunk), dtype=bool)
-    values = chunk["complete"]
-    try:
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    except TypeError:  # lists, dicts
-        return np.array([not _unfinished(v) for v in values], dtype=bool)
-    done = np.array([not _unfinished(u) for u in uniques] + [True], dtype=bool)
-    return done[np.where(codes < 0, len(uniques), codes)]
-
-
-def _unfinished(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in ("0", "false", "no")
-    return not _missing(value) and not bool(value)
-
-
-def _sources(chunk: pd.DataFrame, where: Any, problems: list[Problem]) -> pa.Array:
-    """Where each response came from, as trimmed text ("" when not known); each distinct
-    value checked once."""
-    if "source" not in chunk.columns or not chunk["source"].notna().any():
-        return _blank_texts(len(chunk))
-    raw = chunk["source"]
-    try:
-        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    except TypeError:  # lists, dicts: checked below as text
-        codes, uniques = pd.factorize(raw.map(str), use_na_sentinel=True)
-    texts = pd.Series(["" if _missing(u) else str(u).strip() for u in uniques], dtype=object)
-    wrong = (texts.str.len().to_numpy() > 200) | _broken(texts) if len(texts) else []
-    for k in np.flatnonzero(wrong)[:5]:
-        n = int(np.flatnonzero(codes == k)[0])
-        problems.append(
-            Problem("source", texts[k], t("surveys.import.data.bad_source"), _at(where[n]))
-        )
-    if not any(texts):  # (no source known for any response)
-        return _blank_texts(len(chunk))
-    table = pa.array([*texts, ""], pa.string())
-    return pc.take(table, pa.array(np.where(codes < 0, len(texts), codes)))
-
-
-def _blank_texts(rows: int) -> pa.StringArray:
-    """``""`` for every row (offsets only)."""
-    offsets = pa.py_buffer(np.zeros(rows + 1, np.int32))
-    return pa.StringArray.from_buffers(rows, offsets, pa.py_buffer(b""))
-
-
-# --- encoding answers, one column at a time ----------------------------------------------
-
-
-#: the Arrow type answers of each question type are stored in
-_STORED = {
-    "likert": pa.int8(),
-    "nps": pa.int8(),
-    "rating": pa.float64(),
-    "numeric": pa.float64(),
-    "single": pa.string(),
-    "text": pa.string(),
-    "multi": pa.list_(pa.string()),
-    "rank": pa.list_(pa.string()),
-}
-
-
-def _encode(
-    values: pd.Series, question: Question, where: Any, problems: list[Problem]
-) -> pa.Array | None:
-    """A question's answers as a stored column (None when none is answered), checked
-    against the question; each distinct value is checked and encoded once, and the column
-    built from the distinct values and where each one is."""
-    kind = _STORED.get(question.type)
-    if question.type in LIST_TYPES:
-        found = _encode_lists(values, question, where, problems)
-        if problems or not any(v is not None for v in found):
-            return None
-        return pa.array(found, type=kind)
-    fast = _numbers_column(values, question)
-    if fast is not False:
-        return fast
-    table, codes = _encode_values(values, question, where, problems)
-    if problems or kind is None:
-        return None
-    if question.type in NUMBER_TYPES:
-        numbers = np.array([np.nan if v is None else v for v in table], dtype="float64")[codes]
-        missing = np.isnan(numbers)
-        if missing.all():
-            return None
-        if pa.types.is_integer(kind):
-            numbers = np.where(missing, 0, numbers).astype(kind.to_pandas_dtype())
-        return pa.array(numbers, type=kind, mask=missing)
-    # texts: one dictionary entry per distinct text, then (free text) the texts themselves
-    merged, texts = pd.factorize(pd.Series(table, dtype=object), use_na_sentinel=True)
-    indices = merged[codes]
-    if (indices < 0).all():
-        return None
-    array = pa.DictionaryArray.from_arrays(
-        pa.array(indices.astype(_index_type(len(texts))), mask=indices < 0),
-        pa.array(np.asarray(texts, dtype=object), pa.string()),
-    )
-    return array if question.type == "single" else array.dictionary_decode()
-
-
-def _encode_values(
-    values: pd.Series, question: Question, where: Any, problems: list[Problem]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each distinct value as stored (None: missing, last), and which one each row holds."""
-    try:
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    except TypeError:  # unhashable values (lists, dicts) where a single value belongs
-        codes, uniques = pd.factorize(values.map(_hashable), use_na_sentinel=True)
-    table = np.empty(len(uniques) + 1, dtype=object)
-    table[-1] = None
-    fast = _numbers_at_once(uniques, question)
-    for k, value in enumerate(uniques):
-        if fast is not None and fast[k] is not None:
-            table[k] = fast[k]
-            continue
-        if isinstance(value, _Unhashable):
-            value = value.value
-        encoded, message = _encode_value(value, question)
-        table[k] = encoded
-        if message:
-            for n in np.flatnonzero(codes == k)[:3]:
-                problems.append(Problem(question.code, _display(value), message, _at(where[n])))
-    return table, np.where(codes < 0, len(uniques), codes)
-
-
-def _numbers_at_once(uniques: Any, question: Question) -> list[Any] | None:
-    """Many distinct numbers, checked at once (None where a check must look)."""
-    if question.type not in NUMBER_TYPES:
-        return None
-    if not (pd.api.types.is_numeric_dtype(uniques.dtype) and uniques.dtype != bool):
-        return None
-    numbers = np.asarray(uniques, dtype="float64")
-    ok, whole = _number_checks(numbers, question)
-    ok &= np.isfinite(numbers)
-    if question.type in ("likert", "nps"):
-        ints = np.where(whole, numbers, 0).astype(np.int64).tolist()
-        return [i if good else None for i, good in zip(ints, ok.tolist(), strict=True)]
-    return [n if good else None for n, good in zip(numbers.tolist(), ok.tolist(), strict=True)]
-
-
-def _number_checks(numbers: np.ndarray, question: Question) -> tuple[np.ndarray, np.ndarray]:
-    """Which numbers a question of numbers takes (NaN, unanswered, passes) and which are
-    whole."""
-    whole = np.isfinite(numbers) & (numbers == np.round(numbers)) & (np.abs(numbers) < 1e15)
-    ok = ~np.isinf(numbers)
-    if question.type == "likert":
-        ok &= np.isnan(numbers) | (whole & (numbers >= 1) & (numbers <= len(question.options)))
-    elif question.type == "nps":
-        ok &= np.isnan(numbers) | (whole & (numbers >= 0) & (numbers <= 10))
-    elif question.type == "rating" and (bounds := _bounds(question.options)):
-        ok &= np.isnan(numbers) | ((numbers >= bounds[0]) & (numbers <= bounds[1]))
-    return ok, whole
-
-
-def _numbers_column(values: pd.Series, question: Question) -> pa.Array | bool | None:
-    """A column of numbers stored at once when every one is right for the question (None:
-    none answered); False when it is no column of numbers or one needs a closer look."""
-    if question.type not in NUMBER_TYPES or not (
-        pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values)
-    ):
-        return False
-    numbers = values.to_numpy(dtype="float64", na_value=np.nan)
-    ok, _whole = _number_checks(numbers, question)
-    if not ok.all():
-        return False
-    missing = np.isnan(numbers)
-    if missing.all():
-        return None
-    kind = _STORED[question.type]
-    if pa.types.is_integer(kind):
-        numbers = np.where(missing, 0, numbers).astype(kind.to_pandas_dtype())
-    return pa.array(numbers, type=kind, mask=missing)
-
-
-class _Unhashable:
-    """An answer pandas cannot factorize (a dict, a list holding one), kept for the message."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: Any) -> None:
-        self.value = tuple(value) if isinstance(value, list) else value
-
-
-def _hashable(value: Any) -> Any:
-    """A value pandas can factorize: lists as tuples (a list where one value belongs)."""
-    found = tuple(value) if isinstance(value, list) else value
-    try:
-        hash(found)
-    except TypeError:
-        return _Unhashable(value)
-    return found
-
-
-def _encode_lists(
-    values: pd.Series, question: Question, where: Any, problems: list[Problem]
-) -> np.ndarray:
-    options = {o: i for i, o in enumerate(question.options)}
-    cache: dict[Any, tuple[str | None, str]] = {}
-    out = np.empty(len(values), dtype=object)
-    for n, value in enumerate(values.tolist()):
-        key = tuple(value) if isinstance(value, list | tuple) else value
-        try:
-            found = cache.get(key)
-        except TypeError:
-            found, key = None, None
-        if found is None:
-            found = _encode_list(value, question, options)
-            if key is not None:
-                cache[key] = found
-        encoded, message = found
-        out[n] = encoded
-        if message and len(problems) < MAX_PROBLEMS:
-            problems.append(Problem(question.code, value, message, _at(where[n])))
-    return out
-
-
-def _encode_list(value: Any, question: Question, options: dict[str, int]) -> tuple[Any, str]:
-    if isinstance(value, np.ndarray):
-        value = value.tolist()
-    if not isinstance(value, list | tuple):
-        if _missing(value) or value == "":
-            return None, ""
-        return None, t("surveys.import.data.need_list")
-    items = list(value)
-    if not all(isinstance(v, str) for v in items):
-        return None, t("surveys.import.data.need_list")
-    unknown = [v for v in items if v not in options]
-    if unknown:
-        return None, t("surveys.import.data.not_an_option", options=_shown(question.options))
-    if len(set(items)) != len(items):
-        return None, t("surveys.import.data.repeated")
-    if question.type == "multi":
-        items = sorted(items, key=lambda v: options[v])
-    return items, ""
-
-
-def _encode_value(value: Any, question: Question) -> tuple[Any, str]:
-    """One answer as stored, or a message saying why it does not fit."""
-    if _missing(value) or (isinstance(value, str) and value == ""):
-        return None, ""
-    kind = question.type
-    if isinstance(value, tuple):
-        return None, t("surveys.import.data.not_a_list_type")
-    if kind == "matrix":
-        return None, t("surveys.import.data.matrix_parent")
-    if kind == "single":
-        text = value if isinstance(value, str) else _text_of(value)
-        if isinstance(text, str) and text in question.options:
-            return text, ""
-        return None, t("surveys.import.data.not_an_option", options=_shown(question.options))
-    if kind == "text":
-        text = value if isinstance(value, str) else _text_of(value)
-        if not isinstance(text, str):
-            return None, t("surveys.import.data.need_text")
-        if len(text) > MAX_TEXT or _NOT_TEXT.search(text):
-            return None, t("surveys.import.data.bad_text", n=MAX_TEXT)
-        return text, ""
-    if kind == "likert" and isinstance(value, str) and value in question.options:
-        return question.options.index(value) + 1, ""
-    if not _is_number(value):
-        return None, t("surveys.import.data.need_number")
-    number = float(value)
-    if not math.isfinite(number):
-        return None, t("surveys.import.data.need_number")
-    if kind == "likert":
-        if number.is_integer() and 1 <= number <= len(question.options):
-            return int(number), ""
-        return None, t("surveys.import.data.likert_range", k=len(question.options))
-    if kind == "nps":
-        if number.is_integer() and 0 <= number <= 10:
-            return int(number), ""
-        return None, t("surveys.import.data.nps_range")
-    if kind == "rating":
-        bounds = _bounds(question.options)
-        if bounds and not bounds[0] <= number <= bounds[1]:
-            return None, t("surveys.import.data.rating_range", low=bounds[0], high=bounds[1])
-    return number, ""
-
-
-def _bounds(options: list[str]) -> tuple[float, float] | None:
-    if len(options) != 2:
-        return None
-    try:
-        low, high = float(options[0]), float(options[1])
-    except ValueError:
-        return None
-    return (low, high) if low <= high else None
-
-
-def _shown(options: list[str]) -> str:
-    text = ", ".join(options[:12])
-    return text + (", ..." if len(options) > 12 else "") if options else t("word.none")
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
-        value, bool | np.bool_
-    )
-
-
-def _missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float | np.floating) and value != value
 
 
 # --- stored responses for the form, the waves and the importers ---------------------------

@@ -26,14 +26,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import pandas as pd
-
-from ...errors import BadFile, InvalidRecord, Problem
+from ...errors import BadFile, UnreadableTable
 from ...i18n import t
 from ...importers import ImportReport
 from ...importers.registry import HEAD_BYTES, Importer
 from ...models import Project
 from ...store import Store
+from ...text import CONTROL, detect_encoding
 from .. import data
 from . import (
     generic,
@@ -49,19 +48,8 @@ from . import (
 )
 from ._base import Parsed, survey_name
 from ._join import reconcile
-from ._read import (
-    CONTROL,
-    XLS_MAGIC,
-    XLSX_MAGIC,
-    Hints,
-    Table,
-    UnreadableTable,
-    counts,
-    detect_encoding,
-    excel_rows,
-    peek,
-    zone_named,
-)
+from ._read import XLS_MAGIC, XLSX_MAGIC, Hints, Table, excel_rows, peek
+from ._times import zone_named
 from .understood import understood
 
 #: the platforms, most specific first; the plain table last
@@ -111,7 +99,6 @@ def save(
     report = ImportReport(str(path), kind)
     if not len(parsed.meta):
         raise BadFile(t("surveys.import.no_responses"))
-    _check_respondents(parsed)
     with store.transaction():
         existing = data.find_survey(store, project, name, label)
         joined = reconcile(store, existing, parsed) if existing is not None else []
@@ -149,29 +136,6 @@ def save(
         **parsed.details,
     }
     return report
-
-
-def _check_respondents(parsed: Parsed) -> None:
-    """A respondent id used by two rows of one export: the file was edited or joined by hand,
-    and one of the two would be lost. (Ids made from the row's content, as for Google Forms,
-    are the same only for the same answers: those are one response, counted as a duplicate.)"""
-    if not parsed.ids_from_file:
-        return
-    respondents = parsed.meta["respondent"]
-    if (
-        isinstance(respondents.dtype, pd.CategoricalDtype)
-        and counts(respondents).max(initial=0) <= 1
-    ):
-        return  # (each id once: known from the codes, without hashing a million texts)
-    repeated = respondents[respondents.duplicated()].unique()
-    if not len(repeated):
-        return
-    times = respondents.value_counts()
-    problems = [
-        Problem("respondent", value, t("surveys.import.repeated_respondent", n=int(times[value])))
-        for value in repeated[:5]
-    ]
-    raise InvalidRecord(problems, t("surveys.import.fix_file"))
 
 
 def _shown(codes: list[str]) -> str:

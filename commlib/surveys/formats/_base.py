@@ -12,8 +12,9 @@ import pandas as pd
 
 from ...i18n import t
 from ...text import padded
+from ._columns import map_categories
 from ._infer import Guess
-from ._read import map_categories, take_warnings
+from ._read import take_warnings
 
 #: texts that mean "no answer" in Wenjuanxing exports (skipped, not shown, empty)
 SKIPPED = {"-2", "-3", "(跳过)", "(空)", "（跳过）", "（空）"}
@@ -34,8 +35,6 @@ class Parsed:
     ``coded``: codes of questions whose answers are choice numbers with unknown texts (a
     coded export). ``ordered``: codes whose option order comes from the platform itself (not
     from the order answers first appear), so it may reorder the stored options.
-    ``ids_from_file``: the respondent ids are the platform's (two rows with one id are an
-    error), not made from each row's content.
     """
 
     platform: str
@@ -48,8 +47,6 @@ class Parsed:
     warnings: list[str] = field(default_factory=list)
     dropped: int = 0
     details: dict[str, Any] = field(default_factory=dict)
-    #: respondent ids come from the file (False: made from each row's content)
-    ids_from_file: bool = True
 
     def __post_init__(self) -> None:
         # what reading the file found to say (an encoding it guessed)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ._columns import counts, first_seen
 from ._infer import (
     MAX_OPTION_LENGTH,
     MAX_OPTIONS,
@@ -23,7 +24,6 @@ from ._infer import (
     single_answers,
     without_missing,
 )
-from ._read import counts, first_seen
 
 #: texts that mean "selected" in a one-column-per-option export
 SELECTED = {"1", "y", "yes", "是", "true", "selected", "checked", "√", "✓"}

@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from .._values import MISSING_UPPER, SKIPPED_TEXTS, is_non_answer, key, normal
-from ._read import counts, first_seen, map_categories, per_value
+from ._columns import counts, first_seen, map_categories, per_value
 
 #: words that make a 0–10 question an NPS question
 NPS_WORDS = re.compile(r"recommend|推荐|推薦|\bNPS\b|净推荐", re.I)

@@ -16,6 +16,7 @@ from datetime import tzinfo
 import pandas as pd
 
 from ._base import Parsed, meta, texts
+from ._columns import blank, map_categories
 from ._groups import (
     OTHER,
     is_binary,
@@ -26,7 +27,8 @@ from ._groups import (
     rank_from_columns,
 )
 from ._infer import MAX_OPTIONS, infer, looks_joined, order_lists, split_lists, text_answers
-from ._read import Table, blank, durations, map_categories, read, seconds_between
+from ._read import Table, read
+from ._times import durations, parse_times, seconds_between
 
 #: how a heading names the question it belongs to and the option or row it holds
 _STEMS = (
@@ -196,8 +198,6 @@ def several(
 
 def moments(body: pd.DataFrame, header: Sequence[str], at: int | None, zone, first_row: int):
     """The times of column ``at`` in UTC (None without the column)."""
-    from ._read import parse_times
-
     if at is None:
         return None
     return parse_times(body[at], zone, header[at], first_row=first_row)
@@ -241,8 +241,6 @@ def parse_named_columns(
         texts(body[at["source"]]) if at["source"] is not None else None,
         finish.notna().to_numpy() if finish is not None else None,
     )
-    if at["id"] is None:
-        parsed.ids_from_file = False
     columns = [n for n in range(len(header)) if n not in taken]
     questions(parsed, body, header, columns)
     parsed.keep_rows(parsed.meta["respondent"].notna().to_numpy())

@@ -24,7 +24,8 @@ import pandas as pd
 from ...i18n import t
 from ._base import META_COLUMNS, Parsed, meta, texts
 from ._infer import Guess, infer, looks_joined, order_lists, split_lists
-from ._read import Table, durations, parse_times, read
+from ._read import Table, read
+from ._times import durations, parse_times
 
 NAME = "survey_table"
 PLATFORM = "table"  # no platform: headings numbered by position, not stable ids

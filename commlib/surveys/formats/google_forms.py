@@ -21,7 +21,8 @@ from ...i18n import t
 from ._base import Parsed, meta
 from ._groups import matrix_rows
 from ._infer import infer, looks_joined, order_lists, split_lists
-from ._read import Table, parse_times, read
+from ._read import Table, read
+from ._times import parse_times
 
 NAME = "google_forms"
 PLATFORM = "google_forms"
@@ -70,7 +71,7 @@ def sniff(table: Table) -> bool:
 def parse(table: Table, zone: tzinfo | None = None) -> Parsed:
     header_rows, body = read(table, table.hints.header_rows or 1)
     header = header_rows[0]
-    parsed = Parsed(PLATFORM, ids_from_file=False)
+    parsed = Parsed(PLATFORM)
     hashes = pd.util.hash_pandas_object(body, index=False).to_numpy()  # before any cleaning
     respondent = pd.Series([f"gf-{h:016x}" for h in hashes.tolist()], dtype=object)
     parsed.meta = meta(len(body), respondent, parse_times(body[0], zone, header[0]))

@@ -32,18 +32,11 @@ import pandas as pd
 from ...errors import BadFile
 from ...i18n import t
 from ._base import Parsed, meta, texts
+from ._columns import blank, map_categories
 from ._groups import answered, is_binary, matrix_rows, multi_from_columns, used
 from ._infer import infer, text_answers
-from ._read import (
-    PEEK_ROWS,
-    Table,
-    blank,
-    durations,
-    map_categories,
-    parse_times,
-    read,
-    seconds_between,
-)
+from ._read import PEEK_ROWS, Table, read
+from ._times import durations, parse_times, seconds_between
 
 NAME = "limesurvey"
 PLATFORM = "limesurvey"

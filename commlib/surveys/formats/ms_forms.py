@@ -21,7 +21,8 @@ from datetime import tzinfo
 from ...i18n import t
 from . import _layout
 from ._base import Parsed, meta, texts
-from ._read import Table, read, seconds_between
+from ._read import Table, read
+from ._times import seconds_between
 
 NAME = "ms_forms"
 PLATFORM = "ms_forms"

@@ -35,6 +35,7 @@ import pandas as pd
 
 from ...i18n import t
 from ._base import Parsed, meta, texts
+from ._columns import blank, per_value
 from ._groups import is_binary, is_rank, matrix_rows, multi_from_columns, rank_from_columns, used
 from ._infer import (
     MAX_OPTIONS,
@@ -47,16 +48,8 @@ from ._infer import (
     split_lists,
     text_answers,
 )
-from ._read import (
-    Table,
-    blank,
-    durations,
-    parse_times,
-    per_value,
-    read,
-    seconds_between,
-    zone_named,
-)
+from ._read import Table, read
+from ._times import durations, parse_times, seconds_between, zone_named
 
 NAME = "qualtrics"
 PLATFORM = "qualtrics"

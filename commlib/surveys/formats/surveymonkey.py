@@ -28,9 +28,11 @@ import pandas as pd
 
 from ...i18n import t
 from ._base import Parsed, meta, texts
+from ._columns import blank
 from ._groups import is_binary, is_rank, matrix_rows, multi_from_columns, rank_from_columns
 from ._infer import infer, looks_joined, order_lists, split_lists, text_answers
-from ._read import Table, blank, parse_times, read, seconds_between
+from ._read import Table, read
+from ._times import parse_times, seconds_between
 
 NAME = "surveymonkey"
 PLATFORM = "surveymonkey"
@@ -199,7 +201,6 @@ def parse(table: Table, zone: tzinfo | None = None) -> Parsed:
         respondent = None  # 1.14628E+11: Excel rounded the ids, they no longer tell apart
         parsed.details["respondent_ids"] = "mangled"
     if respondent is None:
-        parsed.ids_from_file = False
         hashes = pd.util.hash_pandas_object(body, index=False).to_numpy()
         respondent = pd.Series([f"sm-{h:016x}" for h in hashes.tolist()], dtype=object)
     complete = None

@@ -23,8 +23,10 @@ import pandas as pd
 from ...i18n import t
 from . import _layout
 from ._base import Parsed, meta, texts
+from ._columns import per_value
 from ._groups import is_binary, multi_from_columns, used
-from ._read import Table, per_value, read, seconds_between
+from ._read import Table, read
+from ._times import seconds_between
 
 NAME = "typeform"
 PLATFORM = "typeform"

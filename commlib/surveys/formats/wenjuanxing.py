@@ -22,6 +22,7 @@ import pandas as pd
 
 from ...i18n import t
 from ._base import SKIPPED, Parsed, meta, texts
+from ._columns import blank
 from ._groups import (
     OTHER,
     is_binary,
@@ -33,7 +34,8 @@ from ._groups import (
     used,
 )
 from ._infer import all_numbers, infer, order_lists, single_answers, split_lists
-from ._read import Table, blank, durations, parse_times, read
+from ._read import Table, read
+from ._times import durations, parse_times
 
 NAME = "wenjuanxing"
 PLATFORM = "wenjuanxing"
