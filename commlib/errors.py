@@ -21,7 +21,7 @@ brackets is kept for callers that catch it (``except ValueError`` still works).
     └── FormatError                  a report that cannot be written in the format asked for
 
 Each is also importable from the module that first defined it (``commlib.report.ReportError``,
-``commlib.surveys.analysis.AnalysisError``, ``commlib.surveys.formats._read.UnreadableTable``,
+``commlib.surveys.analysis.AnalysisError``, ``commlib.importers.surveys._read.UnreadableTable``,
 ``commlib.forms.FormInvalid``, ``commlib.formats.FormatError``,
 ``commlib.importers.outlook.NotOutlook``).
 """

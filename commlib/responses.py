@@ -20,7 +20,7 @@ appears once per survey (``Conflict`` otherwise), as the old unique constraint h
 
 ``Store`` reaches responses through ``get, records, insert, update, delete, counts,
 existing``; ``surveys.data`` reads the batches as Arrow tables (``tables``) and writes them
-(``allocate`` ids, then ``append``); ``surveys.formats`` edits stored answers (``rewrite``).
+(``allocate`` ids, then ``append``); ``importers.surveys`` edits stored answers (``rewrite``).
 Every write takes ``lock`` first: on PostgreSQL two sessions adding to one survey (each
 reading its last batch and writing it back) follow one another, and nothing is lost.
 

@@ -81,7 +81,7 @@ def test_no_exception_of_commlib_lives_outside_the_tree(every_error):
         for cls in _subclasses(BaseException)
         if cls.__module__.startswith("commlib") and cls not in every_error
     }
-    assert outside == {"commlib.importers._RolledBack"}  # how a dry run undoes its writes
+    assert outside == {"commlib.importers._import._RolledBack"}  # how a dry run undoes its writes
 
 
 @pytest.mark.parametrize(
@@ -90,8 +90,8 @@ def test_no_exception_of_commlib_lives_outside_the_tree(every_error):
         ("commlib.report", "ReportError", None),
         ("commlib.report", "NothingToReport", None),
         ("commlib.surveys.analysis", "AnalysisError", ValueError),
-        ("commlib.surveys.formats._read", "UnreadableTable", None),
-        ("commlib.surveys.formats", "UnreadableTable", None),
+        ("commlib.importers.surveys._read", "UnreadableTable", None),
+        ("commlib.importers.surveys", "UnreadableTable", None),
         ("commlib.formats", "FormatError", None),
         ("commlib.forms", "FormInvalid", None),
         ("commlib.contacts.widgets", "FormInvalid", None),

@@ -159,7 +159,7 @@ def test_the_render_of_a_dry_run_says_would_add_in_chinese_too(erp, pulse):
 def test_a_library_warning_while_reading_is_a_warning_of_the_file(erp, pulse, monkeypatch, capfd):
     import warnings
 
-    from commlib.surveys.formats import google_forms
+    from commlib.importers.surveys import google_forms
 
     parse = google_forms.parse
 

@@ -38,7 +38,9 @@ def test_importing_the_registry_loads_no_importer():
         "print(json.dumps(sorted(m for m in sys.modules "
         "if m.startswith(('commlib.importers.', 'commlib.surveys')))))"
     )
-    assert loaded == ["commlib.importers.registry"]
+    # the package's own plumbing (reports, the import loop), and none of the importers
+    plumbing = {"registry", "_import", "_report", "_contacts"}
+    assert {m.removeprefix("commlib.importers.") for m in loaded} <= plumbing, loaded
 
 
 def test_the_built_in_importers_come_in_one_order_when_first_asked_for():
@@ -51,7 +53,7 @@ def test_the_built_in_importers_come_in_one_order_when_first_asked_for():
 
 def test_any_import_order_works():
     # each of these used to be reachable only through the registry's half-loaded module
-    for first in ["commlib.importers.mail", "commlib.surveys.formats", "commlib.importers"]:
+    for first in ["commlib.importers.mail", "commlib.importers.surveys", "commlib.importers"]:
         names = _fresh(
             f"import json, {first}; from commlib.importers import registry; "
             "print(json.dumps([i.name for i in registry.importers()]))"

@@ -19,11 +19,11 @@ from scipy import stats
 from commlib import Project
 from commlib.errors import InvalidRecord
 from commlib.importers import import_file, import_files
+from commlib.importers.surveys._infer import infer, match_scale
+from commlib.importers.surveys._read import Hints
+from commlib.importers.surveys._times import parse_times
 from commlib.surveys import analysis
 from commlib.surveys.data import codebook, responses_frame, save_survey
-from commlib.surveys.formats._infer import infer, match_scale
-from commlib.surveys.formats._read import Hints
-from commlib.surveys.formats._times import parse_times
 
 DATA = Path(__file__).parent / "data" / "values13"
 UTCZ = pd.Timestamp("2024-06-20 14:45", tz="UTC").tzinfo
@@ -283,7 +283,7 @@ def test_negative_recodes_under_a_scale_are_non_answers():
 
 
 def test_a_grid_of_small_numbers_is_a_rating_matrix():
-    from commlib.surveys.formats._groups import matrix_rows
+    from commlib.importers.surveys._groups import matrix_rows
 
     rows = matrix_rows([column(["3", "1", "2", "4"]), column(["4", "4", "5", "1"])], ["A", "B"])
     assert [g.type for g in rows] == ["rating", "rating"]
@@ -492,7 +492,7 @@ def test_numbers_beside_a_dont_know_label_are_a_rating():
 def test_a_long_column_of_one_width_keeps_every_distinct_text():
     # times and phone numbers are told apart by their digits rather than hashed: the same
     # categories, in the same order, as finding the distinct texts would give
-    from commlib.surveys.formats._columns import as_category
+    from commlib.importers.surveys._columns import as_category
 
     rng = np.random.default_rng(3)
     moments = pd.Timestamp("2026-03-01") + pd.to_timedelta(rng.integers(0, 9000, 20_000), "s")
@@ -510,7 +510,7 @@ def test_a_long_column_of_one_width_keeps_every_distinct_text():
 
 
 def test_whole_numbers_counted_up_or_not_keep_their_texts_and_order():
-    from commlib.surveys.formats._columns import as_category
+    from commlib.importers.surveys._columns import as_category
 
     cases = (np.arange(1, 30_001), np.array([1, 2, 2, 3]), np.array([5, 3, 5, -2]), np.array([7]))
     for numbers in cases:

@@ -41,7 +41,9 @@ from ..errors import BadFile, InvalidRecord
 from ..i18n import t
 from ..models import Contact, Project
 from ..store import Store
-from . import Importer, ImportReport, People, one_line, save, stable_id, summarise, to_utc
+from ._contacts import People, one_line, save, stable_id, summarise, to_utc
+from ._report import ImportReport
+from .registry import Importer
 
 SOURCE = "calendar"
 #: default end of the window for a project without an end date

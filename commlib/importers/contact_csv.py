@@ -32,7 +32,9 @@ from ..models import Contact, Project, Stakeholder
 from ..store import Store
 from ..text import bom_encoding, decode
 from ..validation import validate
-from . import Importer, ImportReport, save, stable_id
+from ._contacts import save, stable_id
+from ._report import ImportReport
+from .registry import Importer
 
 SOURCE = "csv"
 COLUMNS = ("when", "stakeholder", "channel", "direction", "subject", "summary", "visibility")

@@ -54,7 +54,10 @@ from ..i18n import t
 from ..models import Contact, Project
 from ..store import Store
 from ..text import decode
-from . import ADDRESS, Importer, ImportReport, People, one_line, outlook, save, stable_id, summarise
+from . import outlook
+from ._contacts import ADDRESS, People, one_line, save, stable_id, summarise
+from ._report import ImportReport
+from .registry import Importer
 
 SOURCE = "email"
 _HEADER = re.compile(rb"^[!-9;-~]+:", re.M)

@@ -23,7 +23,8 @@ import pandas as pd
 from ..i18n import language
 from ..models import Project
 from ..store import Store
-from . import ImportReport, import_files, render
+from . import import_files
+from ._report import ImportReport, render
 
 
 @dataclass
@@ -39,7 +40,7 @@ class Preview:
 
     def questions(self, n: int = 0) -> pd.DataFrame:
         """The questions of the ``n``-th file (a survey export): code, text, type, options."""
-        from ..surveys.formats.understood import frame
+        from .surveys.understood import frame
 
         found = self.reports[n].details.get("understood")
         return frame(found) if found else frame({"questions": []})

@@ -37,7 +37,7 @@ class Importer:
     whether this importer reads it; ``run(store, project, path, **options)`` imports it and
     returns its ``ImportReport``, raising ``CommlibError`` (usually ``BadFile`` or
     ``InvalidRecord``) to refuse it. ``hinted``: ``sniff`` also takes the user's hints as
-    keywords (``encoding=``, ``header_rows=``...: see ``commlib.surveys.formats.Hints``).
+    keywords (``encoding=``, ``header_rows=``...: see ``commlib.importers.surveys.Hints``).
     """
 
     name: str
@@ -66,8 +66,7 @@ _lock = threading.RLock()
 def _builtins() -> tuple[list[Importer], list[Explain], list[Defaults]]:
     """Every built-in importer, in the order they are asked: the contact log's files first,
     then the survey platforms, most specific first, the plain table last."""
-    from ..surveys import formats as surveys
-    from . import calendar, contact_csv, mail
+    from . import calendar, contact_csv, mail, surveys
 
     return (
         [calendar.IMPORTER, mail.MBOX, mail.EML, contact_csv.IMPORTER, *surveys.IMPORTERS],

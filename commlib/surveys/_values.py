@@ -1,7 +1,7 @@
 """What an answer's text means before any statistic: no answer at all, or a declared
 non-answer ("Don't know"), and how two spellings of one option compare.
 
-Shared by the readers (``formats._infer``) and the analysis, which must agree: a missing
+Shared by the readers (``importers.surveys._infer``) and the analysis, which must agree: a missing
 value is left out of every count; a non-answer may be counted as a choice but is never a
 point of a scale, so it never enters a mean, CSAT, NPS or likert distribution.
 """

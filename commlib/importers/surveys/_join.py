@@ -28,7 +28,7 @@ import pandas as pd
 from ...i18n import t
 from ...models import Question, Survey
 from ...store import Store
-from .. import data
+from ...surveys import data
 from ._base import Parsed
 
 #: respondents of both files looked at to learn the codes' texts

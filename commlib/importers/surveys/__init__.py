@@ -28,12 +28,12 @@ from typing import Any
 
 from ...errors import BadFile, UnreadableTable
 from ...i18n import t
-from ...importers import ImportReport
-from ...importers.registry import HEAD_BYTES, Importer
 from ...models import Project
 from ...store import Store
+from ...surveys import data
 from ...text import CONTROL, detect_encoding
-from .. import data
+from .._report import ImportReport
+from ..registry import HEAD_BYTES, Importer
 from . import (
     generic,
     google_forms,

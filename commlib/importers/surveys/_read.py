@@ -40,6 +40,7 @@ from pandas.api.types import union_categoricals
 
 from ...errors import BadFile, UnreadableTable
 from ...i18n import t
+from ...surveys._values import MISSING_UPPER
 from ...text import (
     CONTROL,
     byte_lengths,
@@ -52,7 +53,6 @@ from ...text import (
     padded,
     utf8_bytes,
 )
-from .._values import MISSING_UPPER
 from ._columns import as_category, counts, map_categories
 from ._times import DATE_ORDER
 

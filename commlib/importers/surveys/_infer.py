@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .._values import MISSING_UPPER, SKIPPED_TEXTS, is_non_answer, key, normal
+from ...surveys._values import MISSING_UPPER, SKIPPED_TEXTS, is_non_answer, key, normal
 from ._columns import counts, first_seen, map_categories, per_value
 
 #: words that make a 0–10 question an NPS question

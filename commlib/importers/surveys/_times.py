@@ -22,8 +22,8 @@ import pyarrow.compute as pc
 from ...errors import InvalidRecord, Problem
 from ...frames import local_timezone
 from ...i18n import t
+from ...surveys._values import MISSING_UPPER
 from ...text import arrow_texts
-from .._values import MISSING_UPPER
 from ._columns import per_value
 
 
