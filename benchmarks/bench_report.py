@@ -35,7 +35,7 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).parent))
 from _harness import MB, QUICK, alternate, compare, row
 
-from commlib import Store, schema
+from commlib import Store, _schema
 from commlib.demo import build_demo
 from commlib.report import export_many, export_report, reportable
 
@@ -147,8 +147,8 @@ def grow_contacts(store: Store, project: str, total: int, seed: int = 3) -> None
     """Copy the project's contacts (with their stakeholders) until it has ``total``, each copy
     on a random day between its first and last contact, at the original's time of day."""
     rng = random.Random(seed)
-    contacts = schema.TABLES["contacts"]
-    links = schema.LINKS[("contacts", "stakeholder_ids")]
+    contacts = _schema.TABLES["contacts"]
+    links = _schema.LINKS[("contacts", "stakeholder_ids")]
     project_id = store.project(project).id
     with store.transaction() as conn:
         rows = conn.execute(

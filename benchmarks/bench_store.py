@@ -27,7 +27,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).parent))
 from _harness import QUICK, alternate, compare, row
 
-from commlib import Contact, Project, Stakeholder, Store, schema
+from commlib import Contact, Project, Stakeholder, Store, _schema
 
 INSERTS = 50 if QUICK else 300  # per round
 ROUNDS = 3 if QUICK else 5
@@ -165,8 +165,8 @@ def bulk_contacts(store: Store, project_id: int, people: list[int], n: int) -> N
         )
         links += [{"contact_id": i, "stakeholder_id": s, "position": 0} for s in ids]
     with store.transaction() as conn:
-        conn.execute(schema.TABLES["contacts"].insert(), rows)
-        conn.execute(schema.LINKS[("contacts", "stakeholder_ids")].insert(), links)
+        conn.execute(_schema.TABLES["contacts"].insert(), rows)
+        conn.execute(_schema.LINKS[("contacts", "stakeholder_ids")].insert(), links)
 
 
 def frame_load(folder: Path) -> dict:

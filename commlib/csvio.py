@@ -22,11 +22,11 @@ from typing import Any
 
 import pydantic
 
+from ._validation import validate
 from .errors import BadFile, InvalidRecord, Problem
 from .i18n import label, t
 from .models import KINDS, Change, Project, field_type, to_text
 from .store import Store
-from .validation import validate
 
 _DANGER = ("=", "+", "-", "@", "\t", "\r")
 #: the csv module's limit on one cell, raised so that a long cell (a response's answers) reads
@@ -278,3 +278,14 @@ def _check_links(parsed: dict[str, list[tuple[str, Any]]], store: Store) -> list
             for i in clash[:5]
         ]
     return problems
+
+
+__all__ = [
+    "MAX_CELL",
+    "columns",
+    "export_csv",
+    "file_name",
+    "import_csv",
+    "neutralise",
+    "restore",
+]

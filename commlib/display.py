@@ -459,3 +459,14 @@ def enable(lang: str | None = None, *, audience: str = "internal") -> None:
     formatter = shell.display_formatter.formatters["text/html"]
     formatter.for_type(pd.DataFrame, partial(to_html, lang=code, audience=audience))
     formatter.for_type(dict, partial(tables_html, lang=code, audience=audience))
+
+
+__all__ = [
+    "BOOKKEEPING",
+    "PERCENT",
+    "enable",
+    "header",
+    "present",
+    "tables_html",
+    "to_html",
+]

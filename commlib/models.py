@@ -27,11 +27,11 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ._validation import field_type as field_type  # kept here for its callers
+from ._validation import problems
 from .errors import InvalidRecord, NotFound
 from .i18n import t
 from .text import BREAK, CONTROL
-from .validation import field_type as field_type  # kept here for its callers
-from .validation import problems
 
 # --- enumerations (labels: enum.<name>.<value> in the catalog) ----------------------------
 

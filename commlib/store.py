@@ -35,12 +35,12 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from . import responses, schema
+from . import _responses, _schema
+from ._validation import validate
 from .errors import Conflict, InvalidRecord, NotFound, Problem, StoreError
 from .frames import gc_paused
 from .i18n import label, t
 from .models import KINDS, Change, Project, Record, field_type, model_for, to_text
-from .validation import validate
 
 R = TypeVar("R", bound=Record)
 #: a project as the store's methods take it: its name, its id or the record
@@ -199,28 +199,28 @@ class Store:
                     raw.execute("PRAGMA foreign_keys=ON")
 
     def _create_or_upgrade(self, conn: sa.Connection) -> None:
-        version = schema.stored_version(conn)
+        version = _schema.stored_version(conn)
         if version is None:
             if sa.inspect(conn).get_table_names():
                 raise StoreError(t("error.store.not_commlib", url=self.where))
-            schema.create(conn)
-        elif version > schema.SCHEMA_VERSION:
+            _schema.create(conn)
+        elif version > _schema.SCHEMA_VERSION:
             raise StoreError(
                 t(
                     "error.store.too_new",
                     url=self.where,
                     version=version,
-                    supported=schema.SCHEMA_VERSION,
+                    supported=_schema.SCHEMA_VERSION,
                 )
             )
-        elif version < schema.SCHEMA_VERSION:
-            schema.upgrade(conn, version)
+        elif version < _schema.SCHEMA_VERSION:
+            _schema.upgrade(conn, version)
             self.upgraded_from = version
 
     @property
     def schema_version(self) -> int:
         with self._read() as conn:
-            return schema.stored_version(conn) or 0
+            return _schema.stored_version(conn) or 0
 
     def close(self) -> None:
         self._engine.dispose()
@@ -270,7 +270,7 @@ class Store:
         """A read transaction: one consistent view of the store for several queries.
 
         ``with store.read() as conn: conn.execute(...)`` (SQLAlchemy Core; tables in
-        ``commlib.schema.TABLES``). Inside ``store.transaction()`` it is that transaction.
+        ``commlib._schema.TABLES``). Inside ``store.transaction()`` it is that transaction.
         """
         _noted(ANY)
         return self._read()
@@ -295,7 +295,7 @@ class Store:
         """A project by name, id, or the project itself (re-read from the store)."""
         if isinstance(ref, Project):
             ref = ref.id if ref.id is not None else ref.name
-        table = schema.TABLES["projects"]
+        table = _schema.TABLES["projects"]
         _noted("projects")
         column = table.c.id if isinstance(ref, int) else table.c.name
         with self._read() as conn:
@@ -313,15 +313,15 @@ class Store:
             for kind in [*reversed(list(KINDS)), "history"]:
                 if kind == "projects":
                     continue
-                table = schema.TABLES[kind]
+                table = _schema.TABLES[kind]
                 if kind == "responses":
-                    removed[kind] = responses.counts(conn).get(project.id, 0)
+                    removed[kind] = _responses.counts(conn).get(project.id, 0)
                 result = conn.execute(table.delete().where(table.c.project_id == project.id))
                 removed.setdefault(kind, result.rowcount)
             conn.execute(
-                schema.TABLES["projects"]
+                _schema.TABLES["projects"]
                 .delete()
-                .where(schema.TABLES["projects"].c.id == project.id)
+                .where(_schema.TABLES["projects"].c.id == project.id)
             )
         removed["projects"] = 1
         return removed
@@ -331,10 +331,10 @@ class Store:
     def get(self, kind: str, record_id: int) -> Record:
         _noted(kind)
         model = model_for(kind)
-        table = schema.TABLES[kind]
+        table = _schema.TABLES[kind]
         with self._read() as conn:
             if kind == "responses":
-                row = responses.get(conn, record_id)
+                row = _responses.get(conn, record_id)
             else:
                 row = (
                     conn.execute(sa.select(table).where(table.c.id == record_id)).mappings().first()
@@ -350,7 +350,7 @@ class Store:
         """Every record of one kind (of one project), oldest first."""
         _noted(kind)
         model = model_for(kind)
-        table = schema.TABLES[kind]
+        table = _schema.TABLES[kind]
         query = sa.select(table).order_by(table.c.id)
         project_id = None
         if project is not None and kind != "projects":
@@ -359,7 +359,7 @@ class Store:
         with self._read() as conn:
             if kind == "responses":
                 return [
-                    model.model_validate(r) for r in responses.records(conn, project_id=project_id)
+                    model.model_validate(r) for r in _responses.records(conn, project_id=project_id)
                 ]
             rows = [dict(r) for r in conn.execute(query).mappings()]
             for field in _link_fields(kind):
@@ -385,13 +385,13 @@ class Store:
             return self.history(project, audience=audience)
         _noted(kind)
         model = model_for(kind)
-        table = schema.TABLES[kind]
+        table = _schema.TABLES[kind]
         records = (kind, project is not None, audience == "client")  # see _frame_query
         # a tuple per row, then a list per record: nothing for the garbage collector to free
         with self._read() as conn, gc_paused():
             params = {} if project is None else {"project": self._project_id(conn, project)}
             if kind == "responses":
-                found = responses.records(
+                found = _responses.records(
                     conn, project_id=params.get("project"), client=audience == "client"
                 )
                 df = pd.DataFrame(found, columns=list(model.fields()))
@@ -482,10 +482,10 @@ class Store:
             if audience == "client" and not df.empty:
                 keep = []
                 for record_kind, group in df.groupby("record_kind"):
-                    table = schema.TABLES[str(record_kind)]
+                    table = _schema.TABLES[str(record_kind)]
                     wanted = group["record_id"].unique().tolist()
                     shared = set(
-                        [r["id"] for r in responses.records(conn, ids=wanted, client=True)]
+                        [r["id"] for r in _responses.records(conn, ids=wanted, client=True)]
                         if record_kind == "responses"
                         else conn.execute(
                             sa.select(table.c.id).where(
@@ -518,7 +518,7 @@ class Store:
         record_id: int | None = None,
         since: datetime | None = None,
     ) -> sa.Select:
-        table = schema.history
+        table = _schema.history
         query = sa.select(table).order_by(table.c.changed_at, table.c.id)
         if project is not None:
             query = query.where(table.c.project_id == self.project(project).id)
@@ -533,11 +533,11 @@ class Store:
 
     def existing_ids(self, kind: str, ids: Sequence[int]) -> list[int]:
         """Which of ``ids`` are already taken by records of ``kind``."""
-        table = schema.TABLES[kind]
+        table = _schema.TABLES[kind]
         found: list[int] = []
         with self._read() as conn:
             if kind == "responses":
-                return responses.existing(conn, list(ids))
+                return _responses.existing(conn, list(ids))
             for start in range(0, len(ids), 500):
                 chunk = list(ids[start : start + 500])
                 query = sa.select(table.c.id).where(table.c.id.in_(chunk)).order_by(table.c.id)
@@ -548,7 +548,7 @@ class Store:
         """The ``(source, source_id)`` of every record of ``kind`` (one with those fields:
         ``contacts``) of a project: what an import finds already stored."""
         _noted(kind)
-        table = schema.TABLES[kind]
+        table = _schema.TABLES[kind]
         with self._read() as conn:
             project_id = self._project_id(conn, project)
             query = sa.select(table.c.source, table.c.source_id).where(
@@ -563,10 +563,10 @@ class Store:
         result = {name: dict.fromkeys(kinds, 0) for name in names.values()}
         with self._read() as conn:
             for kind in kinds:
-                table = schema.TABLES[kind]
+                table = _schema.TABLES[kind]
                 query = sa.select(table.c.project_id, sa.func.count()).group_by(table.c.project_id)
                 found = (
-                    responses.counts(conn).items() if kind == "responses" else conn.execute(query)
+                    _responses.counts(conn).items() if kind == "responses" else conn.execute(query)
                 )
                 for project_id, n in found:
                     result[names[project_id]][kind] = n
@@ -591,7 +591,7 @@ class Store:
             finally:
                 self._local.waiting = None
             if waiting:
-                ids = iter(responses.insert(conn, [row for _record, row in waiting]))
+                ids = iter(_responses.insert(conn, [row for _record, row in waiting]))
                 stored = [
                     s.model_copy(update={"id": next(ids)}) if s.kind == "responses" else s
                     for s in stored
@@ -647,11 +647,11 @@ class Store:
             if not diff:
                 return current
             self._check_references(conn, new)
-            table = schema.TABLES[kind]
+            table = _schema.TABLES[kind]
             row = _row(new)
             values = {f: row[f] for f in [*diff, "updated_at"] if f in row}
             if kind == "responses":
-                responses.update(conn, row)
+                _responses.update(conn, row)
             else:
                 conn.execute(table.update().where(table.c.id == record_id).values(**values))
             for field in _link_fields(kind):
@@ -673,7 +673,7 @@ class Store:
                 if field in model.tracked
             ]
             if entries:
-                conn.execute(schema.history.insert(), entries)
+                conn.execute(_schema.history.insert(), entries)
         return new
 
     def delete(self, kind: str, record_id: int) -> None:
@@ -685,16 +685,16 @@ class Store:
         if kind == "projects":
             self.delete_project(record_id)
             return
-        table = schema.TABLES[kind]
+        table = _schema.TABLES[kind]
         try:
             with self._write() as conn:
                 record = self.get(kind, record_id)
                 if kind == "responses":
-                    responses.delete(conn, record_id)
+                    _responses.delete(conn, record_id)
                 else:
                     conn.execute(table.delete().where(table.c.id == record_id))
                 conn.execute(
-                    schema.history.insert(),
+                    _schema.history.insert(),
                     {
                         "project_id": record.project_id,
                         "record_kind": kind,
@@ -715,7 +715,7 @@ class Store:
             if any(r["id"] is None for r in rows):
                 rows = [{k: v for k, v in r.items() if k != "id"} for r in rows]
             if rows:
-                conn.execute(schema.history.insert(), rows)
+                conn.execute(_schema.history.insert(), rows)
                 if self.dialect == "postgresql" and "id" in rows[0]:
                     conn.exec_driver_sql(
                         "SELECT setval(pg_get_serial_sequence('history', 'id'), "
@@ -736,7 +736,7 @@ class Store:
         data["updated_at"] = data.get("updated_at") or moment
         record = _validated(model, data)
         self._check_references(conn, record)
-        table = schema.TABLES[model.kind]
+        table = _schema.TABLES[model.kind]
         row = _row(record)
         if model.kind == "responses":
             self._local.waiting.append((record, row))
@@ -791,7 +791,7 @@ class Store:
 
     def _depends_on(self, conn: sa.Connection, start: int, target: int) -> bool:
         """Whether following ``depends_on`` from milestone ``start`` reaches ``target``."""
-        table = schema.TABLES["milestones"]
+        table = _schema.TABLES["milestones"]
         seen: set[int] = set()
         current: int | None = start
         while current is not None and current not in seen:
@@ -823,8 +823,8 @@ class Store:
     def _linked(
         self, conn: sa.Connection, kind: str, field: str, ids: list[int] | sa.Select
     ) -> dict[int, list[int]]:
-        table = schema.LINKS[(kind, field)]
-        owner, target = schema.link_columns(kind, field)
+        table = _schema.LINKS[(kind, field)]
+        owner, target = _schema.link_columns(kind, field)
         query = sa.select(table.c[owner], table.c[target]).order_by(
             table.c[owner], table.c.position
         )
@@ -843,8 +843,8 @@ class Store:
         ids: list[int],
         replace: bool = False,
     ) -> None:
-        table = schema.LINKS[(kind, field)]
-        owner, target = schema.link_columns(kind, field)
+        table = _schema.LINKS[(kind, field)]
+        owner, target = _schema.link_columns(kind, field)
         if replace:
             conn.execute(table.delete().where(table.c[owner] == record_id))
         if ids:
@@ -908,7 +908,7 @@ class _Statements:
                         sa.literal_column(f"'{kind}'"), table.c.id, _project_column(table)
                     ).where(table.c.id.in_(sa.bindparam(f"ids_{kind}", expanding=True)))
                     for kind in kinds
-                    for table in [schema.TABLES[kind]]
+                    for table in [_schema.TABLES[kind]]
                 )
             )
         rows = conn.execute(query, {f"ids_{kind}": ids for kind, ids in wanted.items()})
@@ -944,7 +944,7 @@ class _SQLiteStatements(_Statements):
         if sql is None:
             quote = self.dialect.identifier_preparer.quote
             sql = self._owner_sql[shape] = " UNION ALL ".join(
-                f"SELECT '{kind}', id, {_project_column(schema.TABLES[kind]).name} "
+                f"SELECT '{kind}', id, {_project_column(_schema.TABLES[kind]).name} "
                 f"FROM {quote(kind)} WHERE id IN ({', '.join('?' * n)})"
                 for kind, n in shape
             )
@@ -1074,7 +1074,7 @@ def _dtypes(model: type[Record]) -> dict[str, Any]:
 def _frame_query(kind: str, by_project: bool, client: bool) -> sa.Select:
     """The records of a frame, oldest first: every record of ``kind``, or those of the
     project ``:project`` (``by_project``); only those shared with the client (``client``)."""
-    table = schema.TABLES[kind]
+    table = _schema.TABLES[kind]
     query = sa.select(table).order_by(table.c.id)
     if by_project:
         query = query.where(_project_column(table) == sa.bindparam("project"))
@@ -1087,8 +1087,8 @@ def _links_query(kind: str, by_project: bool, client: bool, field: str, dense: b
     """The links of ``field`` of the records of ``_frame_query(kind, by_project, client)``
     (or, ``dense``, of the records ``:first`` to ``:last``): owner, target and position
     columns, each aggregated into one comma-separated text."""
-    table = schema.LINKS[(kind, field)]
-    owner, target = schema.link_columns(kind, field)
+    table = _schema.LINKS[(kind, field)]
+    owner, target = _schema.link_columns(kind, field)
     query = sa.select(
         *(
             sa.func.aggregate_strings(sa.cast(table.c[name], sa.Text), ",")
@@ -1098,11 +1098,11 @@ def _links_query(kind: str, by_project: bool, client: bool, field: str, dense: b
     if dense:
         return query.where(table.c[owner].between(sa.bindparam("first"), sa.bindparam("last")))
     records = _frame_query(kind, by_project, client)
-    return query.where(table.c[owner].in_(_ids_of(records, schema.TABLES[kind])))
+    return query.where(table.c[owner].in_(_ids_of(records, _schema.TABLES[kind])))
 
 
 def _project_query(by_id: bool) -> sa.Select:
-    table = schema.TABLES["projects"]
+    table = _schema.TABLES["projects"]
     return sa.select(table.c.id).where(
         (table.c.id if by_id else table.c.name) == sa.bindparam("ref")
     )
@@ -1130,7 +1130,7 @@ def _frame(
     processors = {
         i: process
         for i, (name, code) in enumerate(columns)
-        if not isinstance(table.c[name].type, schema.UTCDateTime)
+        if not isinstance(table.c[name].type, _schema.UTCDateTime)
         and (process := table.c[name].type.dialect_impl(dialect).result_processor(dialect, code))
     }
     if processors and rows:
@@ -1140,7 +1140,7 @@ def _frame(
         rows = list(zip(*values, strict=True))
     df = pd.DataFrame.from_records(rows, columns=names, coerce_float=True)
     for name, code in columns:
-        if isinstance(table.c[name].type, schema.UTCDateTime):
+        if isinstance(table.c[name].type, _schema.UTCDateTime):
             df[name] = _moments(df[name], table.c[name].type, dialect, code)
     return df
 
@@ -1208,7 +1208,7 @@ def _ids_of(query: sa.Select, table: sa.Table) -> sa.Select:
 
 
 def _link_fields(kind: str) -> list[str]:
-    return [field for (k, field) in schema.LINKS if k == kind]
+    return [field for (k, field) in _schema.LINKS if k == kind]
 
 
 def _row(record: Record) -> dict[str, Any]:

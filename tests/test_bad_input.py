@@ -21,7 +21,7 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner, Result
 
-from commlib import Store, schema
+from commlib import Store, _schema
 from commlib.cli import cli
 from commlib.report import script_json
 from commlib.surveys.data import responses_frame
@@ -66,7 +66,7 @@ def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
         with store.read() as conn:
             return {
                 table.name: [tuple(r) for r in conn.execute(sa.select(table).order_by(*table.c))]
-                for table in schema.metadata.sorted_tables
+                for table in _schema.metadata.sorted_tables
             }
     finally:
         store.close()

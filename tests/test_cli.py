@@ -6,7 +6,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from commlib import Store, schema
+from commlib import Store, _schema
 from commlib.cli import cli
 
 from .conftest import fill
@@ -28,7 +28,7 @@ def test_init_says_where_the_store_is(run):
     result = run("init")
     assert result.exit_code == 0
     assert (
-        str(run.db) in result.output and f"schema version {schema.SCHEMA_VERSION}" in result.output
+        str(run.db) in result.output and f"schema version {_schema.SCHEMA_VERSION}" in result.output
     )
 
 

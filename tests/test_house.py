@@ -18,15 +18,7 @@ PACKAGE = Path(commlib.__file__).parent
 ROOT = PACKAGE.parent
 #: the modules that may speak SQL: the store, its schema, and the survey data layer (the
 #: bulk writer of a million responses and the batches it writes)
-STORE_LAYER = {
-    "store.py",
-    "schema.py",
-    "responses.py",
-    "surveys/data.py",
-    "surveys/_answers.py",
-    "surveys/_wide.py",
-    "surveys/_batch.py",
-}
+STORE_LAYER = {"store.py", "_schema.py", "_responses.py", "surveys/data.py"}
 LONGEST = 700
 
 

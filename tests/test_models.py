@@ -18,8 +18,8 @@ from commlib import (
     StatusOverride,
     language,
 )
+from commlib._validation import validate
 from commlib.models import quadrant_of, to_text
-from commlib.validation import validate
 
 
 def problems(model, **data):

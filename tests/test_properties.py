@@ -49,10 +49,10 @@ from commlib import (
     Store,
     Survey,
 )
+from commlib._validation import validate
 from commlib.csvio import export_csv, import_csv
 from commlib.importers import IMPORTERS, import_file
 from commlib.surveys.data import responses_frame, save_responses, save_survey
-from commlib.validation import validate
 
 from .conftest import fill
 

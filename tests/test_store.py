@@ -22,7 +22,7 @@ from commlib import (
     Stakeholder,
     Store,
     StoreError,
-    schema,
+    _schema,
 )
 from commlib import store as store_module
 from commlib.i18n import label
@@ -274,7 +274,7 @@ def test_unknown_project_names_the_known_ones(filled):
 
 
 def test_schema_version_is_recorded(store):
-    assert store.schema_version == schema.SCHEMA_VERSION
+    assert store.schema_version == _schema.SCHEMA_VERSION
 
 
 def test_the_first_version_store_opens_and_upgrades(tmp_path):
@@ -282,7 +282,7 @@ def test_the_first_version_store_opens_and_upgrades(tmp_path):
     shutil.copy(DATA / "workbench-v1.db", copy)
     store = Store(copy)
     assert store.upgraded_from == 1
-    assert store.schema_version == schema.SCHEMA_VERSION
+    assert store.schema_version == _schema.SCHEMA_VERSION
     counts = store.counts()["华辰 ERP 升级"]
     assert counts.pop("communication_plan") == 0  # new in version 2
     assert counts.pop("issues") == counts.pop("status_overrides") == 0  # new in version 4
@@ -320,9 +320,9 @@ def test_upgrades_run_on_open_in_one_transaction(tmp_path, monkeypatch):
     def add_colour(op):
         op.add_column("risks", sa.Column("colour", sa.Text, nullable=True))
 
-    latest = schema.SCHEMA_VERSION
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", latest + 1)
-    monkeypatch.setitem(schema.MIGRATIONS, latest + 1, add_colour)
+    latest = _schema.SCHEMA_VERSION
+    monkeypatch.setattr(_schema, "SCHEMA_VERSION", latest + 1)
+    monkeypatch.setitem(_schema.MIGRATIONS, latest + 1, add_colour)
     store = Store(path)
     assert store.upgraded_from == latest and store.schema_version == latest + 1
     assert "colour" in [c[0] for c in _columns(store)["risks"][0]]
@@ -331,11 +331,11 @@ def test_upgrades_run_on_open_in_one_transaction(tmp_path, monkeypatch):
         op.add_column("risks", sa.Column("size", sa.Text))
         raise RuntimeError("half-way")
 
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", latest + 2)
-    monkeypatch.setitem(schema.MIGRATIONS, latest + 2, broken)
+    monkeypatch.setattr(_schema, "SCHEMA_VERSION", latest + 2)
+    monkeypatch.setitem(_schema.MIGRATIONS, latest + 2, broken)
     with pytest.raises(RuntimeError):
         Store(path)
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", latest + 1)
+    monkeypatch.setattr(_schema, "SCHEMA_VERSION", latest + 1)
     again = Store(path)
     assert again.schema_version == latest + 1 and "size" not in [
         c[0] for c in _columns(again)["risks"]
@@ -393,7 +393,7 @@ def test_a_conflict_part_way_writes_nothing(store):
 def test_the_schema_is_portable_to_postgresql():
     from sqlalchemy.dialects import postgresql
 
-    for table in schema.metadata.sorted_tables:
+    for table in _schema.metadata.sorted_tables:
         ddl = str(sa.schema.CreateTable(table).compile(dialect=postgresql.dialect()))
         assert "CREATE TABLE" in ddl
 
@@ -414,10 +414,10 @@ def test_columns_have_real_types(filled):
     assert contacts["sentiment"].dtype.kind in "if"
     assert str(contacts["created_at"].dt.tz) == "UTC"
     assert filled.frame("risks")["cost_impact"].dtype.kind == "f"
-    for table in schema.metadata.sorted_tables:
+    for table in _schema.metadata.sorted_tables:
         for column in table.columns:
             if column.name in ("created_at", "updated_at", "when", "submitted_at", "changed_at"):
-                assert isinstance(column.type, schema.UTCDateTime), (table.name, column.name)
+                assert isinstance(column.type, _schema.UTCDateTime), (table.name, column.name)
 
 
 def test_frames_have_the_same_types_when_empty(store, filled):
@@ -465,7 +465,7 @@ def test_scope_changes_and_rebaselining_are_in_the_history(filled):
 def _reference_frame(store, kind, project=None, audience="internal"):
     """``store.frame(...)`` made the plain way: every value through SQLAlchemy's types
     (``pd.read_sql``), the link lists from ``records``, and the column types of the models."""
-    model, table = KINDS[kind], schema.TABLES[kind]
+    model, table = KINDS[kind], _schema.TABLES[kind]
     query = sa.select(table).order_by(table.c.id)
     if project is not None:
         project_id = store.project(project).id
@@ -474,7 +474,7 @@ def _reference_frame(store, kind, project=None, audience="internal"):
         )
     if audience == "client" and kind != "responses":
         query = query.where(table.c.visibility == "client")
-    if kind == "responses":  # stored column-wise (commlib.responses): the records themselves
+    if kind == "responses":  # stored column-wise (commlib._responses): the records themselves
         found = [
             r.model_dump()
             for r in store.records(kind, project)
@@ -484,7 +484,7 @@ def _reference_frame(store, kind, project=None, audience="internal"):
     else:
         with store.read() as conn:
             df = pd.read_sql(query, conn)
-    links = [f for (k, f) in schema.LINKS if k == kind]
+    links = [f for (k, f) in _schema.LINKS if k == kind]
     records = {r.id: r for r in store.records(kind)}
     for field in links:
         df[field] = [getattr(records[i], field) for i in df["id"]]
@@ -587,11 +587,11 @@ def test_records_are_stored_as_sqlalchemy_core_stores_them(filled, tmp_path):
     with filled.read() as source, core.transaction() as conn:
         for kind in [k for k in KINDS if k != "responses"]:  # (responses: column-wise)
             for record in filled.records(kind):
-                row = record.model_dump(exclude={f for (k, f) in schema.LINKS if k == kind})
+                row = record.model_dump(exclude={f for (k, f) in _schema.LINKS if k == kind})
                 if kind == "projects":
                     row.pop("project_id")
-                conn.execute(schema.TABLES[kind].insert(), row)
-            for (k, _f), table in schema.LINKS.items():
+                conn.execute(_schema.TABLES[kind].insert(), row)
+            for (k, _f), table in _schema.LINKS.items():
                 if k == kind:
                     conn.execute(
                         table.insert(),
@@ -599,7 +599,7 @@ def test_records_are_stored_as_sqlalchemy_core_stores_them(filled, tmp_path):
                     )
     tables = [
         t.name
-        for t in schema.metadata.sorted_tables
+        for t in _schema.metadata.sorted_tables
         if t.name not in ("history", "commlib_meta", "response_batches")
     ]
     for name in tables:

@@ -1,4 +1,4 @@
-"""Responses stored column-wise (``commlib.responses``): the upgrade from version 5 (one JSON
+"""Responses stored column-wise (``commlib._responses``): the upgrade from version 5 (one JSON
 document per response) keeps every answer, and records of responses work one at a time."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from commlib import Conflict, Project, Question, Response, Store, Survey, responses, schema
+from commlib import Conflict, Project, Question, Response, Store, Survey, _responses, _schema
 from commlib.surveys import data
 
 BACKENDS = ("sqlite", "postgresql")
@@ -66,11 +66,11 @@ def _version_5(store: Store) -> None:
         sa.Column("project_id", sa.Integer, sa.ForeignKey("projects.id"), nullable=False),
         sa.Column("visibility", sa.String(8), nullable=False),
         sa.Column("notes", sa.Text, nullable=False),
-        sa.Column("created_at", schema.UTCDateTime(), nullable=True),
-        sa.Column("updated_at", schema.UTCDateTime(), nullable=True),
+        sa.Column("created_at", _schema.UTCDateTime(), nullable=True),
+        sa.Column("updated_at", _schema.UTCDateTime(), nullable=True),
         sa.Column("survey_id", sa.Integer, sa.ForeignKey("surveys.id"), nullable=False),
         sa.Column("respondent", sa.Text, nullable=False),
-        sa.Column("submitted_at", schema.UTCDateTime(), nullable=True),
+        sa.Column("submitted_at", _schema.UTCDateTime(), nullable=True),
         sa.Column("duration_s", sa.Float, nullable=True),
         sa.Column("source", sa.Text, nullable=False),
         sa.Column("answers", sa.JSON, nullable=False),
@@ -81,7 +81,7 @@ def _version_5(store: Store) -> None:
     sa.Table("surveys", old, sa.Column("id", sa.Integer, primary_key=True))
     with store.transaction() as conn:
         conn.execute(sa.text("DROP TABLE response_batches"))
-        conn.execute(schema.meta.delete().where(schema.meta.c.key == "response_ids"))
+        conn.execute(_schema.meta.delete().where(_schema.meta.c.key == "response_ids"))
         table.create(conn)
         for n, (who, answers, complete) in enumerate(OLD, start=1):
             conn.execute(
@@ -102,7 +102,7 @@ def _version_5(store: Store) -> None:
                 )
             )
         conn.execute(
-            schema.meta.update().values(value="5").where(schema.meta.c.key == "schema_version")
+            _schema.meta.update().values(value="5").where(_schema.meta.c.key == "schema_version")
         )
 
 
@@ -173,7 +173,7 @@ def test_an_upgrade_that_fails_changes_nothing(old_store, monkeypatch):
     def broken(table):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(responses, "encode", broken)
+    monkeypatch.setattr(_responses, "encode", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         Store(old_store)
     monkeypatch.undo()
@@ -201,10 +201,10 @@ def test_responses_one_at_a_time(store):
             ).id
         )  # fmt: skip
     with store.read() as conn:
-        assert responses.counts(conn, by="survey_id") == {survey.id: 30}
+        assert _responses.counts(conn, by="survey_id") == {survey.id: 30}
         assert (
             conn.execute(
-                sa.select(sa.func.count()).select_from(schema.TABLES["responses"])
+                sa.select(sa.func.count()).select_from(_schema.TABLES["responses"])
             ).scalar()
             == 1
         )
@@ -300,7 +300,7 @@ def test_a_bulk_write_is_stored_compactly_and_reads_back_whole(store):
     )
     assert data.save_responses(store, survey, rows) == (400, 0)
     with store._read() as conn:
-        [(_batch, _survey, _project, table)] = list(responses.tables(conn, survey_ids=[survey.id]))
+        [(_batch, _survey, _project, table)] = list(_responses.tables(conn, survey_ids=[survey.id]))
     types = {f.name: f.type for f in table.schema}
     assert types["answers.Q1"] == types["answers.Q2"] == "int8"
     assert types["answers.Q3"].index_type == "int8" and types["answers.Q4"].index_type == "int16"

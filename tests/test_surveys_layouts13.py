@@ -427,11 +427,11 @@ def test_responses_from_an_older_store_are_complete(tmp_path):
 
     import pyarrow as pa
 
-    from commlib import responses, schema
+    from commlib import _responses, _schema
     from commlib.store import Store
 
-    assert schema.SCHEMA_VERSION >= 5 and 5 in schema.MIGRATIONS
-    assert responses.FIELDS["complete"] == pa.bool_()  # (version 6: responses column-wise)
+    assert _schema.SCHEMA_VERSION >= 5 and 5 in _schema.MIGRATIONS
+    assert _responses.FIELDS["complete"] == pa.bool_()  # (version 6: responses column-wise)
     copy = tmp_path / "v1.db"
     shutil.copy(Path(__file__).parent / "data" / "workbench-v1.db", copy)
     store = Store(copy)

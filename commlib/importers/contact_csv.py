@@ -25,13 +25,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .._validation import validate
 from ..csvio import restore
 from ..errors import BadFile, InvalidRecord, Problem
 from ..i18n import t
 from ..models import Contact, Project, Stakeholder
 from ..store import Store
 from ..text import bom_encoding, decode
-from ..validation import validate
 from ._contacts import save, stable_id
 from ._report import ImportReport
 from .registry import Importer

@@ -1,6 +1,6 @@
 """Answers checked against their question and encoded as stored, one column at a time.
 
-Each question type's answers have their Arrow type (``commlib.responses``): likert/nps as whole
+Each question type's answers have their Arrow type (``commlib._responses``): likert/nps as whole
 numbers (int8), rating/numeric as float64, single as dictionary-encoded text, text as text,
 multi/rank as lists of option texts. ``encode`` checks and encodes each distinct value of a
 column once, and builds the column from the distinct values and where each one is; a column of

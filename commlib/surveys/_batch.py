@@ -1,4 +1,4 @@
-"""A batch of new responses as the payload ``commlib.responses`` writes: the fields besides
+"""A batch of new responses as the payload ``commlib._responses`` writes: the fields besides
 the answers (respondent, submission time, duration, source, completion) checked and made
 Arrow columns, the answers encoded by ``_answers``.
 
@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .. import responses as _responses
+from .. import _responses
 from ..errors import Problem
 from ..i18n import t
 from ..models import Question
@@ -46,7 +46,7 @@ def prepare(
     now: datetime,
     problems: list[Problem],
 ) -> pa.Table:
-    """The payload of one chunk of new responses (see ``commlib.responses``); what is wrong
+    """The payload of one chunk of new responses (see ``commlib._responses``); what is wrong
     goes to ``problems`` (and then the table is empty)."""
     where = respondents.reset_index(drop=True).array  # where[n]: the n-th response, for messages
     if codes is None:

@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .. import responses as _responses
+from .. import _responses
 from ..models import Survey
 from ._answers import LIST_TYPES, NUMBER_TYPES, Unhashable, hashable, is_number, text_of
 

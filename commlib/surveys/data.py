@@ -16,7 +16,7 @@ parent, position``: one row per code, in the first wave's wording.
 an ``answers`` column of dicts or with one column per question code (the wide form of
 ``responses_frame``, whose own extra columns are ignored). Values are checked column by
 column against the codebook, then written column-wise, a batch of ``CHUNK_ROWS`` responses
-at a time, in one transaction (see ``commlib.responses``: each question's answers in its
+at a time, in one transaction (see ``commlib._responses``: each question's answers in its
 type's own form, likert/nps as whole numbers, rating/numeric as numbers, single as
 dictionary-encoded text, multi/rank as lists); respondents already stored for the survey are
 skipped and counted as duplicates. ``with progress(report):`` has every such write call
@@ -44,8 +44,7 @@ import pandas as pd
 import pyarrow.compute as pc
 import sqlalchemy as sa
 
-from .. import responses as _responses
-from .. import schema
+from .. import _responses, _schema
 from ..errors import InvalidRecord, NotFound, Problem
 from ..i18n import t
 from ..models import Project, Question, Survey
@@ -73,7 +72,7 @@ FRAME_COLUMNS = [
 CODEBOOK_COLUMNS = ["code", "text", "type", "options", "parent", "position"]
 #: what a response carries besides its answers
 RESPONSE_FIELDS = ("respondent", "submitted_at", "duration_s", "source", "complete")
-#: responses written per batch (see ``commlib.responses``)
+#: responses written per batch (see ``commlib._responses``)
 CHUNK_ROWS = _responses.CHUNK_ROWS
 _PLACEHOLDER_TEXT = re.compile(r"^(?:第\s*\d+\s*题|Q?\d+)?$")
 
@@ -108,7 +107,7 @@ def find_survey(
 ) -> Survey | None:
     """The survey of a project with this name and wave, or None."""
     target = store.project(project)
-    table = schema.TABLES["surveys"]
+    table = _schema.TABLES["surveys"]
     query = (
         sa.select(table)
         .where(
@@ -155,7 +154,7 @@ def resolve(
 def questions_of(store: Store, surveys: Sequence[Survey]) -> list[Question]:
     """The questions of these surveys, survey by survey, in position order."""
     ids = [s.id for s in surveys]
-    table = schema.TABLES["questions"]
+    table = _schema.TABLES["questions"]
     query = sa.select(table).where(table.c.survey_id.in_(ids))
     with store.read() as conn:
         rows = [Question.model_validate(dict(r)) for r in conn.execute(query).mappings()]

@@ -1,6 +1,6 @@
 """Survey responses, stored column-wise: a million of them write and read at columnar speed.
 
-Table ``response_batches`` (``schema.TABLES["responses"]``) holds the responses of a survey in
+Table ``response_batches`` (``_schema.TABLES["responses"]``) holds the responses of a survey in
 batches: a row per batch (``project_id, survey_id, first_id, last_id, rows``) whose
 ``payload`` is an Arrow IPC stream with a column per field of ``Response``: ``id,
 visibility, notes, created_at, updated_at, respondent, submitted_at, duration_s, source,
@@ -24,7 +24,7 @@ existing``; ``surveys.data`` reads the batches as Arrow tables (``tables``) and 
 Every write takes ``lock`` first: on PostgreSQL two sessions adding to one survey (each
 reading its last batch and writing it back) follow one another, and nothing is lost.
 
-Version 6 of the schema (``schema._v6_response_batches``) turned the version-5 table of one
+Version 6 of the schema (``_schema._v6_response_batches``) turned the version-5 table of one
 JSON document per response into these batches. Why batches, measured on a million responses
 of twenty questions (``benchmarks/bench_surveys.py``): the JSON documents loaded as the wide
 frame in 22 s; merely fetching a row per response (seven columns) through sqlite3 takes 2.1 s
@@ -43,7 +43,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import sqlalchemy as sa
 
-from . import schema
+from . import _schema
 from .errors import Conflict
 from .i18n import label, t
 
@@ -146,7 +146,7 @@ def table_of(rows: Sequence[dict[str, Any]]) -> pa.Table:
 
 # --- reading ------------------------------------------------------------------------------
 
-_batches = schema.TABLES["responses"]
+_batches = _schema.TABLES["responses"]
 
 
 def tables(
@@ -263,19 +263,19 @@ def counts(
 # --- writing ------------------------------------------------------------------------------
 
 
-_COUNTER = schema.meta.c.key == "response_ids"
+_COUNTER = _schema.meta.c.key == "response_ids"
 
 
 def lock(conn: sa.Connection) -> None:
     """Take the responses' lock until the transaction ends: writes of responses, which read
     a batch and write it back, follow one another (PostgreSQL locks the counter's row;
     SQLite has one writer at a time anyway)."""
-    conn.execute(schema.meta.update().where(_COUNTER).values(value=schema.meta.c.value))
+    conn.execute(_schema.meta.update().where(_COUNTER).values(value=_schema.meta.c.value))
 
 
 def allocate(conn: sa.Connection, n: int, at_least: int = 0) -> int:
     """Reserve ``n`` new response ids (past ``at_least``); returns the first."""
-    meta = schema.meta
+    meta = _schema.meta
     key = _COUNTER
     lock(conn)
     last = int(conn.execute(sa.select(meta.c.value).where(key)).scalar_one())

@@ -155,10 +155,10 @@ def _response_batches_columns() -> list[sa.Column]:
 
 def _v6_response_batches(op: Operations) -> None:
     """Version 6: responses stored column-wise, in batches (issue 14: surveys at volume; see
-    ``commlib.responses``). Each survey's responses, in id order, become batches of
+    ``commlib._responses``). Each survey's responses, in id order, become batches of
     ``responses.CHUNK_ROWS``; ids, fields and answers are kept; the ids to come continue
     after the highest."""
-    from . import responses
+    from . import _responses
 
     conn = op.get_bind()
     op.create_table("response_batches", *_response_batches_columns())
@@ -190,7 +190,7 @@ def _v6_response_batches(op: Operations) -> None:
                 sa.select(old)
                 .where(old.c.survey_id == survey_id, old.c.id > last)
                 .order_by(old.c.id)
-                .limit(responses.CHUNK_ROWS)
+                .limit(_responses.CHUNK_ROWS)
             )
             rows = [dict(r) for r in conn.execute(query).mappings()]
             if not rows:
@@ -206,7 +206,7 @@ def _v6_response_batches(op: Operations) -> None:
                     first_id=rows[0]["id"],
                     last_id=last,
                     rows=len(rows),
-                    payload=responses.encode(responses.table_of(rows)),
+                    payload=_responses.encode(_responses.table_of(rows)),
                 )
             )
     top = conn.execute(sa.select(sa.func.max(old.c.id))).scalar() or 0
@@ -311,7 +311,7 @@ def _table(model: type[Record]) -> sa.Table:
 TABLES: dict[str, sa.Table] = {
     kind: _table(model) for kind, model in KINDS.items() if kind != "responses"
 }
-#: responses are stored column-wise, in batches (see ``commlib.responses``)
+#: responses are stored column-wise, in batches (see ``commlib._responses``)
 TABLES["responses"] = sa.Table("response_batches", metadata, *_response_batches_columns())
 
 for _kind, *_columns in [
