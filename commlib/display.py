@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import hashlib
 import html as _html
-import math
 import re
 import typing
 from collections.abc import Iterable, Mapping
@@ -53,6 +52,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from .frames import missing
 from .i18n import get_language, has, normalise, t
 
 #: columns a reader has no use for: ids and bookkeeping
@@ -144,12 +144,6 @@ def header(
     return t(key, lang) if key else name
 
 
-def _missing(value: object) -> bool:
-    if value is None or value is pd.NaT or value is pd.NA:
-        return True
-    return isinstance(value, float) and math.isnan(value)
-
-
 def _enum_keys(name: object, values: list[object], kind: str | None = None) -> str | None:
     """The value-key prefix that labels every value of the column, if one does; the
     frame's own kind (``frame.attrs["kind"]``, set by ``Store.frame``) is asked first, so
@@ -157,7 +151,7 @@ def _enum_keys(name: object, values: list[object], kind: str | None = None) -> s
     if not isinstance(name, str):
         return None
     enums, _ = _model_columns()
-    found = {v for v in values if not _missing(v)}
+    found = {v for v in values if not missing(v)}
     if not found or not all(isinstance(v, str) for v in found):
         return None
     own = _kind_enums().get((kind, name)) if kind else None
@@ -199,7 +193,7 @@ def _texts(
     ``prefixes``: each row's value-key prefix (else one for the column, if any fits)."""
     values = [_py(v) for v in column.tolist()]
     prefix = None if prefixes else _enum_keys(name, values, kind)
-    floats = [v for v in values if isinstance(v, float) and not _missing(v)]
+    floats = [v for v in values if isinstance(v, float) and not missing(v)]
     fixed = _DECIMALS.get(name) if isinstance(name, str) else None
     whole = fixed is None and all(v.is_integer() for v in floats)
     decimals = fixed or 2
@@ -207,7 +201,7 @@ def _texts(
     yes, no = t("table.yes", lang), t("table.no", lang)
     cells = []
     for i, v in enumerate(values):
-        if _missing(v):
+        if missing(v):
             cells.append("")
         elif isinstance(v, bool):
             cells.append(yes if v else no)
@@ -330,7 +324,7 @@ def _labels(frame: pd.DataFrame, lang: str) -> pd.Index:
 
 
 def _all_bool(column: pd.Series) -> bool:
-    found = [_py(v) for v in column.tolist() if not _missing(v)]
+    found = [_py(v) for v in column.tolist() if not missing(v)]
     return bool(found) and all(isinstance(v, bool) for v in found)
 
 

@@ -1,6 +1,6 @@
 """Small helpers shared by the analysis modules: typed result frames, a frame cell as a plain
-value (``day``, ``whole``, ``text_or_none``), the local zone (and a zone from a name), and a
-pause of the garbage collector while a frame's objects are made."""
+value (``missing``, ``day``, ``whole``, ``text_or_none``), the local zone (and a zone from a
+name), and a pause of the garbage collector while a frame's objects are made."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import numpy as np
 import pandas as pd
 
 
@@ -33,6 +34,13 @@ def typed_frame(
         else:
             df[column] = df[column].astype(dtype)
     return df
+
+
+def missing(value: Any) -> bool:
+    """Whether a frame cell holds no value: None, NA, NaT or NaN."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float | np.floating) and value != value
 
 
 def day(value: Any) -> date | None:

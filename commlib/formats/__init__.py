@@ -16,10 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..errors import FormatError
 from ..i18n import t
+
+if TYPE_CHECKING:
+    from ..models import Project
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ class Document:
     title: str  # the page's title: 状态评审 — 华辰 ERP 升级
     lang: str
     audience: str
-    project: Any  # commlib.models.Project
+    project: Project
     since: date | None = None
     until: date | None = None
     store: str | None = None  # where the project's records are (for the e-mail's recipients)

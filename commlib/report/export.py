@@ -19,7 +19,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import formats
 from ..cjk import HAN
@@ -29,6 +29,9 @@ from .html import INTERNAL_TAG, SESSION_TAG, page, preload
 from .kernel import setup_source
 from .parameterize import add_period_cell, declared, inject, report_period, take_period
 from .pool import WARM_UP, Kernels, execute, imported
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 # --- the notebooks ----------------------------------------------------------------------------
 
@@ -95,7 +98,7 @@ def _notebook(folder: Path, name: str) -> Path:
 # --- running and exporting --------------------------------------------------------------------
 
 
-def _store_url(store: object) -> str | None:
+def _store_url(store: Store) -> str | None:
     """The store's URL, a path (or ``$COMMLIB_DB``) made absolute: the report's kernel runs in
     the notebook's folder, and opens the store the report was asked for."""
     from ..store import resolve_url
@@ -182,7 +185,7 @@ class _Report:
 
 
 def _plan(
-    store: object,
+    store: Store,
     name: str,
     project: str,
     *,
@@ -245,7 +248,7 @@ def _wait(work: Coroutine[Any, Any, list[Path | CommlibError]]) -> list[Path | C
 
 
 def export_report(
-    store: object,
+    store: Store,
     name: str,
     project: str,
     *,
@@ -276,7 +279,7 @@ def export_report(
 
 
 def export_many(
-    store: object,
+    store: Store,
     reports: Sequence[dict[str, Any]],
     *,
     workers: int = 2,
@@ -325,7 +328,7 @@ def reportable(
 
 
 def export_all(
-    store: object,
+    store: Store,
     project: str,
     out_dir: str | os.PathLike[str],
     *,

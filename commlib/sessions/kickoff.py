@@ -6,12 +6,12 @@ Both read the store, which they take first.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..frames import missing
 from ..i18n import language, t
 from ._common import frame_of
 
@@ -140,11 +140,7 @@ def _answered(frame: pd.DataFrame, code: str, kind: str) -> int:
         return sum(1 for v in values if isinstance(v, str) and v.strip())
     if kind == "multi":
         return sum(1 for v in values if isinstance(v, list | tuple) and len(v) > 0)
-    return sum(1 for v in values if not _missing(v))
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    return sum(1 for v in values if not missing(v))
 
 
 def _aggregate(frame: pd.DataFrame, book: pd.DataFrame, q: Any) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ..errors import Problem
+from ..frames import missing
 from ..i18n import t
 from ..models import Question
 from ..text import NOT_TEXT
@@ -279,13 +280,6 @@ def is_number(value: Any) -> bool:
     return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
         value, bool | np.bool_
     )
-
-
-def missing(value: Any) -> bool:
-    """Whether a value is missing: None, NA, NaT or NaN."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float | np.floating) and value != value
 
 
 def text_of(value: Any) -> Any:

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from ..errors import NothingToShow
 from ..i18n import t
 from .data import response_counts
+
+if TYPE_CHECKING:
+    from ..store import ProjectRef, Store
 
 COLUMNS = [
     "survey_id",
@@ -46,7 +49,7 @@ def _shown(record: Any, audience: str) -> bool:
 
 
 def choose_survey(
-    store: Any, project: Any, name: str | None = None, *, audience: str = "internal"
+    store: Store, project: ProjectRef, name: str | None = None, *, audience: str = "internal"
 ) -> tuple[str, list[int]]:
     """The survey ``name`` (default: the project's first) and the ids of its waves that
     ``audience`` may see. Raises ``NothingToShow`` when there is none for that audience."""
@@ -66,7 +69,7 @@ def choose_survey(
 
 
 def waves(
-    store: Any, project: Any, name: str | None = None, *, audience: str = "internal"
+    store: Store, project: ProjectRef, name: str | None = None, *, audience: str = "internal"
 ) -> pd.DataFrame:
     """One row per survey wave of the project (of the survey ``name``, when given) that
     ``audience`` may see (for ``"client"``: shared waves, and only shared milestones named).
@@ -122,7 +125,7 @@ def waves(
     )
 
 
-def next_wave(store: Any, project: Any, name: str) -> str:
+def next_wave(store: Store, project: ProjectRef, name: str) -> str:
     """The label for the next wave of survey ``name``: ``W1`` for the first, then the next
     number in the scheme the latest numbered wave uses (``W2`` -> ``W3``, ``Wave 09`` ->
     ``Wave 10``, ``第2轮`` -> ``第3轮``); never a label that is taken."""

@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
@@ -49,6 +49,9 @@ from ..i18n import language, normalise, t
 from ..models import Question, Response, Survey
 from .data import answers_of, respondents_of
 from .templates import template_language
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 #: how answers entered here are marked in ``Response.source``
 SOURCE = "session"
@@ -326,7 +329,7 @@ class SurveyForm(w.VBox):
 
     def __init__(
         self,
-        store: Any,
+        store: Store,
         survey: Survey | int,
         lang: str | None = None,
         audience: str | None = None,

@@ -39,6 +39,7 @@ import pandas as pd
 from pandas.api.types import union_categoricals
 
 from ...errors import BadFile, UnreadableTable
+from ...frames import missing
 from ...i18n import t
 from ...surveys._values import MISSING_UPPER
 from ...text import (
@@ -259,7 +260,7 @@ def _split(frame: pd.DataFrame, header_rows: int) -> tuple[list[list[str]], pd.D
     header = []
     for n in range(min(header_rows, len(frame))):
         cells = frame.iloc[n].tolist()
-        header.append(["" if _missing(c) else str(c).strip() for c in cells])
+        header.append(["" if missing(c) else str(c).strip() for c in cells])
     body = frame.iloc[header_rows:].reset_index(drop=True)
     for column in body.columns:
         body[column] = body[column].cat.remove_unused_categories()
@@ -281,7 +282,7 @@ def _read_csv(table: Table, header_rows: int) -> tuple[list[list[str]], pd.DataF
         "skip_blank_lines": True,
     }
     top = pd.read_csv(table.path, nrows=header_rows, dtype=str, **options)
-    header = [["" if _missing(c) else str(c).strip() for c in row] for row in top.values.tolist()]
+    header = [["" if missing(c) else str(c).strip() for c in row] for row in top.values.tolist()]
     sample = table.rows[header_rows:]
     width = max([len(h) for h in header] + [len(r) for r in sample[: PEEK_ROWS * 20]] + [1])
     kinds: dict[int, str] = {}
@@ -415,7 +416,3 @@ def _cell(value: Any) -> str | None:
 def _first_line(err: BaseException) -> str:
     text = str(err).strip() or type(err).__name__
     return text.splitlines()[0][:300]
-
-
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and value != value) or value is pd.NA
