@@ -563,6 +563,8 @@ class ProjectWidget(w.VBox):
         self.project = store.project(project)
         self.lang = normalise(lang) if lang else self.project.language
         self.fixed_audience = audience
+        #: the last save, as the undo button would take it back: (what, revert, public)
+        self._last_save: tuple[str, Callable[[], Any], bool] | None = None
         self.status = StatusLine()
         self.badge = client_badge(self.lang)
         self.add_class("commlib-widget")
@@ -572,6 +574,23 @@ class ProjectWidget(w.VBox):
     @property
     def project_id(self) -> int:
         return self.project.id
+
+    def _remember(self, what: str, revert: Callable[[], Any], *, public: bool) -> None:
+        """Offer to undo the save just made (``public``: the record it names is
+        client-visible); the widget has an ``undo`` (:class:`Undo`)."""
+        self._last_save = (what, revert, public)
+        self._offer_undo()
+
+    def _offer_undo(self) -> None:
+        """The undo button, unless it would name an internal record to a client (it comes
+        back when the screen is internal again)."""
+        if self._last_save is None:
+            return
+        what, revert, public = self._last_save
+        if self.client and not public:
+            self.undo.forget()
+        else:
+            self.undo.remember(what, revert)
 
     @property
     def audience(self) -> str:

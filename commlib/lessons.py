@@ -91,7 +91,6 @@ class LessonsForm(ProjectWidget):
         self._today = today
         self._stash: dict[str, Any] = {}
         #: the last save's undo: what it says, how to revert, whether a client may see it
-        self._last_save: tuple[str, Any, bool] | None = None
         with language(self.lang):
             self._build()
             self.refresh()
@@ -258,18 +257,6 @@ class LessonsForm(ProjectWidget):
                 problems += [p for p in err.problems if p.field.split(".")[0] not in bad]
             raise InvalidRecord(problems, t("error.fix_hint"))
         return values
-
-    def _offer_undo(self) -> None:
-        """The undo button, unless it would name an internal lesson to a client (it comes
-        back when the screen is internal again)."""
-        if self._last_save is None:
-            return
-        what, revert, public = self._last_save
-        if self.client and not public:
-            self.undo.forget()
-            self.undo.button.tooltip = ""  # forget() leaves it
-        else:
-            self.undo.remember(what, revert)
 
     def _undone(self) -> None:
         self._last_save = None

@@ -99,7 +99,6 @@ class IssueLog(ProjectWidget):
         #: references of the chosen issue a client's screen cannot show (kept on save)
         self._hidden: dict[str, int] = {}
         #: the last save's undo: what it says, how to revert, whether a client may see it
-        self._last_save: tuple[str, Any, bool] | None = None
         self._loading = False
         with language(self.lang):
             self._build()
@@ -513,21 +512,6 @@ class IssueLog(ProjectWidget):
             self.refresh(select=chosen)
         self.status.ok(message)
         self._announce("issues")
-
-    def _remember(self, what: str, revert: Any, *, public: bool) -> None:
-        self._last_save = (what, revert, public)
-        self._offer_undo()
-
-    def _offer_undo(self) -> None:
-        """The undo button, unless it would name an internal issue to a client (it comes
-        back when the screen is internal again)."""
-        if self._last_save is None:
-            return
-        what, revert, public = self._last_save
-        if self.client and not public:
-            self.undo.forget()
-        else:
-            self.undo.remember(what, revert)
 
     def _undone(self) -> None:
         """After an undo: show the log as it is now, and tell the other widgets."""

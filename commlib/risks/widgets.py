@@ -165,7 +165,6 @@ class RiskRegister(ProjectWidget):
         #: the milestone of the chosen risk when client mode cannot show it (kept on save)
         self._hidden_milestone: int | None = None
         #: the last save's undo: what it says, how to revert, whether a client may see it
-        self._last_save: tuple[str, Any, bool] | None = None
         self.matrix = matrix
         self.percent = dict(percent)
         self._risks: dict[int, Risk] = {}
@@ -644,22 +643,6 @@ class RiskRegister(ProjectWidget):
             self.refresh(select=chosen)
         self.status.ok(message)
         self._announce("risks")
-
-    def _remember(self, what: str, revert: Any, *, public: bool) -> None:
-        self._last_save = (what, revert, public)
-        self._offer_undo()
-
-    def _offer_undo(self) -> None:
-        """The undo button, unless it would name an internal risk to a client (it comes
-        back when the screen is internal again)."""
-        if self._last_save is None:
-            return
-        what, revert, public = self._last_save
-        if self.client and not public:
-            self.undo.forget()
-            self.undo.button.tooltip = ""  # forget() leaves it
-        else:
-            self.undo.remember(what, revert)
 
     def _undone(self) -> None:
         """After an undo: show the register as it is now, and tell the other widgets."""
