@@ -320,3 +320,24 @@ def test_the_client_status_review_shows_a_shared_open_issue(demo, reports, lang)
     html = reports[f"status_review-{lang}"].read_text(encoding="utf-8")
     assert any(title in html for title in shared["title"])
     assert not any(title in html for title in internal["title"])
+
+
+@pytest.mark.parametrize("key", ["kickoff-en", "retrospective-en", "kickoff-zh"])
+def test_a_summary_reads_label_beside_value_on_a_phone(browser, reports, key):  # noqa: F811
+    # JupyterLab floats a <dt> at 20% of the width: "Stakeholders" broke inside the word,
+    # and the labels after it drifted into the value column
+    context, page = _page(browser, reports[key], 390)
+    try:
+        rows = page.evaluate(
+            """() => [...document.querySelectorAll('.commlib-summary dt')].map(dt => {
+                const dd = dt.nextElementSibling, a = dt.getBoundingClientRect(),
+                      b = dd.getBoundingClientRect(),
+                      line = parseFloat(getComputedStyle(dt).lineHeight);
+                return {label: dt.textContent, same_row: Math.abs(a.top - b.top) < 2,
+                        one_line: a.height < line * 1.5, label_first: a.right <= b.left + 1}; })"""
+        )
+    finally:
+        context.close()
+    assert rows, "the summary lists its facts"
+    for row in rows:
+        assert row["same_row"] and row["one_line"] and row["label_first"], row
