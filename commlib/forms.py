@@ -615,6 +615,16 @@ class ProjectWidget(w.VBox):
         internal = getattr(self.model, "internal_fields", frozenset())
         return [name for name in self.form.fields if name in internal]
 
+    def _mark_internal_fields(self) -> None:
+        """Beside each internal field, that what is typed there stays with the team."""
+        for name in self._internal:
+            stays = w.HTML(
+                f"<span style='color:#555'>{escape(t('widgets.internal_stays'))}</span>",
+                layout=w.Layout(margin="0 0 0 1em"),
+            )
+            row = self.form[name].children[0]
+            row.children = (*row.children, stays)
+
     def _show_internal_fields(self) -> None:
         """Internal fields leave a client's screen."""
         for name in self._internal:

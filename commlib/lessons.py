@@ -90,7 +90,6 @@ class LessonsForm(ProjectWidget):
         super().__init__(store, project, lang, audience)
         self._today = today
         self._stash: dict[str, Any] = {}
-        #: the last save's undo: what it says, how to revert, whether a client may see it
         with language(self.lang):
             self._build()
             self.refresh()
@@ -146,13 +145,7 @@ class LessonsForm(ProjectWidget):
             status=self.status,
             lang=self.lang,
         )
-        for name in self._internal:
-            stays = w.HTML(
-                f"<span style='color:#555'>{escape(t('widgets.internal_stays'))}</span>",
-                layout=w.Layout(margin="0 0 0 1em"),
-            )
-            row = self.form[name].children[0]
-            row.children = (*row.children, stays)
+        self._mark_internal_fields()
         self.save_button = w.Button(
             description=t("widgets.save"), icon="check", button_style="primary"
         )
