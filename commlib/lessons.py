@@ -30,13 +30,12 @@ from .forms import (
     ProjectWidget,
     Undo,
     date_input,
-    enum_options,
     escape,
     format_date,
     heading,
     on_change,
     parse_date,
-    toggles,
+    save_button,
 )
 from .i18n import label, language, t
 from .models import Lesson
@@ -135,21 +134,14 @@ class LessonsForm(ProjectWidget):
                     parse=lambda text: parse_date(text, "recorded_on"),
                     format=lambda day: format_date(day, self.lang),
                 ),
-                Field(
-                    "visibility",
-                    toggles(enum_options("visibility"), self._visibility_default()),
-                    default=self._visibility_default,
-                ),
+                self._visibility_field(),
                 Field("notes", w.Textarea(rows=2), width="100%"),
             ],
             status=self.status,
             lang=self.lang,
         )
         self._mark_internal_fields()
-        self.save_button = w.Button(
-            description=t("widgets.save"), icon="check", button_style="primary"
-        )
-        self.save_button.on_click(self.save)
+        self.save_button = save_button(self.save)
         self.undo = Undo(self.form, on_undone=self._undone)
         self.table = w.HTML()
         self.children = [

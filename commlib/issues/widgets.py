@@ -42,6 +42,7 @@ from ..forms import (
     heading,
     on_change,
     parse_date,
+    save_button,
     toggles,
 )
 from ..i18n import enum_label, label, language, t
@@ -155,11 +156,7 @@ class IssueLog(RecordEditor):
                 ),
                 Field("risk_id", w.Dropdown(options=[("—", 0)], value=0), parse=_zero_is_none),
                 Field("milestone_id", w.Dropdown(options=[("—", 0)], value=0), parse=_zero_is_none),
-                Field(
-                    "visibility",
-                    toggles(enum_options("visibility"), self._visibility_default()),
-                    default=self._visibility_default,
-                ),
+                self._visibility_field(),
                 Field("notes", w.Textarea(rows=2), width="100%"),
             ],
             status=self.status,
@@ -167,10 +164,7 @@ class IssueLog(RecordEditor):
         )
         self._mark_internal_fields()
         self.form["status"].input.observe(self._status_changed, names="value")
-        self.save_button = w.Button(
-            description=t("widgets.save"), icon="check", button_style="primary"
-        )
-        self.save_button.on_click(self.save)
+        self.save_button = save_button(self.save)
         self.undo = Undo(self.form, on_undone=self._undone)
         self.history = w.HTML()
         self.children = [

@@ -52,6 +52,7 @@ from ..forms import (
     heading,
     on_change,
     parse_date,
+    save_button,
     toggles,
 )
 from ..i18n import enum_label, label, language, t
@@ -223,11 +224,7 @@ class RiskRegister(RecordEditor):
                     parse=parse_days,
                 ),
                 Field("milestone_id", self.milestone_input, parse=_zero_is_none),
-                Field(
-                    "visibility",
-                    toggles(enum_options("visibility"), self._visibility_default()),
-                    default=self._visibility_default,
-                ),
+                self._visibility_field(),
                 Field("notes", w.Textarea(rows=2), width="100%"),
             ],
             status=self.status,
@@ -242,10 +239,7 @@ class RiskRegister(RecordEditor):
         self._mark_internal_fields()
         for name in ("probability", "impact", "cost_impact"):
             self.form[name].input.observe(self._assessment_changed, names="value")
-        self.save_button = w.Button(
-            description=t("widgets.save"), icon="check", button_style="primary"
-        )
-        self.save_button.on_click(self.save)
+        self.save_button = save_button(self.save)
         self.undo = Undo(self.form, on_undone=self._undone)
         self.raise_button = w.Button(
             description=t("issues.from_risk.button"),
