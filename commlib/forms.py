@@ -539,6 +539,13 @@ def toggles(choices: list[tuple[str, Any]], value: Any, width: str = "") -> w.To
     return toggles
 
 
+def save_button(action: Callable[[w.Button], Any]) -> w.Button:
+    """The primary "save" button; a click runs ``action``."""
+    button = w.Button(description=t("widgets.save"), icon="check", button_style="primary")
+    button.on_click(action)
+    return button
+
+
 class ProjectWidget(w.VBox):
     """What every widget here shares: the store, the project, the language, a status line,
     and the audience of the screen it is on.
@@ -614,6 +621,24 @@ class ProjectWidget(w.VBox):
         """The form's fields internal by nature (``model.internal_fields``: the notes)."""
         internal = getattr(self.model, "internal_fields", frozenset())
         return [name for name in self.form.fields if name in internal]
+
+    def _visibility_field(self) -> Field:
+        """Who may see the record: a new one starts as the screen's audience."""
+        return Field(
+            "visibility",
+            toggles(enum_options("visibility"), self._visibility_default()),
+            default=self._visibility_default,
+        )
+
+    def _mark_internal_fields(self) -> None:
+        """Beside each internal field, that what is typed there stays with the team."""
+        for name in self._internal:
+            stays = w.HTML(
+                f"<span style='color:#555'>{escape(t('widgets.internal_stays'))}</span>",
+                layout=w.Layout(margin="0 0 0 1em"),
+            )
+            row = self.form[name].children[0]
+            row.children = (*row.children, stays)
 
     def _show_internal_fields(self) -> None:
         """Internal fields leave a client's screen."""

@@ -30,13 +30,12 @@ from .forms import (
     ProjectWidget,
     Undo,
     date_input,
-    enum_options,
     escape,
     format_date,
     heading,
     on_change,
     parse_date,
-    toggles,
+    save_button,
 )
 from .i18n import label, language, t
 from .models import Lesson
@@ -90,7 +89,6 @@ class LessonsForm(ProjectWidget):
         super().__init__(store, project, lang, audience)
         self._today = today
         self._stash: dict[str, Any] = {}
-        #: the last save's undo: what it says, how to revert, whether a client may see it
         with language(self.lang):
             self._build()
             self.refresh()
@@ -136,27 +134,14 @@ class LessonsForm(ProjectWidget):
                     parse=lambda text: parse_date(text, "recorded_on"),
                     format=lambda day: format_date(day, self.lang),
                 ),
-                Field(
-                    "visibility",
-                    toggles(enum_options("visibility"), self._visibility_default()),
-                    default=self._visibility_default,
-                ),
+                self._visibility_field(),
                 Field("notes", w.Textarea(rows=2), width="100%"),
             ],
             status=self.status,
             lang=self.lang,
         )
-        for name in self._internal:
-            stays = w.HTML(
-                f"<span style='color:#555'>{escape(t('widgets.internal_stays'))}</span>",
-                layout=w.Layout(margin="0 0 0 1em"),
-            )
-            row = self.form[name].children[0]
-            row.children = (*row.children, stays)
-        self.save_button = w.Button(
-            description=t("widgets.save"), icon="check", button_style="primary"
-        )
-        self.save_button.on_click(self.save)
+        self._mark_internal_fields()
+        self.save_button = save_button(self.save)
         self.undo = Undo(self.form, on_undone=self._undone)
         self.table = w.HTML()
         self.children = [

@@ -28,12 +28,12 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from ..contacts.widgets import local_time
-from ..errors import InvalidRecord, Problem
+from .._editor import HISTORY_SHOWN as HISTORY_SHOWN  # the number shown, importable here too
+from .._editor import RecordEditor
+from ..errors import Problem
 from ..forms import (
     Field,
     Form,
-    ProjectWidget,
     Undo,
     date_input,
     enum_options,
@@ -42,6 +42,7 @@ from ..forms import (
     heading,
     on_change,
     parse_date,
+    save_button,
     toggles,
 )
 from ..i18n import enum_label, label, language, t
@@ -56,21 +57,13 @@ _CELL = "padding:2px 8px;border-bottom:1px solid #ddd;text-align:left;vertical-a
 _OVERDUE = "#c62828"
 #: the fields that point at other records, chosen in a dropdown ("—" is none)
 _REFERENCES = ("raised_by", "risk_id", "milestone_id")
-#: moments of change of the chosen issue shown under the form (latest first)
-HISTORY_SHOWN = 8
 
 
 def _zero_is_none(value: Any) -> Any:
     return None if value == 0 else value
 
 
-def _hint(text: str) -> w.HTML:
-    return w.HTML(
-        f"<span style='color:#555'>{escape(text)}</span>", layout=w.Layout(margin="0 0 0 1em")
-    )
-
-
-class IssueLog(ProjectWidget):
+class IssueLog(RecordEditor):
     """A project's issue log: the table, and a form to add an issue or edit one.
 
     ``today`` fixes the day for overdue target dates, a new issue's raised-on date and the
@@ -79,8 +72,6 @@ class IssueLog(ProjectWidget):
     """
 
     model = Issue
-
-    NEW = 0
 
     def __init__(
         self,
@@ -93,13 +84,8 @@ class IssueLog(ProjectWidget):
     ) -> None:
         super().__init__(store, project, lang, audience)
         self._today = today
-        self._issues: dict[int, Issue] = {}
-        #: internal fields typed before the screen went to client mode, by the issue chosen
-        self._stash: tuple[int, dict[str, Any]] | None = None
         #: references of the chosen issue a client's screen cannot show (kept on save)
         self._hidden: dict[str, int] = {}
-        #: the last save's undo: what it says, how to revert, whether a client may see it
-        self._loading = False
         with language(self.lang):
             self._build()
             self.refresh()
@@ -170,24 +156,15 @@ class IssueLog(ProjectWidget):
                 ),
                 Field("risk_id", w.Dropdown(options=[("—", 0)], value=0), parse=_zero_is_none),
                 Field("milestone_id", w.Dropdown(options=[("—", 0)], value=0), parse=_zero_is_none),
-                Field(
-                    "visibility",
-                    toggles(enum_options("visibility"), self._visibility_default()),
-                    default=self._visibility_default,
-                ),
+                self._visibility_field(),
                 Field("notes", w.Textarea(rows=2), width="100%"),
             ],
             status=self.status,
             lang=self.lang,
         )
-        for name in self._internal:
-            row = self.form[name].children[0]
-            row.children = (*row.children, _hint(t("widgets.internal_stays")))
+        self._mark_internal_fields()
         self.form["status"].input.observe(self._status_changed, names="value")
-        self.save_button = w.Button(
-            description=t("widgets.save"), icon="check", button_style="primary"
-        )
-        self.save_button.on_click(self.save)
+        self.save_button = save_button(self.save)
         self.undo = Undo(self.form, on_undone=self._undone)
         self.history = w.HTML()
         self.children = [
@@ -200,60 +177,7 @@ class IssueLog(ProjectWidget):
         ]
         self._show_internal_fields()
 
-    # --- the audience ---
-
-    def audience_changed(self) -> None:
-        """Client mode: internal fields leave the screen (kept aside, back when it is
-        internal again); internal issues leave the table and the chooser."""
-        chosen = self.chooser.value
-        self._offer_undo()
-        if self.client:
-            if self.status.level == "ok":
-                self.status.clear()  # it may name an internal issue
-            self._stash = (chosen, {n: self.form[n].input.value for n in self._internal})
-            for name in self._internal:
-                self.form[name].reset()
-        self._show_internal_fields()
-        self.form.run(self.refresh, keep=True)
-        if self.chooser.value == self.NEW and chosen == self.NEW:
-            self.form["visibility"].reset()
-        if not self.client:
-            stored = self._issues.get(self.chooser.value)
-            if stored is not None:  # back on the screen: the stored notes, not blanks
-                self.form.set_values({n: getattr(stored, n) for n in self._internal})
-            if self._stash is not None and self._stash[0] == self.chooser.value:
-                for name, value in self._stash[1].items():  # what was being typed
-                    self.form[name].input.value = value
-            self._stash = None
-
-    def _visible(self, records: list[Any]) -> list[Any]:
-        return [r for r in records if r.visibility == "client"] if self.client else list(records)
-
     # --- reading ---
-
-    def refresh(self, select: int | None = None) -> None:
-        """Re-read the issues and what they point at; ``select`` an issue to edit.
-
-        The form is reloaded only when the choice changes, so edits in progress stay.
-        """
-        with language(self.lang):
-            issues = self._visible(self.store.records("issues", self.project_id))
-            self._issues = {i.id: i for i in issues}
-            self._refresh_choices(issues)
-            self._show_table()
-            current = self.chooser.value if select is None else select
-            self._loading = True
-            try:
-                self.chooser.options = [(t("issues.form.new"), self.NEW)] + [
-                    (f"#{i.id} {i.title}", i.id) for i in self._rows()
-                ]
-                self.chooser.value = current if current in self._issues else self.NEW
-            finally:
-                self._loading = False
-            if select is not None or self.chooser.value != current:
-                self._load(self.chooser.value)
-            else:
-                self._show_history(self.chooser.value)
 
     def _refresh_choices(self, issues: list[Issue]) -> None:
         people = self._visible(self.store.records("stakeholders", self.project_id))
@@ -276,15 +200,18 @@ class IssueLog(ProjectWidget):
         box.options = [("—", 0), *choices]
         box.value = chosen if chosen in {v for _, v in choices} else 0
 
+    def _listed(self, issues: list[Issue]) -> list[Issue]:
+        return self._rows()
+
     def _rows(self) -> list[Issue]:
         """Issues being worked on first, most severe first, then the oldest; then the
         resolved and closed ones, latest resolved first."""
         live = sorted(
-            (i for i in self._issues.values() if i.status in LIVE),
+            (i for i in self._records.values() if i.status in LIVE),
             key=lambda i: (-i.severity, i.raised_on, i.id),
         )
         done = sorted(
-            (i for i in self._issues.values() if i.status in DONE),
+            (i for i in self._records.values() if i.status in DONE),
             key=lambda i: (-(i.resolved_on or i.raised_on).toordinal(), i.id),
         )
         return live + done
@@ -298,7 +225,7 @@ class IssueLog(ProjectWidget):
         ]
 
     def _show_table(self) -> None:
-        if not self._issues:
+        if not self._records:
             self.table.value = f"<i>{escape(t('issues.form.none_yet'))}</i>"
             return
         late = set(self.overdue())
@@ -345,16 +272,8 @@ class IssueLog(ProjectWidget):
 
     # --- choosing ---
 
-    def edit(self, issue_id: int | None) -> None:
-        """Choose an issue to edit (``None``: a new one), as the dropdown does."""
-        self.chooser.value = issue_id or self.NEW
-
-    def _chosen(self, change: dict[str, Any]) -> None:
-        if not self._loading:
-            self.form.run(lambda: self._load(change["new"]))
-
     def _load(self, issue_id: int) -> None:
-        issue = self._issues.get(issue_id)
+        issue = self._records.get(issue_id)
         self._hidden = {}
         self._loading = True
         try:
@@ -377,30 +296,6 @@ class IssueLog(ProjectWidget):
         finally:
             self._loading = False
             self._show_history(issue_id)
-
-    def _show_history(self, issue_id: int) -> None:
-        """The chosen issue's changes of status, severity, owner, target date and solution."""
-        if issue_id == self.NEW or issue_id not in self._issues:
-            self.history.value = ""
-            return
-        changes = self.store.history(self.project_id, kind="issues", record_id=issue_id)
-        if self.client:
-            changes = changes[~changes["field"].isin(Issue.internal_fields)]
-        title = f"<b>{escape(t('issues.form.history', id=issue_id))}</b>"
-        if changes.empty:
-            self.history.value = f"{title} <i>{escape(t('issues.form.history_none'))}</i>"
-            return
-        items = []
-        moments = list(dict.fromkeys(changes["changed_at"]))[-HISTORY_SHOWN:]
-        for moment in reversed(moments):
-            at_once = changes[changes["changed_at"] == moment]
-            parts = [
-                f"{label(c.field)}: {self._shown(c.field, c.old)} → {self._shown(c.field, c.new)}"
-                for c in at_once.itertuples(index=False)
-            ]
-            when = local_time(moment.to_pydatetime())
-            items.append(f"<li>{escape(when)} · {escape('; '.join(parts))}</li>")
-        self.history.value = f"{title}<ul style='margin:2px 0'>{''.join(items)}</ul>"
 
     def _shown(self, field: str, value: Any) -> str:
         """A value of the history as the form shows it."""
@@ -425,36 +320,15 @@ class IssueLog(ProjectWidget):
 
     # --- saving ---
 
-    def save(self, _button: w.Button | None = None) -> bool:
-        """Add the new issue, or update the chosen one (its history is kept)."""
-        return self.form.run(self._save)
-
-    def _values(self) -> dict[str, Any]:
-        """The form's values; every problem at once (typing, the log's own rules and the
-        model's)."""
-        values: dict[str, Any] = {}
-        problems: list[Problem] = []
-        for name, field in self.form.fields.items():
-            try:
-                values[name] = field.value
-            except InvalidRecord as err:
-                problems += err.problems
-        if self.client:  # not on the screen, so not the form's to write
-            for name in self._internal:
-                values.pop(name, None)
+    def _keep_hidden(self, values: dict[str, Any]) -> None:
+        """What the client's screen cannot show stays as stored."""
         for name, kept in self._hidden.items():
             if values.get(name) is None:
                 values[name] = kept
-        problems += self._refusals(values)
-        if problems:
-            bad = {p.field for p in problems}
-            given = {k: v for k, v in values.items() if v is not None}
-            try:
-                Issue(project_id=self.project_id, **{"raised_on": self.today, **given})
-            except InvalidRecord as err:
-                problems += [p for p in err.problems if p.field.split(".")[0] not in bad]
-            raise InvalidRecord(problems, t("error.fix_hint"))
-        return values
+
+    def _check(self, values: dict[str, Any]) -> None:
+        given = {k: v for k, v in values.items() if v is not None}
+        Issue(project_id=self.project_id, **{"raised_on": self.today, **given})
 
     def _refusals(self, values: dict[str, Any]) -> list[Problem]:
         """The log's own rules, said the way a person reads them."""
@@ -486,36 +360,3 @@ class IssueLog(ProjectWidget):
                 )
                 problems.append(Problem("resolved_on", resolved, message))
         return problems
-
-    def _save(self) -> None:
-        values = self._values()
-        chosen = self.chooser.value
-        if chosen == self.NEW:
-            saved = self.store.add(Issue(project_id=self.project_id, **values))
-            message = t("issues.form.added", id=saved.id, title=saved.title)
-            self._remember(
-                t("issues.form.undo_added", id=saved.id, title=saved.title),
-                lambda: self.store.delete("issues", saved.id),
-                public=saved.visibility == "client",
-            )
-            self.refresh(select=self.NEW)
-        else:
-            before = self._issues[chosen]
-            saved = self.store.update("issues", chosen, **values)
-            message = t("issues.form.updated", id=saved.id, title=saved.title)
-            old = {name: getattr(before, name) for name in values}
-            self._remember(
-                t("issues.form.undo_updated", id=saved.id, title=before.title),
-                lambda: self.store.update("issues", chosen, **old),
-                public=before.visibility == "client",
-            )
-            self.refresh(select=chosen)
-        self.status.ok(message)
-        self._announce("issues")
-
-    def _undone(self) -> None:
-        """After an undo: show the log as it is now, and tell the other widgets."""
-        self._last_save = None
-        chosen = self.chooser.value
-        self.refresh(select=chosen if chosen in self._issues else self.NEW)
-        self._announce("issues")

@@ -38,12 +38,12 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from ..contacts.widgets import local_time
+from .._editor import HISTORY_SHOWN as HISTORY_SHOWN  # the number shown, importable here too
+from .._editor import RecordEditor
 from ..errors import InvalidRecord, Problem
 from ..forms import (
     Field,
     Form,
-    ProjectWidget,
     Undo,
     date_input,
     enum_options,
@@ -52,6 +52,7 @@ from ..forms import (
     heading,
     on_change,
     parse_date,
+    save_button,
     toggles,
 )
 from ..i18n import enum_label, label, language, t
@@ -76,8 +77,6 @@ if TYPE_CHECKING:
 
 #: a new risk is due for review this many days after today
 REVIEW_DAYS = 14
-#: moments of change of the chosen risk shown under the form (latest first)
-HISTORY_SHOWN = 8
 _TABLE = 'style="border-collapse:collapse;font-size:0.9em"'
 _CELL = "padding:2px 8px;border-bottom:1px solid #ddd;text-align:left"
 _OVERDUE = "#c62828"
@@ -129,7 +128,7 @@ def _zero_is_none(value: Any) -> Any:
 # --- the register -----------------------------------------------------------------------
 
 
-class RiskRegister(ProjectWidget):
+class RiskRegister(RecordEditor):
     """A project's risk register: the table, and a form to add a risk or edit one.
 
     ``matrix`` decides each risk's level (default: <=4 low, 5–9 medium, 10–16 high,
@@ -142,8 +141,6 @@ class RiskRegister(ProjectWidget):
     """
 
     model = Risk
-
-    NEW = 0
 
     def __init__(
         self,
@@ -160,15 +157,10 @@ class RiskRegister(ProjectWidget):
         super().__init__(store, project, lang, audience)
         self._today = today
         self.require_owner = require_owner
-        #: internal fields typed before the screen went to client mode, by the risk chosen
-        self._stash: tuple[int, dict[str, Any]] | None = None
         #: the milestone of the chosen risk when client mode cannot show it (kept on save)
         self._hidden_milestone: int | None = None
-        #: the last save's undo: what it says, how to revert, whether a client may see it
         self.matrix = matrix
         self.percent = dict(percent)
-        self._risks: dict[int, Risk] = {}
-        self._loading = False
         with language(self.lang):
             self._build()
             self.refresh()
@@ -232,11 +224,7 @@ class RiskRegister(ProjectWidget):
                     parse=parse_days,
                 ),
                 Field("milestone_id", self.milestone_input, parse=_zero_is_none),
-                Field(
-                    "visibility",
-                    toggles(enum_options("visibility"), self._visibility_default()),
-                    default=self._visibility_default,
-                ),
+                self._visibility_field(),
                 Field("notes", w.Textarea(rows=2), width="100%"),
             ],
             status=self.status,
@@ -248,16 +236,10 @@ class RiskRegister(ProjectWidget):
         _beside(self.form["probability"], self.probability_hint)
         _beside(self.form["impact"], self.assessment)
         _beside(self.form["cost_impact"], self.emv)
-        for name in self._internal:
-            stays = _hint()
-            stays.value = f"<span style='color:#555'>{escape(t('widgets.internal_stays'))}</span>"
-            _beside(self.form[name], stays)
+        self._mark_internal_fields()
         for name in ("probability", "impact", "cost_impact"):
             self.form[name].input.observe(self._assessment_changed, names="value")
-        self.save_button = w.Button(
-            description=t("widgets.save"), icon="check", button_style="primary"
-        )
-        self.save_button.on_click(self.save)
+        self.save_button = save_button(self.save)
         self.undo = Undo(self.form, on_undone=self._undone)
         self.raise_button = w.Button(
             description=t("issues.from_risk.button"),
@@ -282,36 +264,6 @@ class RiskRegister(ProjectWidget):
 
     def _review_default(self) -> date:
         return self.today + timedelta(days=REVIEW_DAYS)
-
-    # --- the audience ---
-
-    def audience_changed(self) -> None:
-        """Client mode: internal fields leave the screen (kept aside, back when it is
-        internal again); internal risks leave the table and the chooser."""
-        chosen = self.chooser.value
-        self._offer_undo()
-        if self.client:
-            if self.status.level == "ok":
-                self.status.clear()  # it may name an internal risk
-            typed = {n: self.form[n].input.value for n in self._internal}
-            self._stash = (chosen, typed)
-            for name in self._internal:
-                self.form[name].reset()
-        self._show_internal_fields()
-        self.form.run(self.refresh, keep=True)
-        if self.chooser.value == self.NEW and chosen == self.NEW:
-            self.form["visibility"].reset()
-        if not self.client:
-            stored = self._risks.get(self.chooser.value)
-            if stored is not None:  # back on the screen: the stored notes, not blanks
-                self.form.set_values({n: getattr(stored, n) for n in self._internal})
-            if self._stash is not None and self._stash[0] == self.chooser.value:
-                for name, value in self._stash[1].items():  # what was being typed
-                    self.form[name].input.value = value
-            self._stash = None
-
-    def _visible(self, records: list[Any]) -> list[Any]:
-        return [r for r in records if r.visibility == "client"] if self.client else list(records)
 
     # --- the live assessment ---
 
@@ -361,31 +313,6 @@ class RiskRegister(ProjectWidget):
 
     # --- reading ---
 
-    def refresh(self, select: int | None = None) -> None:
-        """Re-read the risks, milestones and owners; ``select`` a risk to edit.
-
-        The form is reloaded only when the choice changes, so edits in progress stay.
-        """
-        with language(self.lang):
-            risks = self._visible(self.store.records("risks", self.project_id))
-            self._risks = {r.id: r for r in risks}
-            self._refresh_choices(risks)
-            self._show_table()
-            current = self.chooser.value if select is None else select
-            self._loading = True
-            try:
-                self.chooser.options = [(t("risks.form.new"), self.NEW)] + [
-                    (f"#{r.id} {r.title}", r.id) for r in risks
-                ]
-                self.chooser.value = current if current in self._risks else self.NEW
-            finally:
-                self._loading = False
-            if select is not None or self.chooser.value != current:
-                self._load(self.chooser.value)
-            else:
-                self._show_history(self.chooser.value)
-                self._show_raise_button()
-
     def _refresh_choices(self, risks: list[Risk]) -> None:
         milestones: list[Milestone] = self._visible(
             self.store.records("milestones", self.project_id)
@@ -404,7 +331,7 @@ class RiskRegister(ProjectWidget):
     def _rows(self) -> list[Risk]:
         """Live risks first, highest score first; then closed and occurred ones."""
         return sorted(
-            self._risks.values(),
+            self._records.values(),
             key=lambda r: (r.status not in LIVE, -r.score if r.status in LIVE else 0, r.id),
         )
 
@@ -417,7 +344,7 @@ class RiskRegister(ProjectWidget):
         ]
 
     def _show_table(self) -> None:
-        if not self._risks:
+        if not self._records:
             empty = t("risks.form.none_yet")
             self.table.value = f"<i>{escape(empty)}</i>"
             return
@@ -467,31 +394,6 @@ class RiskRegister(ProjectWidget):
             f"<table {_TABLE}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
         )
 
-    def _show_history(self, risk_id: int) -> None:
-        if risk_id == self.NEW or risk_id not in self._risks:
-            self.history.value = ""
-            return
-        changes = self.store.history(self.project_id, kind="risks", record_id=risk_id)
-        heading = t("risks.form.history", id=risk_id)
-        heading = f"<b>{escape(heading)}</b>"
-        if changes.empty:
-            none = t("risks.form.history_none")
-            self.history.value = f"{heading} <i>{escape(none)}</i>"
-            return
-        if self.client:
-            changes = changes[~changes["field"].isin(Risk.internal_fields)]
-        items = []
-        moments = list(dict.fromkeys(changes["changed_at"]))[-HISTORY_SHOWN:]
-        for moment in reversed(moments):
-            at_once = changes[changes["changed_at"] == moment]
-            parts = [
-                f"{label(c.field)}: {self._shown(c.field, c.old)} → {self._shown(c.field, c.new)}"
-                for c in at_once.itertuples(index=False)
-            ]
-            when = local_time(moment.to_pydatetime())
-            items.append(f"<li>{escape(when)} · {escape('; '.join(parts))}</li>")
-        self.history.value = f"{heading}<ul style='margin:2px 0'>{''.join(items)}</ul>"
-
     @staticmethod
     def _shown(field: str, value: Any) -> str:
         if value is None or (not isinstance(value, str) and value != value):
@@ -504,16 +406,8 @@ class RiskRegister(ProjectWidget):
 
     # --- choosing ---
 
-    def edit(self, risk_id: int | None) -> None:
-        """Choose a risk to edit (``None``: a new one), as the dropdown does."""
-        self.chooser.value = risk_id or self.NEW
-
-    def _chosen(self, change: dict[str, Any]) -> None:
-        if not self._loading:
-            self.form.run(lambda: self._load(change["new"]))
-
     def _load(self, risk_id: int) -> None:
-        risk = self._risks.get(risk_id)
+        risk = self._records.get(risk_id)
         self._hidden_milestone = None
         if risk is None:
             self.form.reset()
@@ -534,6 +428,9 @@ class RiskRegister(ProjectWidget):
                     self.form[name].reset()
             self.form.set_values(values)
         self._update_assessment()
+        self._show_chosen(risk_id)
+
+    def _show_chosen(self, risk_id: int) -> None:
         self._show_history(risk_id)
         self._show_raise_button()
 
@@ -541,7 +438,7 @@ class RiskRegister(ProjectWidget):
 
     def _show_raise_button(self) -> None:
         """The "raise as an issue" button shows for a chosen risk stored as occurred."""
-        risk = self._risks.get(self.chooser.value)
+        risk = self._records.get(self.chooser.value)
         occurred = risk is not None and risk.status == "occurred"
         self.raise_button.layout.display = None if occurred else "none"
 
@@ -550,7 +447,7 @@ class RiskRegister(ProjectWidget):
         went through (a risk already raised is refused, naming its issue)."""
 
         def run() -> None:
-            risk = self._risks[self.chooser.value]
+            risk = self._records[self.chooser.value]
             issue = raise_from_risk(self.store, risk.id, today=self.today, lang=self.lang)
             self.status.ok(t("issues.from_risk.raised", id=issue.id, title=issue.title))
             self._announce("issues")
@@ -559,38 +456,15 @@ class RiskRegister(ProjectWidget):
 
     # --- saving ---
 
-    def save(self, _button: w.Button | None = None) -> bool:
-        """Add the new risk, or update the chosen one (its history is kept)."""
-        return self.form.run(self._save)
-
-    def _values(self) -> dict[str, Any]:
-        """The form's values; every problem at once (typing and the model's rules)."""
-        values: dict[str, Any] = {}
-        problems: list[Problem] = []
-        for name, field in self.form.fields.items():
-            try:
-                values[name] = field.value
-            except InvalidRecord as err:
-                problems += err.problems
-        if self.client:  # not on the screen, so not the form's to write
-            for name in self._internal:
-                values.pop(name, None)
+    def _keep_hidden(self, values: dict[str, Any]) -> None:
+        """A milestone the client's screen cannot show stays as stored."""
         if self._hidden_milestone is not None and values.get("milestone_id") is None:
             values.pop("milestone_id", None)
-        problems += self._refusals(values)
-        if problems:
-            bad = {p.field for p in problems}
-            try:
-                Risk(project_id=self.project_id, **values)
-            except InvalidRecord as err:
-                problems += [p for p in err.problems if p.field.split(".")[0] not in bad]
-            raise InvalidRecord(problems, t("error.fix_hint"))
-        return values
 
     def _refusals(self, values: dict[str, Any]) -> list[Problem]:
         """The register's own rules: no review date in the past for a live risk that is
         new or whose review date changes; an owner, when ``require_owner``."""
-        stored = self._risks.get(self.chooser.value)
+        stored = self._records.get(self.chooser.value)
         problems = []
         due = values.get("review_due")
         moved = stored is None or due != stored.review_due
@@ -616,37 +490,3 @@ class RiskRegister(ProjectWidget):
         if self.require_owner and not saved.owner:
             notes.append(t("risks.form.owner_still_missing"))
         return "".join(f" {n}" for n in notes)
-
-    def _save(self) -> None:
-        values = self._values()
-        chosen = self.chooser.value
-        if chosen == self.NEW:
-            saved = self.store.add(Risk(project_id=self.project_id, **values))
-            message = t("risks.form.added", id=saved.id, title=saved.title)
-            self._remember(
-                t("risks.form.undo_added", id=saved.id, title=saved.title),
-                lambda: self.store.delete("risks", saved.id),
-                public=saved.visibility == "client",
-            )
-            self.refresh(select=self.NEW)
-        else:
-            before = self._risks[chosen]
-            saved = self.store.update("risks", chosen, **values)
-            message = t("risks.form.updated", id=saved.id, title=saved.title)
-            message += self._reminders(saved)
-            old = {name: getattr(before, name) for name in values}
-            self._remember(
-                t("risks.form.undo_updated", id=saved.id, title=before.title),
-                lambda: self.store.update("risks", chosen, **old),
-                public=before.visibility == "client",
-            )
-            self.refresh(select=chosen)
-        self.status.ok(message)
-        self._announce("risks")
-
-    def _undone(self) -> None:
-        """After an undo: show the register as it is now, and tell the other widgets."""
-        self._last_save = None
-        chosen = self.chooser.value
-        self.refresh(select=chosen if chosen in self._risks else self.NEW)
-        self._announce("risks")
