@@ -531,3 +531,14 @@ def test_respondent_ids_with_accents_pass_and_with_line_breaks_are_refused(erp):
         with pytest.raises(InvalidRecord, match="respondent"):
             save_responses(erp, survey, pd.DataFrame({"respondent": [bad], "Q1": ["x"]}))
     assert len(erp.records("responses")) == 3
+
+
+def test_values_are_listed_in_the_order_they_first_appear_however_late():
+    from commlib.importers.surveys._columns import as_category, first_seen
+
+    early = ["b", "a", "c"] * 2000
+    late = ["x"] * 5000 + ["y", "x", "z"]  # z and y first seen past the rows read first
+    many = [f"v{n % 97}" for n in range(9000)][::-1]
+    for texts in (early, late, many, ["only"]):
+        column = as_category(pd.Series(texts, dtype="str"))
+        assert first_seen(column) == list(pd.unique(np.asarray(texts, dtype=object)))

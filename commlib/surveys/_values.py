@@ -8,6 +8,7 @@ point of a scale, so it never enters a mean, CSAT, NPS or likert distribution.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -62,6 +63,7 @@ def normal(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
 
 
+@functools.lru_cache(maxsize=65536)
 def key(text: str) -> str:
     """What two spellings of one option share: ``normal`` and case-blind."""
     return normal(text).casefold().replace("’", "'")

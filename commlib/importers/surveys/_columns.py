@@ -146,15 +146,26 @@ _COUNTS: dict[int, tuple[weakref.ref, np.ndarray]] = {}
 
 def first_seen(column: pd.Series) -> list[str]:
     """The distinct values in the order they first appear in the rows."""
-    codes = column.cat.codes.to_numpy()
     cats = column.cat.categories
-    if len(cats) <= 64:  # few: each one's first row found by a scan, not by hashing every row
-        present = np.flatnonzero(counts(column))
-        first = [int(np.argmax(codes == k)) for k in present]
-        order = present[np.argsort(first, kind="stable")]
-    else:
-        order = pd.unique(codes[codes >= 0])
-    return [cats[i] for i in order]
+    return [cats[i] for i in first_seen_codes(column)]
+
+
+def first_seen_codes(column: pd.Series) -> list[int]:
+    """The codes of the distinct values in the order they first appear in the rows."""
+    codes = column.cat.codes.to_numpy()
+    present = counts(column) > 0
+    head = codes[:_HEAD]  # (a few options all appear in the first rows: nothing else to read)
+    order = pd.unique(head[head >= 0])
+    if len(order) == int(present.sum()):
+        return [int(c) for c in order]
+    if len(column.cat.categories) <= 64:  # each one's first row found by a scan, not hashed
+        known = np.flatnonzero(present)
+        first = [int(np.argmax(codes == k)) for k in known]
+        return [int(c) for c in known[np.argsort(first, kind="stable")]]
+    return [int(c) for c in pd.unique(codes[codes >= 0])]
+
+
+_HEAD = 4096
 
 
 def blank(column: pd.Series, texts: set[str]) -> pd.Series:

@@ -38,6 +38,7 @@ Multi-select and ranking answers joined in one cell are split by ``split_lists``
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -46,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from ...surveys._values import MISSING_UPPER, SKIPPED_TEXTS, is_non_answer, key, normal
-from ._columns import counts, first_seen, map_categories, per_value
+from ._columns import counts, first_seen, first_seen_codes, map_categories, per_value
 
 #: words that make a 0–10 question an NPS question
 NPS_WORDS = re.compile(r"recommend|推荐|推薦|\bNPS\b|净推荐", re.I)
@@ -329,6 +330,12 @@ def _scale_rank(scale: list[tuple[str, ...]]) -> int:
     return _LENGTHS.index(n) if n in _LENGTHS else len(_LENGTHS) + n
 
 
+@functools.lru_cache(maxsize=1)
+def _scale_points(_count: int) -> tuple[dict[str, int], ...]:
+    """Each scale of ``SCALES`` as ``key(word) -> point`` (made once: every column asks)."""
+    return tuple({_key(w): i for i, words in enumerate(scale) for w in words} for scale in SCALES)
+
+
 def match_scale(labels: list[str]) -> tuple[list[str], dict[str, int]] | None:
     """The known scale these labels come from: its options (worded as in the file, most
     negative first) and the position 1..k of every label, or None. Declared non-answers
@@ -339,8 +346,7 @@ def match_scale(labels: list[str]) -> tuple[list[str], dict[str, int]] | None:
     if not keys:
         return None
     fits = []
-    for scale in SCALES:
-        points = {_key(w): i for i, words in enumerate(scale) for w in words}
+    for scale, points in zip(SCALES, _scale_points(len(SCALES)), strict=True):
         if not all(k in points for k in keys):
             continue
         if len({points[k] for k in keys}) < len(keys):
@@ -546,11 +552,6 @@ def split_lists(column: pd.Series, separator: str) -> tuple[list[str], pd.Series
     codes = column.cat.codes.to_numpy().astype(np.int64)
     codes[codes < 0] = len(cats)
     return list(items), pd.Series(table[codes], dtype=object, copy=False)
-
-
-def first_seen_codes(column: pd.Series) -> list[int]:
-    codes = column.cat.codes.to_numpy()
-    return [int(c) for c in pd.unique(codes[codes >= 0])]
 
 
 def looks_joined(column: pd.Series, separator: str) -> bool:
