@@ -119,8 +119,10 @@ def repeated_rows(values: pd.Series, texts: pd.Series) -> np.ndarray:
     from a Categorical's codes when trimming merged none of its values (no text hashed)."""
     if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.dtype == "str":
         cats = values.cat.categories
+        codes = values.cat.codes.to_numpy()
+        if len(codes) == len(cats) and (codes == np.arange(len(codes))).all():
+            return np.zeros(len(codes), dtype=bool)  # (one row an id, in order: none again)
         if not padded(cats).any() or bool((cats.str.strip() == cats).all()):
-            codes = values.cat.codes.to_numpy()
             return pd.Series(codes).duplicated().to_numpy() & (codes >= 0)
     return texts.duplicated().to_numpy()
 

@@ -23,6 +23,7 @@ import pandas as pd
 
 from ...i18n import t
 from ._base import META_COLUMNS, Parsed, meta, texts
+from ._columns import counts
 from ._infer import Guess, infer, looks_joined, order_lists, split_lists
 from ._read import Table, read
 from ._times import durations, parse_times
@@ -119,7 +120,7 @@ def parse(table: Table, zone: tzinfo | None = None) -> Parsed:
     for n, key in enumerate(keys):
         if key in IDS:
             values = texts(body[n])
-            if values.notna().all() and values.is_unique:
+            if values.notna().all() and counts(values).max(initial=0) <= 1:  # each id once
                 respondent = values
                 used_columns.add(n)
                 break
