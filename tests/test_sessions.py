@@ -233,6 +233,26 @@ def test_survey_pulse_and_trend(filled: Store, store: Store, project: Project):
     assert satisfaction_chart(None) is None
 
 
+def test_a_client_sees_the_nps_of_the_responses_shared_with_them(store: Store, project: Project):
+    # one NPS in a client report: the pulse and the trend count what the summary counts
+    survey = store.add(Survey(project_id=project.id, name="Pulse", wave="W1", visibility="client"))
+    store.add(
+        Question(project_id=project.id, survey_id=survey.id, code="Q1", text="Recommend?",
+                 type="nps", position=1)
+    )  # fmt: skip
+    for n, (score, seen) in enumerate([(10, "client"), (9, "client"), (0, "internal")]):
+        store.add(
+            Response(project_id=project.id, survey_id=survey.id, respondent=f"r{n}",
+                     answers={"Q1": score}, visibility=seen)
+        )  # fmt: skip
+    inside = survey_pulse(store, "P", lang="en").iloc[0]
+    client = survey_pulse(store, "P", audience="client", lang="en").iloc[0]
+    assert (inside["Responses"], inside["NPS"]) == (3, 33.3)
+    assert (client["Responses"], client["NPS"]) == (2, 100.0)
+    assert len(satisfaction_answers(store, "P", audience="client").frame) == 2
+    assert len(satisfaction_answers(store, "P").frame) == 3
+
+
 def _values(spec: dict) -> list[dict]:
     """The rows of a chart's inline data."""
     return [row for rows in spec.get("datasets", {}).values() for row in rows]
