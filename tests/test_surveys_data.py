@@ -348,3 +348,18 @@ def test_rows_alike_in_all_that_is_written_are_one_response(store, project):
     with pytest.raises(InvalidRecord, match="gf-1"):
         save_responses(store, survey, wide)
     assert len(responses_frame(store, survey)) == 2
+
+
+def test_a_client_reads_only_the_responses_shared_with_them(store):
+    project = store.add(Project(name="Shared", client="C", start=date(2026, 1, 1)))
+    survey = store.add(Survey(project_id=project.id, name="Pulse", visibility="client"))
+    store.add(
+        Question(project_id=project.id, survey_id=survey.id, code="Q1", text="Q?", type="nps")
+    )
+    for n, seen in enumerate(["client", "internal", "client"]):
+        store.add(
+            Response(project_id=project.id, survey_id=survey.id, respondent=f"r{n}",
+                     answers={"Q1": n}, visibility=seen)
+        )  # fmt: skip
+    assert list(responses_frame(store, [survey])["respondent"]) == ["r0", "r1", "r2"]
+    assert list(responses_frame(store, [survey], audience="client")["respondent"]) == ["r0", "r2"]

@@ -20,7 +20,7 @@ import pandas as pd
 from ..frames import day as day_of
 from ..i18n import enum_label, language, t
 from ..models import Lesson, Project
-from ._common import latest_surveys, seen_responses
+from ._common import latest_surveys
 
 if TYPE_CHECKING:
     import altair as alt
@@ -190,12 +190,12 @@ def satisfaction_answers(
 
     Surveys come in the order of their latest waves (``surveys.waves``).
     """
-    from ..surveys import codebook
+    from ..surveys import codebook, responses_frame
 
     shared = store.frame("surveys", project, audience=audience)
     for survey in latest_surveys(store, project, audience):
         waves = shared.loc[shared["name"] == survey.name, "id"].astype(int).tolist()
-        frame = seen_responses(store, project, waves, audience)
+        frame = responses_frame(store, waves, audience=audience)
         book = codebook(store, waves)
         codes = [c for c in book.loc[book["type"] == "nps", "code"] if c in frame]
         if codes and len(frame):

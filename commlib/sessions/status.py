@@ -26,7 +26,7 @@ from ..i18n import enum_label, language, t
 from ..models import ENUMS
 from ..risks import top_movers
 from ..risks.scoring import DEFAULT_MATRIX, level_label
-from ._common import frame_of, latest_surveys, seen_responses
+from ._common import frame_of, latest_surveys
 
 if TYPE_CHECKING:
     from ..models import Project
@@ -419,11 +419,11 @@ def survey_pulse(
     A survey without an NPS (or a scored) question shows no NPS (or CSAT); a project without
     surveys gives an empty table.
     """
-    from ..surveys import codebook, csat, nps
+    from ..surveys import codebook, csat, nps, responses_frame
 
     rows = []
     for survey in latest_surveys(store, project, audience):
-        frame = seen_responses(store, project, [survey], audience)
+        frame = responses_frame(store, [survey], audience=audience)
         book = codebook(store, [survey])
         types = dict(zip(book["code"], book["type"], strict=True)) if len(book) else {}
         score = rate = None

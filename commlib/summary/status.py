@@ -57,17 +57,12 @@ def nps_waves(
     if until is not None and len(table):
         opened = table["opened_on"].map(day_of)
         table = table[[d is None or d <= until for d in opened]]
-    shared = None
-    if audience == "client":
-        shared = set(store.frame("responses", project, audience="client")["id"].astype(int))
     best: list[dict[str, Any]] = []
     best_key: tuple = ()
     for position, (name, group) in enumerate(table.groupby("name", sort=False)):
         found = []
         for row in group.itertuples():
-            frame = responses_frame(store, [int(row.survey_id)])
-            if shared is not None and len(frame):
-                frame = frame[frame["response_id"].isin(shared)]
+            frame = responses_frame(store, [int(row.survey_id)], audience=audience)
             book = codebook(store, [int(row.survey_id)])
             codes = [c for c in book.loc[book["type"] == "nps", "code"] if c in frame]
             if not codes or not len(frame):

@@ -212,8 +212,10 @@ def responses_frame(
     project: str | int | Project | None = None,
     name: str | None = None,
     incomplete: bool = False,
+    audience: str = "internal",
 ) -> pd.DataFrame:
-    """One row per response of these surveys (see the module's documentation).
+    """One row per response of these surveys (see the module's documentation); for
+    ``audience="client"`` only the responses shared with the client.
 
     Responses the respondent did not finish (``complete`` False: LimeSurvey's empty submit
     date, Qualtrics' ``Finished`` False...) are left out unless ``incomplete=True``: a
@@ -234,6 +236,8 @@ def responses_frame(
         for _batch, survey_id, _project, table in _responses.tables(conn, survey_ids=list(order)):
             if not incomplete and not pc.all(table.column("complete")).as_py():
                 table = table.filter(table.column("complete"))
+            if audience == "client":
+                table = table.filter(pc.equal(table.column("visibility"), "client"))
             if run and (run[0][0].id != survey_id or run[0][1].schema != table.schema):
                 parts.append(frame_run(run, columns, types, options, categories))
                 run = []
