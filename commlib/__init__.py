@@ -31,6 +31,7 @@ from .i18n import get_language, language, set_language, t
 if TYPE_CHECKING:
     from .models import (
         KINDS,
+        Assignment,
         Change,
         ChangeRequest,
         Contact,
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
         FollowUp,
         Issue,
         Lesson,
+        Meeting,
         Milestone,
         PlanItem,
         Project,
@@ -57,6 +59,7 @@ _LAZY = {
     **dict.fromkeys(
         [
             "KINDS",
+            "Assignment",
             "Change",
             "ChangeRequest",
             "Contact",
@@ -64,6 +67,7 @@ _LAZY = {
             "FollowUp",
             "Issue",
             "Lesson",
+            "Meeting",
             "Milestone",
             "PlanItem",
             "Project",
@@ -88,6 +92,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "KINDS",
+    "Assignment",
     "BadFile",
     "Change",
     "ChangeRequest",
@@ -99,6 +104,7 @@ __all__ = [
     "InvalidRecord",
     "Issue",
     "Lesson",
+    "Meeting",
     "Milestone",
     "NotFound",
     "NothingToShow",

@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # alembic is imported by ``upgrade``, the one place that runs
 
 from .models import KINDS, Change, Record, field_type
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def _v2_communication_plan(op: Operations) -> None:
@@ -214,6 +214,67 @@ def _v6_response_batches(op: Operations) -> None:
     op.drop_table("responses")
 
 
+def _v7_meetings(op: Operations) -> None:
+    """Version 7: working time and manners per stakeholder, pending decisions, meetings with
+    their invitation, minutes and confirmation, the RACI matrix (issue 16: meetings). Every
+    stakeholder gets the default hours; every decision stored before was taken."""
+    with op.batch_alter_table("stakeholders") as batch:
+        batch.add_column(sa.Column("address_as", sa.Text(), nullable=False, server_default=""))
+        batch.add_column(
+            sa.Column("work_hours", sa.Text(), nullable=False, server_default="09:00-18:00")
+        )
+        batch.add_column(sa.Column("lunch", sa.Text(), nullable=False, server_default=""))
+        batch.add_column(sa.Column("holiday_region", sa.Text(), nullable=False, server_default=""))
+        batch.add_column(sa.Column("etiquette", sa.Text(), nullable=False, server_default=""))
+    with op.batch_alter_table("decisions") as batch:
+        batch.alter_column("decided_on", existing_type=sa.Date(), nullable=True)
+        batch.add_column(sa.Column("status", sa.String(7), nullable=False, server_default="taken"))
+        batch.add_column(sa.Column("decider", sa.String(6), nullable=False, server_default="team"))
+        batch.add_column(sa.Column("needed_by", sa.Date(), nullable=True))
+    op.create_table(
+        "meetings",
+        *_record_columns(),
+        sa.Column("title", sa.Text, nullable=False),
+        sa.Column("start", UTCDateTime(), nullable=False),
+        sa.Column("duration_min", sa.Integer, nullable=False),
+        sa.Column("timezone", sa.Text, nullable=False),
+        sa.Column("location", sa.Text, nullable=False),
+        sa.Column("agenda", sa.JSON, nullable=False),
+        sa.Column("uid", sa.Text, nullable=False),
+        sa.Column("sequence", sa.Integer, nullable=False),
+        sa.Column("status", sa.String(9), nullable=False),
+        sa.Column("contact_id", sa.Integer, sa.ForeignKey("contacts.id"), nullable=True),
+        sa.Column("minutes_sent_on", sa.Date, nullable=True),
+        sa.Column("confirmed_by", sa.Text, nullable=False),
+        sa.Column("confirmed_on", sa.Date, nullable=True),
+        sa.Column("confirmed_channel", sa.String(7), nullable=True),
+    )
+    op.create_table(
+        "meetings_stakeholders",
+        sa.Column(
+            "meeting_id",
+            sa.Integer,
+            sa.ForeignKey("meetings.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column(
+            "stakeholder_id",
+            sa.Integer,
+            sa.ForeignKey("stakeholders.id"),
+            primary_key=True,
+            index=True,
+        ),
+        sa.Column("position", sa.Integer, nullable=False),
+    )
+    op.create_table(
+        "raci",
+        *_record_columns(),
+        sa.Column("milestone", sa.Integer, sa.ForeignKey("milestones.id"), nullable=False),
+        sa.Column("stakeholder", sa.Integer, sa.ForeignKey("stakeholders.id"), nullable=False),
+        sa.Column("role", sa.String(1), nullable=False),
+    )
+
+
 #: version -> function that upgrades a store from ``version - 1`` to ``version``
 #: (written out in full, not taken from the models, so that later changes to a model
 #: cannot change what an old upgrade does)
@@ -223,6 +284,7 @@ MIGRATIONS: dict[int, Callable[[Operations], None]] = {
     4: _v4_issues,
     5: _v5_response_complete,
     6: _v6_response_batches,
+    7: _v7_meetings,
 }
 
 

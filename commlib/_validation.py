@@ -27,6 +27,7 @@ _FIELD_OF = {
     "decided_on_missing": "decided_on",
     "resolved_on_missing": "resolved_on",
     "confirmation_pair": "scope_confirmed_on",
+    "minutes_confirmation_pair": "confirmed_on",
     "three_point": "duration_likely",
     "self_dependency": "depends_on",
 }

@@ -57,6 +57,12 @@ StatusArea = Literal[
 Rag = Literal["green", "amber", "red"]
 #: the four boxes of the power/interest grid
 Quadrant = Literal["manage_closely", "keep_satisfied", "keep_informed", "monitor"]
+DecisionStatus = Literal["pending", "taken"]
+#: whose decision it is: the client's or the team's
+Decider = Literal["client", "team"]
+MeetingStatus = Literal["planned", "held", "cancelled"]
+#: Responsible, Accountable, Consulted, Informed
+RaciRole = Literal["R", "A", "C", "I"]
 
 ENUMS: dict[str, tuple[str, ...]] = {
     "visibility": typing.get_args(Visibility),
@@ -75,6 +81,10 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "issue_status": typing.get_args(IssueStatus),
     "status_area": typing.get_args(StatusArea),
     "rag": typing.get_args(Rag),
+    "decision_status": typing.get_args(DecisionStatus),
+    "decider": typing.get_args(Decider),
+    "meeting_status": typing.get_args(MeetingStatus),
+    "raci_role": typing.get_args(RaciRole),
 }
 
 # --- value types ------------------------------------------------------------------------
@@ -114,6 +124,71 @@ def _timezone(value: str) -> str:
         except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as err:  # OSError: "Asia"
             raise PydanticCustomError("bad_timezone", "unknown time zone") from err
     return value
+
+
+_CLOCK = re.compile(r"^([01]?\d|2[0-4])(?::?([0-5]\d))?$")
+_RANGE = re.compile(r"\s*[-–—~～至到]\s*")
+
+
+def _clock(text: str) -> int:
+    """Minutes after midnight of ``9``, ``9:30``, ``0930`` or ``24:00``."""
+    found = _CLOCK.match(text.strip())
+    if not found or (found[1] == "24" and (found[2] or "00") != "00"):
+        raise PydanticCustomError("bad_hours", "not a time range like 09:00-18:00")
+    return int(found[1]) * 60 + int(found[2] or 0)
+
+
+def minutes_of(hours: str) -> tuple[int, int]:
+    """``"09:00-18:00"`` -> ``(540, 1080)``: a range's start and end, in minutes after midnight."""
+    start, end = _RANGE.split(hours.strip())
+    return _clock(start), _clock(end)
+
+
+def _hours(value: str) -> str:
+    """A range of local clock times, normalised to ``HH:MM-HH:MM``; it must end after it starts."""
+    value = value.strip()
+    if value.lower() in ("", "none", "无"):
+        return value.lower().replace("无", "none")
+    parts = _RANGE.split(value)
+    if len(parts) != 2:
+        raise PydanticCustomError("bad_hours", "not a time range like 09:00-18:00")
+    start, end = _clock(parts[0]), _clock(parts[1])
+    if end <= start:
+        raise PydanticCustomError(
+            "hours_order",
+            "ends at {end} before it starts at {start}",
+            {"start": clock_text(start), "end": clock_text(end)},
+        )
+    return f"{clock_text(start)}-{clock_text(end)}"
+
+
+def clock_text(minute: int) -> str:
+    """``570`` -> ``"09:30"``."""
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def _working_hours(value: str) -> str:
+    value = _hours(value)
+    if value in ("", "none"):
+        raise PydanticCustomError("bad_hours", "not a time range like 09:00-18:00")
+    return value
+
+
+def _holiday_region(value: str) -> str:
+    """``CN``, ``GB-ENG``, ``US-NY``: a country (and subdivision) the ``holidays`` library knows;
+    ``""`` takes the country of the time zone, ``none`` means no public holidays."""
+    value = value.strip()
+    if value.lower() in ("", "none"):
+        return value.lower()
+    import holidays  # here: only a stakeholder's region needs it
+
+    country, _, subdiv = value.upper().partition("-")
+    known = holidays.list_supported_countries()
+    if country not in known or (subdiv and subdiv not in known[country]):
+        raise PydanticCustomError(
+            "bad_holiday_region", "not a country or region code like CN, GB-ENG or US-NY"
+        )
+    return f"{country}-{subdiv}" if subdiv else country
 
 
 _EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
@@ -164,6 +239,11 @@ Phone = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=50), AfterValidator(_phone)
 ]
 TimeZone = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_timezone)]
+#: local working hours, ``HH:MM-HH:MM``
+WorkingHours = Annotated[str, AfterValidator(_working_hours)]
+#: a break inside the working hours, ``HH:MM-HH:MM``; ``""``: the region's usual one; ``none``
+Break = Annotated[str, AfterValidator(_hours)]
+HolidayRegion = Annotated[str, AfterValidator(_holiday_region)]
 Scale = Annotated[int, Field(ge=1, le=5)]
 Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Id = Annotated[int, Field(ge=1)]
@@ -261,7 +341,7 @@ class Project(Record):
 
 class Stakeholder(Record):
     kind: ClassVar[str] = "stakeholders"
-    internal_fields: ClassVar[frozenset[str]] = frozenset({"notes", "email", "phone"})
+    internal_fields: ClassVar[frozenset[str]] = frozenset({"notes", "email", "phone", "etiquette"})
     tracked: ClassVar[tuple[str, ...]] = (
         "engagement_current",
         "engagement_desired",
@@ -281,6 +361,16 @@ class Stakeholder(Record):
     interest: Scale = 3
     engagement_current: Engagement = "neutral"
     engagement_desired: Engagement = "supportive"
+    #: how to address them (王总, Dr. Smith)
+    address_as: Short = ""
+    #: local working hours; the lunch break (``""``: the usual one where they work, 12:00–13:30
+    #: in China, 12:00–13:00 elsewhere; ``none``: no break); the public holidays' calendar
+    #: (``""``: the country of their time zone)
+    work_hours: WorkingHours = "09:00-18:00"
+    lunch: Break = ""
+    holiday_region: HolidayRegion = ""
+    #: etiquette notes (gifts, titles, topics to avoid): internal by nature
+    etiquette: Text = ""
 
 
 #: power or interest at or above this (on 1–5) counts as high in the grid
@@ -548,14 +638,27 @@ class ChangeRequest(Record):
 
 
 class Decision(Record):
+    """A decision taken, or one still to take (``pending``) by the client or by the team,
+    ideally by ``needed_by``. A decision taken needs ``decided_on``."""
+
     kind: ClassVar[str] = "decisions"
     references: ClassVar[dict[str, str]] = {"contact_id": "contacts"}
+    tracked: ClassVar[tuple[str, ...]] = ("status", "decided_on", "decided_by")
 
     title: Name
     description: Text = ""
-    decided_on: date
+    decided_on: date | None = None
     decided_by: Short = ""
     contact_id: Id | None = None
+    status: DecisionStatus = "taken"
+    decider: Decider = "team"
+    needed_by: date | None = None
+
+    @model_validator(mode="after")
+    def _taken(self) -> Decision:
+        if self.status == "taken" and self.decided_on is None:
+            raise PydanticCustomError("decided_on_missing", "a decision taken needs decided_on")
+        return self
 
 
 class Lesson(Record):
@@ -628,6 +731,72 @@ class StatusOverride(Record):
     active: bool = True
 
 
+class Meeting(Record):
+    """A meeting with the client: planned (its invitation), then held (its minutes, the
+    contact ``contact_id``) and confirmed by the client, like the scope.
+
+    The invitation keeps its ``uid``; each update of it raises ``sequence``, so calendars
+    replace the meeting instead of adding a second one. ``timezone`` is the zone the
+    invitation is written in (the organiser's).
+    """
+
+    kind: ClassVar[str] = "meetings"
+    references: ClassVar[dict[str, str]] = {
+        "stakeholder_ids": "stakeholders",
+        "contact_id": "contacts",
+    }
+    tracked: ClassVar[tuple[str, ...]] = (
+        "start",
+        "duration_min",
+        "status",
+        "sequence",
+        "minutes_sent_on",
+        "confirmed_by",
+        "confirmed_on",
+        "confirmed_channel",
+    )
+
+    title: Name
+    start: Moment
+    duration_min: Annotated[int, Field(ge=5, le=720)] = 60
+    timezone: TimeZone = ""
+    stakeholder_ids: list[Id] = []
+    location: Short = ""
+    agenda: list[Item] = []
+    uid: Short = ""
+    sequence: Annotated[int, Field(ge=0)] = 0
+    status: MeetingStatus = "planned"
+    contact_id: Id | None = None
+    #: the day the minutes went to the attendees to confirm or correct
+    minutes_sent_on: date | None = None
+    confirmed_by: Short = ""
+    confirmed_on: date | None = None
+    confirmed_channel: Channel | None = None
+
+    @model_validator(mode="after")
+    def _confirmed(self) -> Meeting:
+        if bool(self.confirmed_by) != (self.confirmed_on is not None):
+            raise PydanticCustomError(
+                "minutes_confirmation_pair", "confirmed_by and confirmed_on go together"
+            )
+        return self
+
+
+class Assignment(Record):
+    """A cell of the RACI matrix: a stakeholder's role on a milestone or deliverable."""
+
+    kind: ClassVar[str] = "raci"
+    references: ClassVar[dict[str, str]] = {
+        "milestone": "milestones",
+        "stakeholder": "stakeholders",
+    }
+    tracked: ClassVar[tuple[str, ...]] = ("role",)
+
+    milestone: Id
+    stakeholder: Id
+    role: RaciRole
+
+
 class Change(BaseModel):
     """One entry of the history: a tracked field of a record changed at a moment."""
 
@@ -665,6 +834,8 @@ KINDS: dict[str, type[Record]] = {
         Lesson,
         Issue,
         StatusOverride,
+        Meeting,
+        Assignment,
     )
 }
 

@@ -6,12 +6,14 @@ from pathlib import Path
 import pytest
 
 from commlib import (
+    Assignment,
     ChangeRequest,
     Contact,
     Decision,
     FollowUp,
     Issue,
     Lesson,
+    Meeting,
     Milestone,
     PlanItem,
     Project,
@@ -294,6 +296,28 @@ def fill(store: Store) -> Project:
             reason="UAT 延期两周，客户已知悉",
             set_on=date(2026, 3, 26),
         )
+    )
+    store.add(
+        Meeting(
+            project_id=p.id,
+            title="周例会",
+            start=datetime(2026, 3, 2, 1, 30, tzinfo=UTC),
+            timezone="Asia/Shanghai",
+            stakeholder_ids=[zhang.id, li.id],
+            agenda=["数据迁移方案"],
+            uid="meeting-1@commlib",
+            status="held",
+            contact_id=contact.id,
+            visibility="client",
+            notes="会前先和张伟通气 INTERNAL-SENTINEL",
+            created_at=t0,
+        )
+    )
+    store.add_all(
+        [
+            Assignment(project_id=p.id, milestone=m.id, stakeholder=zhang.id, role="A"),
+            Assignment(project_id=p.id, milestone=m.id, stakeholder=li.id, role="R"),
+        ]
     )
     store.update("risks", risk.id, probability=4, at=datetime(2026, 3, 15, tzinfo=UTC))
     store.update(

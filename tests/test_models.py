@@ -320,4 +320,4 @@ def test_status_overrides_need_a_reason():
     )
     assert set(found) == {"area", "status", "reason"}
     assert "satisfaction" in found["area"].message and "amber" in found["status"].message
-    assert list(KINDS)[-2:] == ["issues", "status_overrides"]
+    assert list(KINDS)[-4:] == ["issues", "status_overrides", "meetings", "raci"]

@@ -286,8 +286,12 @@ def test_the_first_version_store_opens_and_upgrades(tmp_path):
     counts = store.counts()["华辰 ERP 升级"]
     assert counts.pop("communication_plan") == 0  # new in version 2
     assert counts.pop("issues") == counts.pop("status_overrides") == 0  # new in version 4
+    assert counts.pop("meetings") == counts.pop("raci") == 0  # new in version 7
     assert all(n > 0 for n in counts.values())
     assert store.get("stakeholders", 1).name == "张伟"
+    # version 7: the stakeholders stored before get the default hours; the decisions were taken
+    assert store.get("stakeholders", 1).work_hours == "09:00-18:00"
+    assert {d.status for d in store.records("decisions")} == {"taken"}
     store.add(PlanItem(project_id=1, what="周报", quadrant="manage_closely", cadence_days="weekly"))
     assert store.frame("communication_plan")["cadence_days"].tolist() == [7]
     # what the current schema creates is what the upgrade produced
