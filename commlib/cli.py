@@ -365,6 +365,20 @@ def report(
     ctx.exit(0 if ok else 1)
 
 
+@cli.group(cls=_Group, help=t("meetings.cli.help"))
+def meeting() -> None:
+    pass
+
+
+# --- meeting slots ---
+
+
+# --- meeting agenda, meeting invite ---
+
+
+# --- meeting minutes ---
+
+
 def main() -> None:
     cli(prog_name="commlib")
 
