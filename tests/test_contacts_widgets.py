@@ -387,6 +387,40 @@ def test_an_invalid_email_shows_next_to_the_field_and_writes_nothing(register, f
     assert register.form["name"].input.value == "赵敏"  # kept for fixing
 
 
+def test_working_time_and_manners_are_kept(register, filled):
+    form = register.form
+    form["name"].input.value = "Mary Jones"
+    form["timezone"].input.value = "Europe/London"
+    form["address_as"].input.value = "Dr. Jones"
+    form["work_hours"].input.value = "8:30–17:00"
+    form["lunch"].input.value = "none"
+    form["holiday_region"].input.value = "gb-eng"
+    form["etiquette"].input.value = "Prefers first names after the first meeting"
+    register.save_button.click()
+    assert register.status.level == "ok", register.status.message
+    mary = filled.records("stakeholders", P)[-1]
+    assert (mary.address_as, mary.work_hours, mary.lunch, mary.holiday_region) == (
+        "Dr. Jones",
+        "08:30-17:00",
+        "none",
+        "GB-ENG",
+    )
+    assert "08:30-17:00" in register.table.value
+
+
+def test_hours_that_end_before_they_start_are_refused_next_to_the_field(register, filled):
+    before = counts(filled)
+    register.form["name"].input.value = "赵敏"
+    register.form["work_hours"].input.value = "18:00-09:00"
+    register.form["holiday_region"].input.value = "XX"
+    register.save_button.click()
+    assert counts(filled) == before
+    errors = register.form.errors()
+    assert set(errors) == {"work_hours", "holiday_region"}
+    assert "18:00" in errors["work_hours"] and "09:00-18:00" in errors["work_hours"]
+    assert "CN" in errors["holiday_region"]
+
+
 def test_edit_keeps_engagement_history(register, filled):
     register.chooser.value = 1
     assert register.form["name"].input.value == "张伟"
@@ -799,6 +833,7 @@ def test_editing_in_client_mode_keeps_what_it_does_not_show(filled):
     assert zhang.role == "CIO & CDO"
     assert (zhang.email, zhang.power, zhang.interest) == ("zhang.wei@huachen.cn", 5, 4)
     assert zhang.notes == "对变更比较敏感 INTERNAL-SENTINEL\n会上提到预算"
+    assert "etiquette" not in [f.name for f in register.children if hasattr(f, "name")]
     register.edit(None)
     assert register.form["visibility"].input.value == "client"
     register.form["name"].input.value = "赵敏"

@@ -5,6 +5,7 @@ def test_public_api():
     assert sorted(commlib.__all__) == sorted(
         [
             "KINDS",
+            "Assignment",
             "BadFile",
             "Change",
             "ChangeRequest",
@@ -16,6 +17,7 @@ def test_public_api():
             "InvalidRecord",
             "Issue",
             "Lesson",
+            "Meeting",
             "Milestone",
             "NotFound",
             "NothingToShow",

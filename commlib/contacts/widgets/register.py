@@ -47,8 +47,22 @@ COMMON_TIMEZONES = (
     "UTC",
 )
 
+#: holiday calendars offered (any code the ``holidays`` library knows can be typed: US-NY...)
+COMMON_REGIONS = (
+    "CN", "HK", "TW", "SG", "JP", "KR", "IN", "AE", "GB", "DE", "FR", "US", "CA", "BR", "AU",
+    "none",
+)  # fmt: skip
+
 #: the team's own analysis and what is internal by nature: never on a client's screen
-TEAM_ONLY = ("email", "phone", "power", "interest", "engagement_current", "engagement_desired")
+TEAM_ONLY = (
+    "email",
+    "phone",
+    "power",
+    "interest",
+    "engagement_current",
+    "engagement_desired",
+    "etiquette",
+)
 
 
 class StakeholderRegister(ProjectWidget):
@@ -104,6 +118,27 @@ class StakeholderRegister(ProjectWidget):
                     ),
                 ),
                 Field("language", w.Dropdown(options=languages, value=""), parse=none_if_empty),
+                Field(
+                    "address_as",
+                    w.Text(placeholder=t("widgets.stakeholder.address_as_placeholder")),
+                ),
+                Field("work_hours", w.Text(value="09:00-18:00", placeholder="09:00-18:00")),
+                Field(
+                    "lunch",
+                    w.Combobox(
+                        options=("12:00-13:30", "12:00-13:00", "none"),
+                        ensure_option=False,
+                        placeholder=t("widgets.stakeholder.lunch_placeholder"),
+                    ),
+                ),
+                Field(
+                    "holiday_region",
+                    w.Combobox(
+                        options=COMMON_REGIONS,
+                        ensure_option=False,
+                        placeholder=t("widgets.stakeholder.region_placeholder"),
+                    ),
+                ),
                 Field("power", toggles(scale, 3, "3em")),
                 Field("interest", toggles(scale, 3, "3em")),
                 Field(
@@ -113,6 +148,11 @@ class StakeholderRegister(ProjectWidget):
                 Field(
                     "engagement_desired",
                     w.Dropdown(options=enum_options("engagement"), value="supportive"),
+                ),
+                Field(
+                    "etiquette",
+                    w.Textarea(rows=2, placeholder=t("widgets.stakeholder.etiquette_placeholder")),
+                    width="100%",
                 ),
                 visibility_field("client" if self.client else "internal"),
                 Field("notes", w.Textarea(rows=2), width="100%"),
@@ -175,9 +215,9 @@ class StakeholderRegister(ProjectWidget):
                 self._load(self.chooser.value)
 
     def _show_table(self) -> None:
-        columns = ["name", "organisation", "role", "preferred_channel"]
+        columns = ["name", "organisation", "role", "preferred_channel", "timezone", "work_hours"]
         if not self.client:
-            columns += [*TEAM_ONLY[2:], "quadrant"]
+            columns += [*TEAM_ONLY[2:-1], "quadrant"]
         values = {
             "preferred_channel": lambda p: enum_label("channel", p.preferred_channel),
             "engagement_current": lambda p: enum_label("engagement", p.engagement_current),
