@@ -93,7 +93,10 @@ def test_every_kind_of_record_is_there(built: Store, name: str) -> None:
 
 @pytest.mark.parametrize(
     ("name", "zones"),
-    [(ZH, {"Asia/Shanghai", "Europe/Berlin"}), (EN, {"Europe/London", "America/New_York"})],
+    [
+        (ZH, {"Asia/Shanghai", "Europe/Berlin", "America/New_York"}),
+        (EN, {"Europe/London", "America/New_York"}),
+    ],
 )
 def test_stakeholders_are_varied(built: Store, name: str, zones: set[str]) -> None:
     people = built.records("stakeholders", name)
@@ -102,7 +105,8 @@ def test_stakeholders_are_varied(built: Store, name: str, zones: set[str]) -> No
     assert len({p.interest for p in people}) >= 3
     assert {p.timezone for p in people} == zones
     assert len({p.preferred_channel for p in people}) >= 4
-    assert len({p.email.split("@")[1] for p in people}) == 1  # the client's domain
+    clients = [p for p in people if p.organisation != "Apex MES Inc."]  # but the vendor
+    assert len({p.email.split("@")[1] for p in clients}) == 1  # the client's domain
     assert all(p.phone for p in people)
     assert any(p.engagement_current != p.engagement_desired for p in people)
     assert sum(p.visibility == "client" for p in people) > len(people) / 2
@@ -178,7 +182,8 @@ def test_some_stakeholders_have_not_been_heard_of_for_months(built: Store, name:
 
     assert set(last) == {p.id for p in people}  # everyone was met at least once
     quiet = [p for p in people if (TODAY - last[p.id]).days > 60]
-    assert len(quiet) == 3 and len(people) == 12  # a few, as the demo plans them
+    # a few, as the demo plans them (and the Chinese project's vendor, met recently)
+    assert len(quiet) == 3 and len(people) == (13 if name == ZH else 12)
 
 
 # --- follow-ups, milestones, change requests --------------------------------------------
@@ -271,7 +276,11 @@ def test_decisions_are_taken_at_meetings_and_lessons_recorded(built: Store, name
         meeting = contacts[decision.contact_id]
         assert meeting.channel in ("meeting", "video")
         assert _local(meeting.when, zone).date() == decision.decided_on
-    assert all(x.decided_by and x.decided_on < TODAY for x in decisions)
+    taken = [x for x in decisions if x.status == "taken"]
+    assert all(x.decided_by and x.decided_on < TODAY for x in taken)
+    pending = [x for x in decisions if x.status == "pending"]
+    assert {x.decider for x in pending} == {"client", "team"}
+    assert all(x.decided_on is None and x.needed_by > TODAY for x in pending)
     assert all(x.category and x.what_happened and x.recommendation for x in lessons)
     assert len({x.category for x in lessons}) >= 4
     assert all(x.recorded_on < TODAY for x in lessons)
@@ -535,3 +544,46 @@ def test_a_failed_replace_keeps_the_old_project(
     with pytest.raises(RuntimeError):
         build_demo(fresh, lang="zh", today=TODAY, replace=True)
     assert fresh.counts() == before
+
+
+# --- meetings ---------------------------------------------------------------------------
+
+
+def test_a_meeting_planned_across_three_time_zones_around_a_chinese_holiday(built: Store) -> None:
+    from commlib.demo._meetings import planning_window
+    from commlib.meetings import working_time
+
+    (planned,) = [m for m in built.records("meetings", ZH) if m.status == "planned"]
+    people = [built.get("stakeholders", i) for i in planned.stakeholder_ids]
+    assert len({p.timezone for p in people}) >= 3
+    first, last = planning_window(TODAY, "Asia/Shanghai")
+    china = working_time(next(p for p in people if p.timezone == "Asia/Shanghai"))
+    assert china.holidays(first, last)  # China's public holidays fall inside the window
+    assert first <= planned.start.date() <= last
+    end = planned.start + timedelta(minutes=planned.duration_min)
+    for person in map(working_time, people):
+        day = person.local(planned.start).date()
+        assert any(a <= planned.start and end <= b for a, b in person.windows(day)), person.name
+
+
+@pytest.mark.parametrize("name", [ZH, EN])
+def test_the_last_minutes_wait_for_the_clients_confirmation(built: Store, name: str) -> None:
+    held = sorted(
+        (m for m in built.records("meetings", name) if m.status == "held"), key=lambda m: m.start
+    )
+    assert len(held) == 2 and all(m.contact_id and m.minutes_sent_on for m in held)
+    assert held[0].confirmed_by and held[0].confirmed_on > held[0].minutes_sent_on
+    assert not held[1].confirmed_by and held[1].visibility == "client"
+
+
+@pytest.mark.parametrize("name", [ZH, EN])
+def test_working_time_and_manners_are_filled(built: Store, name: str) -> None:
+    people = built.records("stakeholders", name)
+    assert sum(bool(p.address_as) for p in people) >= 3
+    assert len({p.work_hours for p in people}) >= 2
+    assert any(p.etiquette for p in people)
+    assert all(
+        p.etiquette.startswith(INTERNAL["zh" if name == ZH else "en"])
+        for p in people
+        if p.etiquette
+    )

@@ -26,7 +26,7 @@ from ..errors import Conflict
 from ..i18n import normalise, t
 from ..models import Project
 from ..store import Store
-from . import _contacts, _project, _records, _risks, _surveys
+from . import _contacts, _meetings, _project, _records, _risks, _surveys
 from ._state import Demo
 from .content import DEMO_PROJECTS, INTERNAL, LANGS
 
@@ -78,5 +78,9 @@ def _build(d: Demo) -> Project:
     _records.lessons(d)
     _records.issues(d)
     _project.milestone_progress(d)
+    _meetings.vendor(d)
+    _meetings.raci(d)
+    _meetings.pending_decisions(d)
+    _meetings.meetings(d)
     d.apply_updates()
     return project

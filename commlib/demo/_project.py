@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from ..models import Milestone, PlanItem, Project, Stakeholder
 from ._state import Demo, next_workday, weekday
 from .content import DEMO_PROJECTS
+from .content.meetings import MANNERS
 from .content.project import BER, MILESTONES, NYC, PLAN, SH, SLIP
 
 
@@ -48,6 +49,12 @@ def _phone(rng: random.Random, zone: str) -> str:
     return f"+44 20 7946 0{rng.randint(0, 999):03d}"  # 020 7946 0xxx: reserved for drama
 
 
+def manners(key: str, lang: str) -> dict[str, str]:
+    """A person's form of address, working hours and etiquette notes (``Stakeholder`` fields)."""
+    address, hours, etiquette = MANNERS[lang].get(key, ("", "", ""))
+    return {"address_as": address, "work_hours": hours or "09:00-18:00", "etiquette": etiquette}
+
+
 def stakeholders(d: Demo) -> None:
     created = d.at(d.start, 11)
     records = [
@@ -68,6 +75,7 @@ def stakeholders(d: Demo) -> None:
             visibility=d.visibility(row.notes),  # type: ignore[arg-type]
             notes=row.notes,
             created_at=created,
+            **manners(row.key, d.lang),
         )
         for row in d.rows.values()
     ]
