@@ -472,6 +472,33 @@ def test_lists_of_the_period(busy, project):
     assert "张伟" in s.decisions_needed[0].note
 
 
+def test_decisions_pending_on_the_client_are_needed_from_them(busy, project):
+    busy.add_all(
+        [
+            Decision(
+                project_id=project.id,
+                title="Pick the go-live weekend",
+                status="pending",
+                decider="client",
+                needed_by=date(2026, 4, 9),
+            ),
+            Decision(project_id=project.id, title="Our rota", status="pending", decider="team"),
+            Decision(
+                project_id=project.id, title="No date yet", status="pending", decider="client"
+            ),
+        ]
+    )
+    s = status_summary(busy, "P", **PERIOD, lang="en")
+    needed = [(i.title, i.on, i.note) for i in s.decisions_needed]
+    assert (
+        "Pick the go-live weekend",
+        date(2026, 4, 9),
+        "your decision, needed by 2026-04-09",
+    ) in needed
+    assert needed[-1] == ("No date yet", None, "your decision")  # undated: last
+    assert "Our rota" not in [i.title for i in s.decisions_needed + s.accomplishments]
+
+
 def test_client_audience_hides_internal_records(busy):
     s = status_summary(busy, "P", **PERIOD, audience="client")
     everything = s.text() + s._repr_html_()

@@ -65,7 +65,8 @@ The three lists (a period runs from ``since`` to ``until``, both included):
   this one (from ``until`` + 1 day to ``until`` + (``until`` − ``since``) + 1 day), and not
   before ``today``;
 - **decisions we need from you**: pending change requests (by the earliest current due date
-  of the open milestones they name, if any) and open follow-ups whose owner is one of the
+  of the open milestones they name, if any), decisions pending on the client (``decider``
+  ``client``, by ``needed_by``) and open follow-ups whose owner is one of the
   project's stakeholders (not of the team: a stakeholder whose e-mail is in
   ``Project.team`` is the team's), with their due dates.
 

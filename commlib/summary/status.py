@@ -207,7 +207,7 @@ def _accomplishments(
             if day is not None:
                 items.append(Item(m["type"], m["name"], day, t("summary.item.reached", on=day)))
     for d in rows_of(frames["decisions"]):
-        day = day_of(d["decided_on"])
+        day = day_of(d["decided_on"])  # none while pending
         if _in(day, since, until):
             items.append(Item("decision", d["title"], day, t("summary.item.decided", on=day)))
     for c in rows_of(frames["change_requests"]):
@@ -290,8 +290,8 @@ def _client_people(store: Store, project: Project) -> dict[str, str]:
 def _decisions_needed(
     store: Store, project: Project, frames: dict[str, pd.DataFrame], until: date
 ) -> list[Item]:
-    """Pending change requests (requested by ``until``), and open follow-ups owned by a
-    client stakeholder."""
+    """Pending change requests (requested by ``until``), decisions pending on the client, and
+    open follow-ups owned by a client stakeholder."""
     dues = {
         int(m["id"]): day_of(m["current_due"])
         for m in rows_of(frames["milestones"])
@@ -309,6 +309,16 @@ def _decisions_needed(
         else:
             note = t("summary.item.needed_by", on=asked, due=before)
         items.append(Item("change", c["title"], before, note))
+    for d in rows_of(frames["decisions"]):
+        if cell(d, "status", "taken") != "pending" or cell(d, "decider", "team") != "client":
+            continue
+        due = day_of(d.get("needed_by"))
+        note = (
+            t("summary.item.decision_undated")
+            if due is None
+            else t("summary.item.decision_needed", on=due)
+        )
+        items.append(Item("decision", d["title"], due, note))
     people = _client_people(store, project)
     for f in rows_of(frames["follow_ups"]):
         owner = str(cell(f, "owner", "")).strip()
