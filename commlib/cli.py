@@ -376,6 +376,122 @@ def meeting() -> None:
 # --- meeting agenda, meeting invite ---
 
 
+@meeting.command("agenda", help=t("meetings.agenda.cli.help"))
+@click.option("--project", required=True, help=t("meetings.agenda.cli.project"))
+@click.option(
+    "--duration",
+    type=click.IntRange(5, 720),
+    default=60,
+    show_default=True,
+    help=t("meetings.agenda.cli.duration"),
+)
+@click.option(
+    "--days",
+    type=click.IntRange(0, 366),
+    default=14,
+    show_default=True,
+    help=t("meetings.agenda.cli.days"),
+)
+@click.option(
+    "--audience",
+    type=click.Choice(["internal", "client"]),
+    default="internal",
+    show_default=True,
+    help=t("meetings.agenda.cli.audience"),
+)
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, hidden=True)
+@click.option("--json", "as_json", is_flag=True, help=t("cli.help.json"))
+@click.pass_context
+def meeting_agenda(
+    ctx: click.Context,
+    project: str,
+    duration: int,
+    days: int,
+    audience: str,
+    today: object,
+    as_json: bool,
+) -> None:
+    from .meetings.agenda import agenda
+
+    day = today.date() if today is not None else None  # type: ignore[attr-defined]
+    found = agenda(_store(ctx), project, today=day, days=days, duration=duration, audience=audience)
+    if as_json:
+        click.echo(json.dumps(found.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(found.lines()))
+
+
+@meeting.command("invite", help=t("meetings.invite.cli.help"))
+@click.option("--project", required=True, help=t("meetings.invite.cli.project"))
+@click.option("--at", default=None, metavar="ISO-DATETIME", help=t("meetings.invite.cli.at"))
+@click.option("--tz", default=None, metavar="ZONE", help=t("meetings.invite.cli.tz"))
+@click.option(
+    "--duration", type=click.IntRange(5, 720), default=None, help=t("meetings.invite.cli.duration")
+)
+@click.option("--attendees", default=None, metavar="A,B", help=t("meetings.invite.cli.attendees"))
+@click.option("--title", default=None, help=t("meetings.invite.cli.title"))
+@click.option(
+    "--meeting", "meeting_id", type=int, default=None, metavar="ID",
+    help=t("meetings.invite.cli.meeting"),
+)  # fmt: skip
+@click.option("--organizer", default=None, metavar="EMAIL", help=t("meetings.invite.cli.organizer"))
+@click.option(
+    "-o", "--out", type=click.Path(dir_okay=False), required=True, help=t("meetings.invite.cli.out")
+)
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, hidden=True)
+@click.pass_context
+def meeting_invite(
+    ctx: click.Context,
+    project: str,
+    at: str | None,
+    tz: str | None,
+    duration: int | None,
+    attendees: str | None,
+    title: str | None,
+    meeting_id: int | None,
+    organizer: str | None,
+    out: str,
+    today: object,
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from .meetings.invite import write_invitation
+
+    names = None
+    if attendees is not None:
+        names = [n.strip() for n in attendees.replace("，", ",").split(",") if n.strip()]
+    made, missing = write_invitation(
+        _store(ctx),
+        project,
+        out,
+        at,
+        duration=duration,
+        attendees=names,
+        title=title,
+        meeting=meeting_id,
+        tz=tz,
+        organizer=organizer,
+        today=today.date() if today is not None else None,  # type: ignore[attr-defined]
+    )
+    local = made.start.astimezone(ZoneInfo(made.timezone or "UTC"))
+    click.echo(
+        t(
+            "meetings.invite.cli.written",
+            path=out,
+            title=made.title,
+            start=local.strftime("%Y-%m-%d %H:%M"),
+            zone=made.timezone,
+            utc=made.start.strftime("%H:%M"),
+            minutes=made.duration_min,
+            count=len(made.stakeholder_ids),
+            id=made.id,
+            sequence=made.sequence,
+        )
+    )
+    if missing:
+        click.echo(t("meetings.invite.cli.left_out", names=", ".join(missing)))
+
+
 # --- meeting minutes ---
 
 
