@@ -373,6 +373,77 @@ def meeting() -> None:
 # --- meeting slots ---
 
 
+@meeting.command("slots", help=t("meetings.planner.cli.help"))
+@click.option("--project", required=True, help=t("meetings.planner.cli.project"))
+@click.option("--attendees", default=None, metavar="A,B", help=t("meetings.planner.cli.attendees"))
+@click.option(
+    "--duration", type=int, default=60, show_default=True, help=t("meetings.planner.cli.duration")
+)
+@click.option(
+    "--from", "first", type=click.DateTime(["%Y-%m-%d"]), help=t("meetings.planner.cli.from")
+)
+@click.option(
+    "--days", type=int, default=10, show_default=True, help=t("meetings.planner.cli.days")
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    help=t("meetings.planner.cli.limit"),
+)
+@click.option("--json", "as_json", is_flag=True, help=t("cli.help.json"))
+@click.pass_context
+def meeting_slots(
+    ctx: click.Context,
+    project: str,
+    attendees: str | None,
+    duration: int,
+    first: object,
+    days: int,
+    limit: int,
+    as_json: bool,
+) -> None:
+    import re
+
+    from .meetings import planner
+
+    names = re.split(r"[,，]", attendees) if attendees else None
+    team = planner.team_of(planner.project_attendees(_store(ctx), project, names))
+    start = first.date() if first else None  # type: ignore[attr-defined]
+    slots = planner.find_slots(team, duration=duration, start=start, days=days)
+    payload = planner.slots_payload(
+        slots, team, duration=duration, start=start or date.today(), days=days, limit=limit or None
+    )
+    if as_json:
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    shown = slots[: limit or None]
+    heading = t(
+        "meetings.planner.cli.heading",
+        total=len(slots),
+        duration=duration,
+        first=payload["from"],
+        last=payload["to"],
+        step=planner.STEP,
+        shown=len(shown),
+    )
+    header = [
+        t("meetings.planner.cli.start"),
+        t("meetings.planner.cli.comfort"),
+        *(t("meetings.planner.cli.attendee", name=p.name, zone=p.zone) for p in team),
+    ]
+    rows = [
+        [
+            f"{s.start:%Y-%m-%d %H:%M}",
+            f"{s.comfort:.2f}",
+            *(planner.local_text(s.local[p.name]) for p in team),
+        ]
+        for s in shown
+    ]
+    click.echo(f"{heading}\n{_table(header, rows)}")
+
+
 # --- meeting agenda, meeting invite ---
 
 
