@@ -43,7 +43,12 @@ def p(store: Store) -> Project:
     assign_all(
         store,
         "P",
-        {("蓝图", "张伟"): "A", ("蓝图", "Li Lei"): "R", ("上线", "张伟"): "A/R", ("上线", "王芳"): "I"},
+        {
+            ("蓝图", "张伟"): "A",
+            ("蓝图", "Li Lei"): "R",
+            ("上线", "张伟"): "A/R",
+            ("上线", "王芳"): "I",
+        },
     )
     return project
 

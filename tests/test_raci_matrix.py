@@ -261,7 +261,9 @@ def test_exactly_one_accountable(store, p):
     assert codes(findings.errors) == [("error", "no_accountable"), ("error", "several_accountable")]
     blueprint, golive = findings.errors
     assert blueprint.milestone == 2 and blueprint.stakeholder is None
-    assert blueprint.message == "Deliverable “蓝图” has no one Accountable (A): give it exactly one."
+    assert blueprint.message == (
+        "Deliverable “蓝图” has no one Accountable (A): give it exactly one."
+    )
     assert golive.message == (
         "Milestone “上线” has 2 people Accountable (A): 张伟, 王芳. Keep exactly one."
     )
@@ -343,7 +345,8 @@ def test_a_role_stored_twice_is_an_error(store, p):
 
 def test_a_client_check_reads_what_the_client_sees(store, p):
     _fill(store)
-    assign_all(store, "P", {("蓝图", "张伟"): "A", ("培训手册", "王芳"): "A/R"}, visibility="client")
+    shared = {("蓝图", "张伟"): "A", ("培训手册", "王芳"): "A/R"}
+    assign_all(store, "P", shared, visibility="client")
     findings = check(store, "P", audience="client", lang="en")
     # the team's R (Li Lei, internal) is not on the client's page: no R there
     assert "Li Lei" not in " ".join(f.message for f in findings)

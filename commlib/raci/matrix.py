@@ -158,8 +158,13 @@ class Matrix:
 
     @property
     def roles(self) -> dict[Cell, tuple[str, ...]]:
-        """The roles of each cell that holds any, as stored."""
-        return {cell: tuple(a.role for a in rows) for cell, rows in self.rows.items() if rows}
+        """The roles of each cell that holds any, in the order of :data:`ROLES` (a role
+        stored twice is there twice)."""
+        return {
+            cell: tuple(sorted((a.role for a in rows), key=ROLES.index))
+            for cell, rows in self.rows.items()
+            if rows
+        }
 
     def milestone_labels(self) -> dict[int, str]:
         """Milestone id -> its name (``name #id`` when two share a name)."""
