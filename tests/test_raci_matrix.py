@@ -98,7 +98,7 @@ def test_the_frame_has_milestones_by_due_date_and_a_column_per_stakeholder(store
     _fill(store)
     frame = raci_frame(store, "P")
     assert list(frame.index) == ["蓝图", "培训手册", "上线"]  # due order; the cancelled one out
-    assert frame.index.name == "milestone"
+    assert frame.index.name == "milestone_name"  # labelled 里程碑 in a table
     assert list(frame.columns) == ["张伟", "Li Lei", "王芳", "赵敏"]
     assert frame.loc["培训手册", "王芳"] == "A/R"
     assert frame.loc["上线"].tolist() == ["A", "R", "C", ""]
@@ -127,7 +127,7 @@ def test_cells_in_long_form(store, p):
     cells = raci_cells(store, "P")
     assert len(cells) == 3 * 4
     first = cells.iloc[0].to_dict()
-    assert first["milestone"] == "蓝图" and first["stakeholder"] == "张伟"
+    assert first["milestone_name"] == "蓝图" and first["stakeholder_name"] == "张伟"
     assert first["roles"] == "A" and first["type"] == "deliverable"
     assert first["organisation"] == "华辰" and first["current_due"] == date(2026, 4, 10)
 

@@ -109,8 +109,8 @@ def _rows(cells: pd.DataFrame) -> pd.DataFrame:
     roles = [str(r) if isinstance(r, str) else "" for r in cells["roles"]]
     return pd.DataFrame(
         {
-            "row": cells["milestone"].astype(str).to_numpy(),
-            "column": cells["stakeholder"].astype(str).to_numpy(),
+            "row": cells["milestone_name"].astype(str).to_numpy(),
+            "column": cells["stakeholder_name"].astype(str).to_numpy(),
             "roles": roles,
             "legend": [_legend(r) if r else "" for r in roles],
             "ink": ["white" if r in _DARK else "black" for r in roles],

@@ -184,7 +184,9 @@ class Matrix:
             people[s.id]: [cell_text(shown.get((m.id, s.id), ())) for m in self.milestones]
             for s in self.stakeholders
         }
-        index = pd.Index([names[m.id] for m in self.milestones], name="milestone", dtype=object)
+        index = pd.Index(
+            [names[m.id] for m in self.milestones], name="milestone_name", dtype=object
+        )
         frame = pd.DataFrame(data, index=index, columns=list(people.values()), dtype=object)
         frame.columns.name = "stakeholder"
         return frame
@@ -197,11 +199,11 @@ class Matrix:
         rows = [
             {
                 "milestone_id": m.id,
-                "milestone": names[m.id],
+                "milestone_name": names[m.id],
                 "type": m.type,
                 "current_due": m.current_due,
                 "stakeholder_id": s.id,
-                "stakeholder": people[s.id],
+                "stakeholder_name": people[s.id],
                 "organisation": s.organisation,
                 "roles": cell_text(shown.get((m.id, s.id), ())),
             }
@@ -210,11 +212,11 @@ class Matrix:
         ]
         columns = [
             "milestone_id",
-            "milestone",
+            "milestone_name",
             "type",
             "current_due",
             "stakeholder_id",
-            "stakeholder",
+            "stakeholder_name",
             "organisation",
             "roles",
         ]
@@ -248,7 +250,7 @@ def read_matrix(store: Store, project: ProjectRef, *, audience: str = "internal"
 
 def raci_frame(store: Store, project: ProjectRef, *, audience: str = "internal") -> pd.DataFrame:
     """The RACI matrix: a row per milestone or deliverable (by due date; cancelled ones left
-    out), indexed by name (``milestone``), a column per stakeholder (their name), cells
+    out), indexed by name (``milestone_name``), a column per stakeholder (their name), cells
     ``"A/R"``, ``"A"``, ``"R"``, ``"C"``, ``"I"`` or ``""``. A name two records share gets
     ``#id``. ``audience="client"``: only what the client may see."""
     return read_matrix(store, project, audience=audience).frame()
@@ -256,8 +258,8 @@ def raci_frame(store: Store, project: ProjectRef, *, audience: str = "internal")
 
 def raci_cells(store: Store, project: ProjectRef, *, audience: str = "internal") -> pd.DataFrame:
     """The matrix in long form, a row per (milestone, stakeholder), empty cells too, rows in
-    due order then stakeholders in order: ``milestone_id, milestone, type, current_due,
-    stakeholder_id, stakeholder, organisation, roles`` (what :func:`raci_chart` draws)."""
+    due order then stakeholders in order: ``milestone_id, milestone_name, type, current_due,
+    stakeholder_id, stakeholder_name, organisation, roles`` (what :func:`raci_chart` draws)."""
     return read_matrix(store, project, audience=audience).cells()
 
 

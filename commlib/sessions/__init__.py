@@ -3,7 +3,7 @@
     from commlib.sessions import changes_since, goals_vs_outcome, kickoff_survey
 
 - ``kickoff.py`` (``kickoff.ipynb``): the expectations survey, made once, and the aggregate
-  the kickoff report shows of it;
+  the kickoff report shows of it; who does what (the RACI matrix: table, findings, chart);
 - ``status.py`` (``status_review.ipynb``): what changed since the last review, the period's
   contacts, the next steps, the schedule outlook (also in ``risk_review.ipynb``) and the
   survey pulse;
@@ -16,7 +16,15 @@ store take it as their first argument. Each session's one-page summary is in
 :mod:`commlib.summary`. (This package was ``commlib.review``, which remains as an alias.)
 """
 
-from .kickoff import MIN_RESPONDENTS, Expectations, expectations_summary, kickoff_survey
+from .kickoff import (
+    MIN_RESPONDENTS,
+    Expectations,
+    expectations_summary,
+    kickoff_raci_chart,
+    kickoff_raci_findings,
+    kickoff_raci_table,
+    kickoff_survey,
+)
 from .retrospective import (
     Outcome,
     SurveyAnswers,
@@ -45,6 +53,9 @@ __all__ = [
     "changes_since",
     "expectations_summary",
     "goals_vs_outcome",
+    "kickoff_raci_chart",
+    "kickoff_raci_findings",
+    "kickoff_raci_table",
     "kickoff_survey",
     "lessons_table",
     "next_steps",

@@ -1,7 +1,8 @@
 """The kickoff (``kickoff.ipynb``): the client's expectations survey, made once from its
-template, and what the kickoff report shows of it (the aggregate, never one person's answers).
+template, and what the kickoff report shows of it (the aggregate, never one person's answers);
+who does what (the RACI matrix of :mod:`commlib.raci`): its table, its findings, its chart.
 
-Both read the store, which they take first.
+All read the store, which they take first.
 """
 
 from __future__ import annotations
@@ -16,10 +17,21 @@ from ..i18n import language, t
 from ._common import frame_of
 
 if TYPE_CHECKING:
+    import altair as alt
+
     from ..models import Project, Survey
+    from ..raci import Findings
     from ..store import Store
 
-__all__ = ["MIN_RESPONDENTS", "Expectations", "expectations_summary", "kickoff_survey"]
+__all__ = [
+    "MIN_RESPONDENTS",
+    "Expectations",
+    "expectations_summary",
+    "kickoff_raci_chart",
+    "kickoff_raci_findings",
+    "kickoff_raci_table",
+    "kickoff_survey",
+]
 
 
 def kickoff_survey(
@@ -182,3 +194,53 @@ def _aggregate(frame: pd.DataFrame, book: pd.DataFrame, q: Any) -> list[dict[str
         mean = float(values.mean()) if len(values) else None
     rows = [{**head, "item": item, "count": c, "share": share} for item, c, share in points]
     return [*rows, {**head, "item": t("review.expectations.mean"), "mean": mean}]
+
+
+# --- who does what (RACI) -----------------------------------------------------------------
+
+
+def kickoff_raci_table(
+    store: Store, project: str | int | Project, *, audience: str = "internal"
+) -> pd.DataFrame | None:
+    """The RACI matrix as the kickoff report shows it: a row per milestone or deliverable
+    (``milestone_name``, its ``type``), a column per stakeholder
+    (:func:`commlib.raci.raci_frame`). ``None`` while no role the audience may see is
+    assigned: the report then leaves the section out."""
+    from ..raci import read_matrix
+
+    matrix = read_matrix(store, project, audience=audience)
+    if not matrix.roles:
+        return None
+    frame = matrix.frame().reset_index()
+    frame.insert(1, "type", [m.type for m in matrix.milestones])
+    return frame
+
+
+def kickoff_raci_findings(
+    store: Store,
+    project: str | int | Project,
+    *,
+    audience: str = "internal",
+    lang: str | None = None,
+) -> Findings | None:
+    """What the check finds in the matrix the audience sees (:func:`commlib.raci.check`);
+    ``None`` while no role the audience may see is assigned."""
+    from ..raci import check_matrix, read_matrix
+
+    matrix = read_matrix(store, project, audience=audience)
+    return check_matrix(matrix, lang=lang) if matrix.roles else None
+
+
+def kickoff_raci_chart(
+    store: Store,
+    project: str | int | Project,
+    *,
+    audience: str = "internal",
+    lang: str | None = None,
+) -> alt.LayerChart | None:
+    """The matrix as a grid of letters (:func:`commlib.raci.raci_chart`); ``None`` while no
+    role the audience may see is assigned."""
+    from ..raci import raci_chart, read_matrix
+
+    matrix = read_matrix(store, project, audience=audience)
+    return raci_chart(matrix.cells(), lang=lang) if matrix.roles else None
