@@ -185,3 +185,32 @@ def test_issues_api():
     )
     for name in issues.__all__:
         assert hasattr(issues, name), name
+
+
+def test_raci_api():
+    import commlib.raci as raci
+
+    assert sorted(raci.__all__) == sorted(
+        [
+            "CELL_CHOICES",
+            "ROLES",
+            "ROLE_COLOURS",
+            "Finding",
+            "Findings",
+            "Matrix",
+            "RaciMatrix",
+            "assign",
+            "assign_all",
+            "cell_text",
+            "check",
+            "check_matrix",
+            "client_side",
+            "parse_roles",
+            "raci_cells",
+            "raci_chart",
+            "raci_frame",
+            "read_matrix",
+        ]
+    )
+    for name in raci.__all__:
+        assert hasattr(raci, name), name

@@ -4,6 +4,8 @@ refusals, the checks, and ``raci.csv`` through export and import."""
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -413,3 +415,14 @@ def test_the_cli_exports_raci_csv(store, p, tmp_path):
     text = (tmp_path / "out" / "raci.csv").read_text(encoding="utf-8-sig")
     assert text.splitlines()[0].endswith("milestone,stakeholder,role")
     assert len(text.splitlines()) == 1 + 8
+
+
+def test_reading_and_writing_the_matrix_imports_no_chart_or_widget_library():
+    code = (
+        "import sys, commlib.raci as r; r.assign, r.check, r.raci_frame; "
+        "print('altair' in sys.modules, 'ipywidgets' in sys.modules)"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert found == ["False", "False"]

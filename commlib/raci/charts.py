@@ -49,7 +49,7 @@ def raci_chart(cells: pd.DataFrame, *, lang: str | None = None) -> alt.LayerChar
             "column:N",
             sort=list(dict.fromkeys(rows["column"])),
             title=None,
-            axis=alt.Axis(orient="top", labelAngle=-30, labelLimit=140),
+            axis=alt.Axis(orient="top", labelAngle=-90, labelAlign="left", labelLimit=140),
         )
         y = alt.Y(
             "row:N",
