@@ -239,6 +239,8 @@ def test_refusals_write_nothing(store, p):
         assign_all(store, "P", {("蓝图", "王芳"): "C", ("蓝图", "Nobody"): "I"})
     with pytest.raises(InvalidRecord):
         assign_all(store, "P", {("蓝图", "王芳"): "C", ("上线", "赵敏"): "R/I"})
+    with pytest.raises(InvalidRecord, match="visibility = 'public'"):
+        assign(store, "P", "蓝图", "张伟", "A", visibility="public")
     assert store.records("raci", "P") == before
 
 

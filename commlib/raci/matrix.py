@@ -309,6 +309,8 @@ def assign_all(
     ``cells`` maps ``(milestone, stakeholder)`` to roles. Returns how many cells changed."""
     found = store.project(project)
     wanted = {key: parse_roles(roles) for key, roles in cells.items()}
+    if visibility is not None:  # the model's own message, before anything is read or written
+        Assignment(project_id=found.id, milestone=1, stakeholder=1, role="A", visibility=visibility)
     changed = 0
     with store.transaction():
         milestones = store.records("milestones", found.id)
