@@ -587,3 +587,18 @@ def test_working_time_and_manners_are_filled(built: Store, name: str) -> None:
         for p in people
         if p.etiquette
     )
+
+
+@pytest.mark.parametrize("name", [ZH, EN])
+def test_every_milestone_has_one_accountable_and_someone_responsible(
+    built: Store, name: str
+) -> None:
+    from commlib.raci import check, raci_frame
+
+    findings = check(built, name)
+    assert [f for f in findings if f.level == "error"] == []
+    matrix = raci_frame(built, name)
+    assert len(matrix) == 9  # every milestone and deliverable
+    for _, row in matrix.iterrows():
+        cells = [c for c in row if c]
+        assert sum("A" in c for c in cells) == 1 and any("R" in c for c in cells)

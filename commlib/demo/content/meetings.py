@@ -60,12 +60,13 @@ VENDORS = {
 RACI: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
     "requirements": ("it", ("keyuser", "quality"), ("ops",), ("sponsor",)),
     "design": ("sponsor", ("it",), ("hq", "ops"), ("finance",)),
-    "migration": ("it", ("itops",), ("hq",), ("ops",)),
-    "sit": ("sponsor", ("itops",), ("it", "hq"), ("ops",)),
+    "migration": ("it", ("itops",), ("hq", "vendor"), ("ops",)),
+    "sit": ("sponsor", ("itops",), ("it", "hq", "vendor"), ("ops",)),
     "uat": ("it", ("keyuser",), ("quality", "ops"), ("sponsor",)),
     "training": ("sponsor", ("hr",), ("keyuser",), ("ops",)),
     "gate": ("it", ("quality",), ("ops",), ("sponsor",)),
-    "golive": ("sponsor", ("ops", "it"), ("itops",), ("finance", "procurement")),
+    "golive": ("sponsor", ("ops", "it", "manager1"), ("itops",),
+               ("finance", "procurement", "manager2")),
     "acceptance": ("sponsor", ("it",), ("finance",), ("hr",)),
 }
 
