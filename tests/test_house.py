@@ -119,6 +119,7 @@ def test_sql_is_spoken_only_by_the_store_layer():
         "commlib.issues",
         "commlib.live",
         "commlib.raci",
+        "commlib.meetings",
     ],
 )
 def test_every_public_name_is_listed_and_every_listed_name_is_there(name):

@@ -1,12 +1,76 @@
-"""Meetings across time zones and cultures: when each stakeholder works (``working_time``),
-and what to know before meeting them (``culture_brief``).
+"""Meetings across time zones and cultures, one job per module:
 
-    >>> from commlib.meetings import culture_brief, working_time
-    >>> working_time(stakeholder).windows(date(2026, 10, 10))
-    >>> culture_brief(store.frame("stakeholders", project), today=today)
+- ``working_time.py``: when each stakeholder works (hours, lunch, time zone, public holidays
+  and China's make-up working days, from the ``holidays`` library);
+- ``brief.py``: the culture brief (language, zone, hours, coming holidays, form of address);
+- ``planner.py`` and ``charts.py``: the times that suit every attendee, most comfortable for
+  the least comfortable first, and the heat map of the overlap;
+- ``agenda.py``: the agenda built from what is open, time-boxed to the meeting;
+- ``invite.py``: the invitation, a planned ``Meeting`` and its iCalendar file;
+- ``minutes.py``: the minutes saved in one transaction, summarised back to the attendees
+  and confirmed by the client;
+- ``widgets/``: the agenda editor and the minutes form.
+
+    >>> from commlib.meetings import find_slots, project_attendees, agenda, invite
+    >>> find_slots(project_attendees(store, "ERP", ["王建国", "Mary Jones"]), days=10)
+
+Names load from their modules on first use: the command line's ``commlib meeting slots``
+does not wait for altair or ipywidgets.
 """
 
-from .brief import culture_brief
-from .working_time import WorkingTime, holiday_region, working_time
+from typing import TYPE_CHECKING
 
-__all__ = ["WorkingTime", "culture_brief", "holiday_region", "working_time"]
+from .. import _lazy
+
+if TYPE_CHECKING:
+    from .agenda import Agenda, AgendaItem, agenda
+    from .brief import culture_brief
+    from .charts import overlap_chart, overlap_frame
+    from .invite import ics, invite, write_invitation
+    from .planner import Slot, closest_stretch, find_slots, project_attendees, slots_frame
+    from .widgets import AgendaEditor
+    from .working_time import WorkingTime, holiday_region, working_time
+
+_LAZY = {
+    "Agenda": "agenda",
+    "AgendaItem": "agenda",
+    "agenda": "agenda",
+    "culture_brief": "brief",
+    "overlap_chart": "charts",
+    "overlap_frame": "charts",
+    "ics": "invite",
+    "invite": "invite",
+    "write_invitation": "invite",
+    "Slot": "planner",
+    "closest_stretch": "planner",
+    "find_slots": "planner",
+    "project_attendees": "planner",
+    "slots_frame": "planner",
+    "AgendaEditor": "widgets",
+    "WorkingTime": "working_time",
+    "holiday_region": "working_time",
+    "working_time": "working_time",
+}
+
+__getattr__, __dir__ = _lazy.attach(__name__, _LAZY)
+
+__all__ = [
+    "Agenda",
+    "AgendaEditor",
+    "AgendaItem",
+    "Slot",
+    "WorkingTime",
+    "agenda",
+    "closest_stretch",
+    "culture_brief",
+    "find_slots",
+    "holiday_region",
+    "ics",
+    "invite",
+    "overlap_chart",
+    "overlap_frame",
+    "project_attendees",
+    "slots_frame",
+    "working_time",
+    "write_invitation",
+]
