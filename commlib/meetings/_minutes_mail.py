@@ -6,6 +6,7 @@ issues, and a request to confirm or correct. Text and HTML, with the report e-ma
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, date, datetime
 from email import policy
 from email.headerregistry import Address
@@ -14,6 +15,7 @@ from email.utils import format_datetime
 from html import escape
 from typing import TYPE_CHECKING
 
+from ..errors import InvalidRecord
 from ..formats.eml import STYLES
 from ..i18n import label, t
 
@@ -75,9 +77,10 @@ def minutes_message(
     message["Subject"] = t(
         "meetings.minutes.mail.subject", project=project.name, title=title, date=when
     )
-    sender = next((a for a in project.team if "@" in a and not a.startswith("@")), None)
-    if sender:
-        message["From"] = Address(addr_spec=sender)
+    from .invite import organizer_of  # the invitation's organiser sends the minutes too
+
+    with contextlib.suppress(InvalidRecord):  # no person's address: the mail program fills it
+        message["From"] = Address(addr_spec=organizer_of(project))
     to = [Address(p.name, addr_spec=p.email) for p in attendees if p.email]
     if to:
         message["To"] = to

@@ -16,8 +16,9 @@ What the minutes are in the store (all written by :func:`save_minutes`, or none 
 
 - the meeting's ``Contact`` (channel ``meeting``, the attendees as its stakeholders, the
   title as its subject, the summary, the internal notes), ``source`` ``minutes``;
-- its ``FollowUp``\\s and ``Decision``\\s (status ``taken``, decided on the meeting's day),
-  each pointing at the contact (``contact_id``); its ``Issue``\\s, raised on the meeting's
+- its ``FollowUp``\\s and ``Decision``\\s (status ``taken``, decided on the meeting's day;
+  the client's when ``decided_by`` is the name of a stakeholder, else the team's), each
+  pointing at the contact (``contact_id``); its ``Issue``\\s, raised on the meeting's
   day (an issue has no ``contact_id``: the minutes' are the ones written in the same save,
   with the contact's ``created_at``);
 - the ``Meeting``: the planned one (``Minutes.meeting_id``) becomes ``held``, with its
@@ -78,6 +79,8 @@ DEFAULT_OLDER_THAN = 3
 SOURCE = "minutes"
 #: what separates the names of the team's attendees
 _NAMES = re.compile(r"\s*[,，、;；\n]\s*")
+#: the contact's fields that are the meeting's (a problem of one is told once, as the meeting's)
+_AS = {"subject": "title", "when": "start"}
 _COLUMNS = ["id", "title", "held_on", "attendees", "minutes_sent_on", "waiting_days"]
 
 
@@ -251,14 +254,11 @@ def _checked(
             visibility=minutes.visibility,
             created_at=moment,
         )
-    except InvalidRecord as err:
+    except InvalidRecord as err:  # what the meeting's check did not already say
         known = {p.field for p in problems}
-        problems += [
-            replace(p, field="title" if p.field == "subject" else p.field, where=where)
-            for p in err.problems
-            if ("title" if p.field == "subject" else p.field) not in known
-        ]
-    day = meeting_day(minutes.start, zone)
+        renamed = [replace(p, field=_AS.get(p.field, p.field), where=where) for p in err.problems]
+        problems += [p for p in renamed if p.field not in known]
+    day = meeting_day(minutes.start, zone) if isinstance(minutes.start, datetime) else None
     items: list[tuple[str, int, Record]] = []
     for kind, made in (
         (
@@ -281,7 +281,7 @@ def _decision(
     item: DecisionItem,
     project: Project,
     minutes: Minutes,
-    day: date,
+    day: date | None,
     moment: datetime,
     clients: set[str],
 ) -> tuple[Record | None, list[Problem]]:
@@ -293,14 +293,14 @@ def _decision(
         decided_by=by,
         decider="client" if by.casefold() in clients else "team",
         status="taken",
-        decided_on=day,
+        decided_on=day or date.today(),  # (no day: the start's problem is told)
         visibility=item.visibility or minutes.visibility,
         created_at=moment,
     )
 
 
 def _follow_up(
-    item: FollowUpItem, project: Project, minutes: Minutes, day: date, moment: datetime
+    item: FollowUpItem, project: Project, minutes: Minutes, day: date | None, moment: datetime
 ) -> tuple[Record | None, list[Problem]]:
     record, problems = _made(
         FollowUp,
@@ -311,7 +311,7 @@ def _follow_up(
         visibility=item.visibility or minutes.visibility,
         created_at=moment,
     )
-    if item.due is not None and item.due < day:
+    if day is not None and item.due is not None and item.due < day:
         from ..forms import format_date  # the session's way of writing dates (forms loads widgets)
 
         message = t("meetings.minutes.due_before_meeting", date=format_date(day))
@@ -320,7 +320,7 @@ def _follow_up(
 
 
 def _issue(
-    item: IssueItem, project: Project, minutes: Minutes, day: date, moment: datetime
+    item: IssueItem, project: Project, minutes: Minutes, day: date | None, moment: datetime
 ) -> tuple[Record | None, list[Problem]]:
     return _made(
         Issue,
@@ -328,7 +328,7 @@ def _issue(
         title=item.title,
         severity=item.severity,
         owner=item.owner,
-        raised_on=day,
+        raised_on=day or date.today(),
         visibility=item.visibility or minutes.visibility,
         created_at=moment,
     )
@@ -431,8 +431,11 @@ def read_minutes(
     follow_ups = [
         f for f in store.records("follow_ups", meeting.project_id) if f.contact_id == contact.id
     ]
+    utc_day = contact.when.date()  # the meeting's day is within a day of it, in any zone
     issues = [
-        i for i in store.records("issues", meeting.project_id) if i.created_at == contact.created_at
+        i
+        for i in store.records("issues", meeting.project_id)
+        if i.created_at == contact.created_at and abs((i.raised_on - utc_day).days) <= 1
     ]
     team, summary = _split_team(contact.summary)
     return MinutesRecords(meeting, contact, decisions, follow_ups, issues, team, summary)  # type: ignore[arg-type]

@@ -27,7 +27,7 @@ from ...contacts.widgets._common import (
     visible,
 )
 from ...contacts.widgets.people import PeoplePicker
-from ...errors import Conflict, FormInvalid, InvalidRecord, Problem
+from ...errors import CommlibError, Conflict, FormInvalid, InvalidRecord, Problem
 from ...forms import (
     Checker,
     Field,
@@ -231,9 +231,9 @@ class MeetingMinutes(ProjectWidget):
         self.team_box.continuous_update = False
         self.team_box.observe(lambda _c: self._names_changed(), names="value")
         self.people.chosen.observe(lambda _c: self._names_changed(), names="children")
-        on_enter(self.form["title"].input, self.form["start"].input.focus)
-        on_enter(self.form["start"].input, self.people.box.focus)
-        on_enter(self.team_box, self.form["summary"].input.focus)
+        on_enter(self.form["title"].input, lambda: self.form["start"].input.focus())
+        on_enter(self.form["start"].input, lambda: self.people.box.focus())
+        on_enter(self.team_box, lambda: self.form["summary"].input.focus())
         self.internal_line = internal_hint()
         self.boxes: dict[str, w.VBox] = {}
         self.add_buttons: dict[str, w.Button] = {}
@@ -335,7 +335,11 @@ class MeetingMinutes(ProjectWidget):
         self.chooser.value = meeting_id or NEW
 
     def _refuse_meeting(self, meeting_id: int) -> None:
-        planned_meeting(self.store, self.project_id, meeting_id)  # unknown, held, cancelled
+        """Why ``meeting_id`` is not offered, under the chooser."""
+        try:
+            planned_meeting(self.store, self.project_id, meeting_id)  # unknown, held...
+        except CommlibError as err:
+            raise InvalidRecord([Problem("meeting_id", meeting_id, str(err))]) from None
         raise InvalidRecord(  # planned, but not on this screen (internal, in client mode)
             [Problem("meeting_id", meeting_id, t("meetings.minutes.widget.not_shown"))]
         )
@@ -376,7 +380,7 @@ class MeetingMinutes(ProjectWidget):
             row = self._row(kind)
         row.remove_button.on_click(lambda _b, row=row: self.remove_row(row))
         for box, after in zip(row.boxes, row.boxes[1:], strict=False):
-            on_enter(box, after.focus)
+            on_enter(box, after.focus)  # (the box's own method, bound when it is made)
         on_enter(row.boxes[-1], lambda: self.add_row(kind, focus=True))
         self.rows[kind].append(row)
         self.boxes[kind].children = [*self.boxes[kind].children, row]
