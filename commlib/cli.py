@@ -566,6 +566,62 @@ def meeting_invite(
 # --- meeting minutes ---
 
 
+@meeting.command("minutes", help=t("meetings.minutes.cli.minutes"))
+@click.option("--project", required=True, help=t("report.cli.project"))
+@click.option("--meeting", "meeting_id", type=int, required=True, help=t("meetings.minutes.cli.id"))
+@click.option(
+    "--lang", "mail_lang", type=click.Choice(LANGUAGES), help=t("meetings.minutes.cli.lang")
+)
+@click.option(
+    "-o", "--out", type=click.Path(dir_okay=False), default=None, help=t("meetings.minutes.cli.out")
+)
+@click.pass_context
+def meeting_minutes(
+    ctx: click.Context, project: str, meeting_id: int, mail_lang: str | None, out: str | None
+) -> None:
+    from .meetings.minutes import write_minutes_email
+
+    store = _store(ctx)
+    target = Path(out or f"minutes-{meeting_id}.eml")
+    path = write_minutes_email(store, meeting_id, target, lang=mail_lang, project=project)
+    from email import message_from_bytes, policy
+
+    to = message_from_bytes(path.read_bytes(), policy=policy.default)["To"]
+    sent = store.get("meetings", meeting_id).minutes_sent_on  # type: ignore[attr-defined]
+    click.echo(t("meetings.minutes.cli.written", path=path, to=to or "—", on=sent or "—"))
+
+
+@meeting.command("confirm", help=t("meetings.minutes.cli.confirm"))
+@click.option("--project", required=True, help=t("report.cli.project"))
+@click.option("--meeting", "meeting_id", type=int, required=True, help=t("meetings.minutes.cli.id"))
+@click.option("--by", required=True, metavar="NAME", help=t("meetings.minutes.cli.by"))
+@click.option(
+    "--on", type=click.DateTime(["%Y-%m-%d"]), default=None, help=t("meetings.minutes.cli.on")
+)
+@click.option(
+    "--channel", default="email", show_default=True, help=t("meetings.minutes.cli.channel")
+)
+@click.pass_context
+def meeting_confirm(
+    ctx: click.Context, project: str, meeting_id: int, by: str, on: object, channel: str
+) -> None:
+    from .meetings.minutes import confirm_minutes
+
+    store = _store(ctx)
+    day = on.date() if on is not None else date.today()  # type: ignore[attr-defined]
+    meeting = confirm_minutes(store, meeting_id, by=by, on=day, channel=channel, project=project)
+    click.echo(
+        t(
+            "meetings.minutes.cli.confirmed",
+            title=meeting.title,
+            id=meeting.id,
+            by=meeting.confirmed_by,
+            on=meeting.confirmed_on,
+            channel=t(f"enum.channel.{meeting.confirmed_channel}"),
+        )
+    )
+
+
 def main() -> None:
     cli(prog_name="commlib")
 

@@ -6,7 +6,9 @@
   stakeholder's e-mail) is anywhere on the page, widgets included, no table shows a field
   code or ``NaN``, and no cell fails;
 - status review: marking a follow-up done removes it from the overdue table above, with no
-  cell re-run."""
+  cell re-run;
+- meeting minutes: attendees, a decision and a follow-up typed with one click per row and
+  Enter to move on, Save — the held meeting and its records are in the store."""
 
 from __future__ import annotations
 
@@ -21,13 +23,15 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from commlib import Contact, PlanItem, Store
 from commlib.demo import DEMO_PROJECTS, build_demo
+from commlib.forms import format_date
 from commlib.i18n import language, t
 
 from .browser import browser  # noqa: F401  (fixture)
@@ -412,5 +416,137 @@ def test_risk_review_tooltips_and_pickers_work_live(browser, lab):  # noqa: F811
                 redrawn = True
                 break
         assert redrawn, "no chart with a bound picker re-drew when the picker changed"
+    finally:
+        context.close()
+
+
+def _wait_for_cursor_in(page, placeholder: str, nth: int = -1) -> None:
+    """Wait until the cursor is in the ``nth`` box of the minutes with ``placeholder``."""
+    page.wait_for_function(
+        """([placeholder, nth]) => {
+            const boxes = [...document.querySelectorAll('.commlib-minutes input')]
+                .filter(b => b.placeholder === placeholder);
+            return boxes.length > 0 && document.activeElement === boxes.at(nth);
+        }""",
+        arg=[placeholder, nth],
+        timeout=15_000,
+    )
+
+
+def test_meeting_minutes_live_attendees_decision_follow_up_then_save(browser, lab):  # noqa: F811
+    """Take the minutes of a meeting in JupyterLab: a stakeholder picked by name and Enter,
+    "+ decision" puts the cursor in a new row, Enter moves to the next box (and from a row's
+    last box to a new row), Save: the held meeting, its contact, decision and follow-up are in
+    the store."""
+    project = DEMO_PROJECTS["zh"]
+    with language("zh"):
+        title_box = t("meetings.minutes.widget.title_placeholder")
+        who_box = t("widgets.contact.who_placeholder")
+        team_box = t("meetings.minutes.widget.team_placeholder")
+        decision_box = t("meetings.minutes.widget.decisions_placeholder")
+        follow_up_box = t("meetings.minutes.widget.follow_ups_placeholder")
+        decided_by = t("field.decided_by")
+        owner = t("field.owner")
+        add_decision = t("meetings.minutes.widget.add_decisions")
+        add_follow_up = t("meetings.minutes.widget.add_follow_ups")
+        save = t("widgets.save")
+        due_box = t("widgets.date.placeholder", example=format_date(date.today(), "zh"))
+    store = Store(lab["db"])
+    try:
+        people = store.frame("stakeholders", project, audience="client")
+        names = people["name"].tolist()
+        person = next(n for n in names if names.count(n) == 1)
+        person_id = int(people.loc[people["name"] == person, "id"].iloc[0])
+    finally:
+        store.close()
+    title = f"纪要浏览器测试 {uuid.uuid4().hex[:8]}"
+    due = (date.today() + timedelta(days=7)).isoformat()
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_code_cell(
+            "from commlib import Store\n"
+            "from commlib.meetings.widgets import MeetingMinutes\n\n"
+            "store = Store()  # $COMMLIB_DB\n"
+            f"MeetingMinutes(store, {project!r}, lang='zh')"
+        )
+    ]
+    notebook.metadata["kernelspec"] = {
+        "display_name": "Python 3",
+        "language": "python",
+        "name": "python3",
+    }
+    nbformat.write(notebook, Path(lab["db"]).parent / "notebooks" / "minutes_live.ipynb")
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.route("**/*", _local_only)
+    page = context.new_page()
+    try:
+        _open_and_run_all(page, lab, "minutes_live.ipynb")
+        minutes = page.locator(".commlib-minutes")
+        minutes.wait_for(timeout=60_000)
+        minutes.locator(f"input[placeholder='{title_box}']").fill(title)
+        # a name typed in full and Enter: the person is added (a button with their name)
+        people_box = minutes.locator(f"input[placeholder='{who_box}']")
+        people_box.fill(person)
+        people_box.press("Enter")
+        minutes.get_by_role("button", name=person).first.wait_for(timeout=15_000)
+        minutes.locator(f"input[placeholder='{team_box}']").fill("王芳")
+        # one click: a decision row, the cursor in it; Enter moves on to who decided
+        minutes.get_by_role("button", name=add_decision).click()
+        _wait_for_cursor_in(page, decision_box)
+        page.keyboard.type("采用分批上线")
+        page.keyboard.press("Enter")
+        _wait_for_cursor_in(page, decided_by)
+        page.keyboard.type(person)
+        # from a row's last box, Enter opens the next row
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            "() => document.querySelectorAll('.commlib-minutes-decisions').length === 2",
+            timeout=15_000,
+        )
+        _wait_for_cursor_in(page, decision_box)
+        minutes.get_by_role("button", name=add_follow_up).click()
+        _wait_for_cursor_in(page, follow_up_box)
+        page.keyboard.type("发送迁移方案")
+        page.keyboard.press("Enter")
+        _wait_for_cursor_in(page, owner)
+        page.keyboard.type("王芳")
+        page.keyboard.press("Enter")
+        _wait_for_cursor_in(page, due_box)  # on to the due date
+        page.keyboard.type(due)
+        minutes.get_by_role("button", name=save).click()
+        store = Store(lab["db"])
+        try:
+            deadline = time.monotonic() + 30
+            found = []
+            while not found and time.monotonic() < deadline:
+                page.wait_for_timeout(250)
+                meetings = store.frame("meetings", project)
+                found = meetings[meetings["title"] == title].to_dict("records")
+            assert len(found) == 1, page.locator(".commlib-minutes .commlib-status").inner_text()
+            meeting = found[0]
+            assert meeting["status"] == "held"
+            contact = store.get("contacts", int(meeting["contact_id"]))
+            assert contact.channel == "meeting" and contact.subject == title
+            assert contact.stakeholder_ids == [person_id]
+            assert contact.summary.startswith("我方参会：王芳")
+            decisions = [
+                d for d in store.records("decisions", project) if d.contact_id == contact.id
+            ]
+            assert [(d.title, d.decided_by, d.status) for d in decisions] == [
+                ("采用分批上线", person, "taken")
+            ]
+            follow_ups = [
+                f for f in store.records("follow_ups", project) if f.contact_id == contact.id
+            ]
+            assert [(f.title, f.owner, f.due.isoformat()) for f in follow_ups] == [
+                ("发送迁移方案", "王芳", due)
+            ]
+        finally:
+            store.close()
+        # the widget says so, and nothing failed
+        status = minutes.locator(".commlib-status")
+        assert title in status.inner_text()
+        stderr = page.locator("[data-mime-type='application/vnd.jupyter.stderr']")
+        assert stderr.filter(has_text="Error").count() == 0
     finally:
         context.close()
