@@ -29,6 +29,7 @@ from commlib.meetings.planner import (
     project_attendees,
     slots_frame,
     slots_payload,
+    slots_table,
     team_of,
 )
 
@@ -480,6 +481,15 @@ def test_the_frame_has_a_row_per_slot_and_each_local_start():
     assert str(frame["Wang Fang"].dt.tz) == "Asia/Shanghai"
     assert frame.iloc[0]["Wang Fang"] == slots[0].local["Wang Fang"]
     assert list(slots_frame([]).columns) == ["start", "end", "comfort"]
+    table = slots_table(slots, limit=3)
+    assert list(table.columns) == [
+        "utc_start",
+        "comfort",
+        "Wang Fang (Asia/Shanghai)",
+        "Mary Jones (Europe/London)",
+    ]
+    assert len(table) == 3 and table.iloc[0]["utc_start"] == f"{slots[0].start:%Y-%m-%d %H:%M}"
+    assert table.iloc[0]["Wang Fang (Asia/Shanghai)"] == local_text(slots[0].local["Wang Fang"])
 
 
 def test_two_attendees_of_the_same_name_are_told_apart():

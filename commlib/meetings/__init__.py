@@ -27,8 +27,27 @@ if TYPE_CHECKING:
     from .brief import culture_brief
     from .charts import overlap_chart, overlap_frame
     from .invite import ics, invite, write_invitation
-    from .planner import Slot, closest_stretch, find_slots, project_attendees, slots_frame
-    from .widgets import AgendaEditor
+    from .minutes import (
+        DecisionItem,
+        FollowUpItem,
+        IssueItem,
+        Minutes,
+        confirm_minutes,
+        minutes_email,
+        read_minutes,
+        save_minutes,
+        unconfirmed_minutes,
+        write_minutes_email,
+    )
+    from .planner import (
+        Slot,
+        closest_stretch,
+        find_slots,
+        project_attendees,
+        slots_frame,
+        slots_table,
+    )
+    from .widgets import AgendaEditor, MeetingMinutes
     from .working_time import WorkingTime, holiday_region, working_time
 
 _LAZY = {
@@ -46,7 +65,19 @@ _LAZY = {
     "find_slots": "planner",
     "project_attendees": "planner",
     "slots_frame": "planner",
+    "slots_table": "planner",
+    "DecisionItem": "minutes",
+    "FollowUpItem": "minutes",
+    "IssueItem": "minutes",
+    "Minutes": "minutes",
+    "confirm_minutes": "minutes",
+    "minutes_email": "minutes",
+    "read_minutes": "minutes",
+    "save_minutes": "minutes",
+    "unconfirmed_minutes": "minutes",
+    "write_minutes_email": "minutes",
     "AgendaEditor": "widgets",
+    "MeetingMinutes": "widgets",
     "WorkingTime": "working_time",
     "holiday_region": "working_time",
     "working_time": "working_time",
@@ -58,19 +89,31 @@ __all__ = [
     "Agenda",
     "AgendaEditor",
     "AgendaItem",
+    "DecisionItem",
+    "FollowUpItem",
+    "IssueItem",
+    "MeetingMinutes",
+    "Minutes",
     "Slot",
     "WorkingTime",
     "agenda",
     "closest_stretch",
+    "confirm_minutes",
     "culture_brief",
     "find_slots",
     "holiday_region",
     "ics",
     "invite",
+    "minutes_email",
     "overlap_chart",
     "overlap_frame",
     "project_attendees",
+    "read_minutes",
+    "save_minutes",
     "slots_frame",
+    "slots_table",
+    "unconfirmed_minutes",
     "working_time",
     "write_invitation",
+    "write_minutes_email",
 ]

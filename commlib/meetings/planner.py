@@ -67,6 +67,7 @@ __all__ = [
     "project_attendees",
     "slots_frame",
     "slots_payload",
+    "slots_table",
     "team_of",
     "working_spans",
 ]
@@ -510,6 +511,25 @@ def slots_frame(slots: Sequence[Slot]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["start", "end", "comfort", *names])
     frame.index = pd.RangeIndex(1, len(frame) + 1, name="rank")
     return frame
+
+
+def slots_table(slots: Sequence[Slot], *, limit: int | None = 10) -> pd.DataFrame:
+    """The best ``limit`` slots as a notebook or a report shows them (all when None): the
+    start in UTC, the comfort, and a column per attendee (``name (zone)``) with the local
+    start as text on their clock (:func:`local_text`), so that no display converts it."""
+    shown = slots if limit is None else slots[:limit]
+    names = shown[0].attendees if shown else []
+    zones = {n: shown[0].local[n].tzinfo for n in names}
+    heads = {n: f"{n} ({getattr(zones[n], 'key', zones[n])})" for n in names}
+    rows = [
+        {
+            "utc_start": f"{s.start:%Y-%m-%d %H:%M}",
+            "comfort": round(s.comfort, 2),
+            **{heads[n]: local_text(s.local[n]) for n in names},
+        }
+        for s in shown
+    ]
+    return pd.DataFrame(rows, columns=["utc_start", "comfort", *heads.values()])
 
 
 def slots_payload(
