@@ -915,6 +915,20 @@ CASES: list[Case] = [
         expect=("stakeholders.csv row 2, timezone = 'Asia': unknown time zone",),
     ),
     Case(
+        "import_csv/reversed_hours",
+        "range",
+        "working hours that end before they start",
+        lambda: _folder(stakeholders={"work_hours": "18:00-09:00"}),
+        expect=("stakeholders.csv row 2, work_hours = '18:00-09:00': ends at 09:00",),
+    ),
+    Case(
+        "import_csv/unknown_holidays",
+        "range",
+        "a holiday calendar no country has",
+        lambda: _folder(stakeholders={"holiday_region": "XX-YY"}),
+        expect=("stakeholders.csv row 2, holiday_region = 'XX-YY': not a holiday calendar",),
+    ),
+    Case(
         "import_csv/html",
         "html",
         "HTML and script in a title and a text: stored verbatim",
