@@ -149,7 +149,7 @@ def zh_eml(db: str, out: Path) -> email.message.EmailMessage:
 
 
 def test_eml_is_a_draft_with_a_chinese_subject_to_the_planned_recipients(zh_eml):
-    assert zh_eml["X-Unsent"] == "1"
+    assert zh_eml["X-Unsent"] == "1" and zh_eml["Content-Language"] == "zh-CN"
     assert zh_eml["MIME-Version"] == "1.0"
     assert zh_eml["Date"].datetime.tzinfo is not None
     assert zh_eml["Subject"] == f"{PROJECT}：状态评审 2026-03-17 – 2026-03-31"

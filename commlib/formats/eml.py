@@ -357,9 +357,9 @@ def build_message(document: Document, now: datetime | None = None) -> EmailMessa
         message["To"] = to
     message["Date"] = format_datetime(now or datetime.now(UTC))
     message["X-Unsent"] = "1"
-    message["Content-Language"] = lang
     message.set_content(text, cte="base64")
     message.add_alternative(html, subtype="html", cte="base64")
+    message["Content-Language"] = lang  # after the content, which clears the Content-* headers
     html_part = message.get_payload()[1]
     for number, (cid, png) in enumerate(pngs.items(), 1):
         html_part.add_related(
