@@ -264,8 +264,13 @@ def test_slots_are_ranked_by_their_least_comfortable_attendee():
     assert slots[-1].comfort == 0.0
     assert all(s.comfort == min(s.comforts.values()) for s in slots)
     assert [s.start for s in slots] == [
-        s.start for s in sorted(slots, key=lambda s: (-s.comfort, s.start))
+        s.start
+        for s in sorted(slots, key=lambda s: (-s.comfort, -sum(s.comforts.values()), s.start))
     ]
+    # the same least comfort: the one that suits the others better first
+    at_ten = [s for s in slots if s.comfort == 0.0]  # Bo's day starts or ends
+    # 15:00 is nearer the middle of Ada's day (0.727) than 10:00 (0.364)
+    assert [hhmm(s.start) for s in at_ten] == ["15:00", "10:00"]
     # ties go to the earlier start
     ties = find_slots([long_day], start=date(2026, 1, 13), days=2)
     assert ties[0].comfort == ties[1].comfort and ties[0].start < ties[1].start

@@ -22,14 +22,15 @@ How it decides:
   as their day begins or ends as it ends: ``min(start - day_start, day_end - end)`` over
   the largest value that margin can take, ``(day_end - day_start - duration) / 2``, on their
   wall clock. A slot's comfort is its least comfortable attendee's; slots are ranked by it,
-  ties by the earlier start.
+  then by everyone's comfort together (their sum: when someone has to sit at the edge of
+  their day whatever the time, the others' comfort decides), then by the earlier start.
 - **No slot at all** raises :class:`~commlib.errors.NotFound` saying whose hours to stretch,
   which way and by how much (:func:`closest_stretch`): the smallest change of one attendee's
   start or end (in 5-minute steps) that makes one slot possible.
 
 Who attends (:func:`project_attendees`): stakeholders of the project named by ``name``
-(any case); when no names are given, the ones to manage closely (power and interest both
-4 or more), or everyone when nobody is.
+(any case); when no names are given, those invited to the next planned meeting, else the
+ones to manage closely (power and interest both 4 or more), or everyone when nobody is.
 """
 
 from __future__ import annotations
@@ -136,7 +137,9 @@ def project_attendees(
     store: Store, project: str | int | Project, names: Iterable[str] | None = None
 ) -> list[Stakeholder]:
     """The stakeholders of ``project`` named in ``names`` (any case, in the order given); with
-    no names, those in the "manage closely" box (power and interest >= 4), else all of them.
+    no names, those invited to the next planned meeting (the first ``Meeting`` still
+    ``planned`` that starts after this moment), else those in the "manage closely" box
+    (power and interest >= 4), else all of them.
 
     An unknown name raises :class:`~commlib.errors.NotFound` listing the names there are; a
     stored record that breaks the model's rules (written before it was validated) raises
@@ -151,8 +154,9 @@ def project_attendees(
         raise NotFound(t("meetings.planner.no_stakeholders", project=found.name))
     wanted = [n.strip() for n in names or () if n.strip()]
     if not wanted:
+        invited = _next_meeting_invitees(store, found, everyone)
         close = [s for s in everyone if quadrant_of(s.power, s.interest) == "manage_closely"]
-        return close or list(everyone)
+        return invited or close or list(everyone)
     by_name: dict[str, list[Stakeholder]] = {}
     for s in everyone:
         by_name.setdefault(s.name.strip().casefold(), []).append(s)
@@ -248,6 +252,21 @@ def _record_problems(person: Stakeholder) -> list[Problem]:
 
 
 # --- the search ----------------------------------------------------------------------------
+
+
+def _next_meeting_invitees(store: Store, project: Project, everyone: list) -> list[Stakeholder]:
+    """Those invited to the project's next planned meeting, in its order (none: [])."""
+    now = datetime.now(UTC)
+    planned = [
+        m
+        for m in store.records("meetings", project=project)
+        if m.status == "planned" and m.start >= now
+    ]
+    if not planned:
+        return []
+    by_id = {s.id: s for s in everyone}
+    first = min(planned, key=lambda m: m.start)
+    return [by_id[i] for i in first.stakeholder_ids if i in by_id]
 
 
 def find_slots(
@@ -374,7 +393,7 @@ def _slots(
         local = {p.name: p.local(begin) for p in team}
         comforts = {p.name: _comfort(p, begin, end) for p in team}
         slots.append(Slot(begin, end, min(comforts.values()), local, comforts))
-    slots.sort(key=lambda s: (-s.comfort, s.start))
+    slots.sort(key=lambda s: (-s.comfort, -sum(s.comforts.values()), s.start))
     return slots
 
 
