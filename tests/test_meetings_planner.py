@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from commlib import InvalidRecord, NotFound, Project, Stakeholder, Store
+from commlib import InvalidRecord, Meeting, NotFound, Project, Stakeholder, Store
 from commlib.cli import cli
 from commlib.i18n import language
 from commlib.meetings import working_time
@@ -92,6 +92,28 @@ def test_attendees_default_to_the_stakeholders_to_manage_closely(store, project)
         store.update("stakeholders", s.id, power=2)
     everyone = project_attendees(store, project.id)
     assert [s.name for s in everyone] == ["Wang Fang", "Mary Jones", "John Smith"]
+
+
+def test_attendees_default_to_those_invited_to_the_next_planned_meeting(store, project):
+    people = {s.name: s.id for s in store.records("stakeholders", project="Atlas")}
+    soon = datetime.now(UTC) + timedelta(days=3)
+    for title, start, invited, status in (
+        ("Past", soon - timedelta(days=30), ["Wang Fang"], "planned"),
+        ("Held", soon - timedelta(days=1), ["Wang Fang"], "held"),
+        ("Later", soon + timedelta(days=7), ["Wang Fang", "Mary Jones"], "planned"),
+        ("Next", soon, ["John Smith", "Mary Jones"], "planned"),
+    ):
+        store.add(
+            Meeting(
+                project_id=project.id,
+                title=title,
+                start=start,
+                stakeholder_ids=[people[n] for n in invited],
+                status=status,
+            )
+        )
+    assert [s.name for s in project_attendees(store, "Atlas")] == ["John Smith", "Mary Jones"]
+    assert [s.name for s in project_attendees(store, "Atlas", ["Wang Fang"])] == ["Wang Fang"]
 
 
 def test_attendees_are_named_in_any_case_and_an_unknown_name_is_refused(store, project):
