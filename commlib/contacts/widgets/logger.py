@@ -152,7 +152,6 @@ class ContactLogger(ProjectWidget):
         return "client" if self.client else "internal"
 
     def _build(self) -> None:
-        self._ids: dict[str, int] = {}  # label -> stakeholder id
         self._names: dict[int, str] = {}
         self._latest: list[Contact] = []
         sentiments = [(t("widgets.sentiment.unknown"), "")] + [
@@ -175,7 +174,9 @@ class ContactLogger(ProjectWidget):
         lang = self.lang
         self.form = Form(
             [
-                Field("stakeholder_ids", self.people, parse=self._stakeholder_ids, default=[]),
+                Field(
+                    "stakeholder_ids", self.people, parse=self.people.stakeholder_ids, default=[]
+                ),
                 Field(
                     "when",
                     moment_input(lang, _now()),
@@ -224,29 +225,9 @@ class ContactLogger(ProjectWidget):
             self.latest,
         ]
 
-    def _stakeholder_ids(self, tags: list[str]) -> list[int]:
-        problems = []
-        if self.people.pending:
-            message = t("widgets.contact.not_added", name=self.people.pending)
-            problems.append(Problem("stakeholder_ids", self.people.pending, message))
-        unknown = [tag for tag in tags if tag not in self._ids]
-        if unknown:
-            message = t("widgets.contact.unknown_stakeholder", name=", ".join(unknown))
-            problems.append(Problem("stakeholder_ids", unknown, message))
-        if problems:
-            raise InvalidRecord(problems)
-        return [self._ids[tag] for tag in tags]
-
     def _add_person(self, _button: w.Button | None = None) -> bool:
         """What "+" does: add the typed name, or say it is nobody in the register."""
-
-        def add() -> None:
-            if not self.people.add():
-                name = self.people.pending
-                message = t("widgets.contact.unknown_stakeholder", name=name)
-                raise InvalidRecord([Problem("stakeholder_ids", name, message)])
-
-        return self.form.run(add)
+        return self.form.run(self.people.add_or_refuse)
 
     def _visibility_set(self, change: dict[str, Any]) -> None:
         for row in self.follow_up_rows:
@@ -260,9 +241,9 @@ class ContactLogger(ProjectWidget):
             people = visible(self.store.records("stakeholders", self.project_id), self.client)
             labels = stakeholder_labels(people)
             self._names = {p.id: p.name for p in people}
-            self._ids = {text: i for i, text in labels.items()}
+            self.people.ids = {text: i for i, text in labels.items()}
             self.people.options = labels.values()
-            self.people.value = [tag for tag in self.people.value if tag in self._ids]
+            self.people.value = [tag for tag in self.people.value if tag in self.people.ids]
             contacts = visible(self.store.records("contacts", self.project_id), self.client)
             self._latest = _newest(contacts)
             self._show_latest()

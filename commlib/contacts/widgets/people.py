@@ -7,6 +7,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from ...errors import InvalidRecord, Problem
 from ...i18n import t
 
 
@@ -15,7 +16,8 @@ class PeoplePicker(w.HBox):
 
     A name picked from the list (or typed in full, or a name only one person has) is
     added at once; what is typed and not added stays in ``pending`` (the browser never
-    drops it silently: saving refuses it, under the field). ``value`` is the labels chosen.
+    drops it silently: saving refuses it, under the field). ``value`` is the labels chosen;
+    ``ids`` maps each label to its stakeholder's id (set by the widget with the options).
     """
 
     def __init__(self, placeholder: str, tooltip: str) -> None:
@@ -26,6 +28,7 @@ class PeoplePicker(w.HBox):
         self.chosen = w.HBox([])
         self._labels: list[str] = []
         self._value: list[str] = []
+        self.ids: dict[str, int] = {}
         self.box.observe(self._typed, names="value")
         super().__init__([self.box, self.add_button, self.chosen])
 
@@ -78,6 +81,28 @@ class PeoplePicker(w.HBox):
         self.value = [*self._value, found]
         self.box.value = ""
         return True
+
+    def add_or_refuse(self) -> None:
+        """What "+" does: add the typed name, or say (``InvalidRecord``) it is nobody in the
+        register."""
+        if not self.add():
+            message = t("widgets.contact.unknown_stakeholder", name=self.pending)
+            raise InvalidRecord([Problem("stakeholder_ids", self.pending, message)])
+
+    def stakeholder_ids(self, tags: list[str]) -> list[int]:
+        """The ids of the people chosen (a form's ``parse``): refused while a typed name is not
+        added, or when a label is nobody's any more."""
+        problems = []
+        if self.pending:
+            message = t("widgets.contact.not_added", name=self.pending)
+            problems.append(Problem("stakeholder_ids", self.pending, message))
+        unknown = [tag for tag in tags if tag not in self.ids]
+        if unknown:
+            message = t("widgets.contact.unknown_stakeholder", name=", ".join(unknown))
+            problems.append(Problem("stakeholder_ids", unknown, message))
+        if problems:
+            raise InvalidRecord(problems)
+        return [self.ids[tag] for tag in tags]
 
     def remove(self, text: str) -> None:
         self.value = [v for v in self._value if v != text]

@@ -168,7 +168,6 @@ class MeetingMinutes(ProjectWidget):
     # --- building ---
 
     def _build(self) -> None:
-        self._ids: dict[str, int] = {}  # label -> stakeholder id
         self._names: dict[int, str] = {}
         self._planned: dict[int, Meeting] = {}
         lang = self.lang
@@ -201,7 +200,7 @@ class MeetingMinutes(ProjectWidget):
                     "stakeholder_ids",
                     self.people,
                     label=t("meetings.minutes.widget.attendees"),
-                    parse=self._stakeholder_ids,
+                    parse=self.people.stakeholder_ids,
                     default=[],
                 ),
                 Field(
@@ -269,27 +268,9 @@ class MeetingMinutes(ProjectWidget):
     def _utc(self, value: datetime | None) -> datetime | None:
         return None if value is None else value.astimezone(UTC)
 
-    def _stakeholder_ids(self, tags: list[str]) -> list[int]:
-        problems = []
-        if self.people.pending:
-            message = t("widgets.contact.not_added", name=self.people.pending)
-            problems.append(Problem("stakeholder_ids", self.people.pending, message))
-        unknown = [tag for tag in tags if tag not in self._ids]
-        if unknown:
-            message = t("widgets.contact.unknown_stakeholder", name=", ".join(unknown))
-            problems.append(Problem("stakeholder_ids", unknown, message))
-        if problems:
-            raise InvalidRecord(problems)
-        return [self._ids[tag] for tag in tags]
-
     def _add_person(self, _button: w.Button | None = None) -> bool:
-        def add() -> None:
-            if not self.people.add():
-                name = self.people.pending
-                message = t("widgets.contact.unknown_stakeholder", name=name)
-                raise InvalidRecord([Problem("stakeholder_ids", name, message)])
-
-        return self.form.run(add)
+        """What "+" does: add the typed name, or say it is nobody in the register."""
+        return self.form.run(self.people.add_or_refuse)
 
     # --- reading ---
 
@@ -299,9 +280,9 @@ class MeetingMinutes(ProjectWidget):
             people = visible(self.store.records("stakeholders", self.project_id), self.client)
             labels = stakeholder_labels(people)
             self._names = {p.id: p.name for p in people}
-            self._ids = {text: i for i, text in labels.items()}
+            self.people.ids = {text: i for i, text in labels.items()}
             self.people.options = labels.values()
-            self.people.value = [tag for tag in self.people.value if tag in self._ids]
+            self.people.value = [tag for tag in self.people.value if tag in self.people.ids]
             meetings = visible(self.store.records("meetings", self.project_id), self.client)
             planned = [m for m in meetings if m.status == "planned" and m.contact_id is None]
             planned.sort(key=lambda m: (m.start, m.id))
@@ -352,7 +333,7 @@ class MeetingMinutes(ProjectWidget):
             self.form["title"].set(meeting.title)
             self.form["start"].set(_local(meeting.start))
             self.people.value = [
-                tag for tag, i in self._ids.items() if i in set(meeting.stakeholder_ids)
+                tag for tag, i in self.people.ids.items() if i in set(meeting.stakeholder_ids)
             ]
 
     def _visibility_set(self, change: dict[str, Any]) -> None:
@@ -361,7 +342,9 @@ class MeetingMinutes(ProjectWidget):
                 row.follow(change["new"])
 
     def _attendee_names(self) -> list[str]:
-        chosen = [self._names[self._ids[tag]] for tag in self.people.value if tag in self._ids]
+        chosen = [
+            self._names[self.people.ids[tag]] for tag in self.people.value if tag in self.people.ids
+        ]
         return list(dict.fromkeys([*chosen, *team_names(self.team_box.value)]))
 
     def _names_changed(self) -> None:
