@@ -214,3 +214,42 @@ def test_raci_api():
     )
     for name in raci.__all__:
         assert hasattr(raci, name), name
+
+
+def test_meetings_api():
+    import commlib.meetings as meetings
+
+    assert meetings.__all__ == [
+        "Agenda",
+        "AgendaEditor",
+        "AgendaItem",
+        "DecisionItem",
+        "FollowUpItem",
+        "IssueItem",
+        "MeetingMinutes",
+        "Minutes",
+        "Slot",
+        "WorkingTime",
+        "agenda",
+        "closest_stretch",
+        "confirm_minutes",
+        "culture_brief",
+        "find_slots",
+        "holiday_region",
+        "ics",
+        "invite",
+        "minutes_email",
+        "overlap_chart",
+        "overlap_frame",
+        "project_attendees",
+        "read_minutes",
+        "save_minutes",
+        "slots_frame",
+        "slots_table",
+        "unconfirmed_minutes",
+        "working_time",
+        "write_invitation",
+        "write_minutes_email",
+    ]
+    for name in meetings.__all__:
+        assert getattr(meetings, name) is not None, name
