@@ -25,8 +25,9 @@ clocks skip. A zone (``tz``) writes the invitation in that zone; an offset alone
 the zone of the first attendee (then of any stakeholder) whose clock shows that offset at
 that moment, else as the fixed zone ``Etc/GMT-8`` of a whole-hour offset (``UTC`` for +00:00).
 
-**The attendees**: names (matched whatever their case) or stakeholder ids; by default the
-stakeholders to manage closely (power and interest 4 or more), else every stakeholder.
+**The attendees**: names (matched whatever their case) or stakeholder ids; by default as the
+planner chooses them (:func:`~commlib.meetings.planner.project_attendees`: the next planned
+meeting's, else the stakeholders to manage closely, else every stakeholder).
 Attendees without an e-mail address get no ``ATTENDEE`` line: the description names them.
 **The organiser**: ``organizer``, else the first e-mail address of the project's team; none
 is refused.
@@ -44,9 +45,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import BadFile, Conflict, InvalidRecord, NotFound, Problem
 from ..i18n import enum_label, normalise, t
-from ..models import Meeting, Project, Stakeholder, quadrant_of
+from ..models import Meeting, Project, Stakeholder
 from .agenda import Agenda
 from .agenda import agenda as build_agenda
+from .planner import project_attendees
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -167,12 +169,6 @@ def _chosen(
     return list(chosen.values())
 
 
-def _default_attendees(people: list[Stakeholder]) -> list[Stakeholder]:
-    """Those to manage closely (power and interest high), else everybody."""
-    close = [p for p in people if quadrant_of(p.power, p.interest) == "manage_closely"]
-    return close or people
-
-
 # --- the meeting ------------------------------------------------------------------------
 
 
@@ -215,7 +211,7 @@ def invite(
     elif current is not None:
         chosen = invitees(store, current)
     else:
-        chosen = _default_attendees(people)
+        chosen = project_attendees(store, found)  # as the planner chooses them
     if not chosen:
         raise InvalidRecord(
             [Problem("attendees", [], t("meetings.invite.error.nobody"), where=found.name)]
