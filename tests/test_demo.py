@@ -602,3 +602,55 @@ def test_every_milestone_has_one_accountable_and_someone_responsible(
     for _, row in matrix.iterrows():
         cells = [c for c in row if c]
         assert sum("A" in c for c in cells) == 1 and any("R" in c for c in cells)
+
+
+@pytest.mark.parametrize("name", [ZH, EN])
+def test_every_slot_proposed_on_the_demo_is_inside_everyones_working_day(
+    built: Store, name: str
+) -> None:
+    from commlib.demo._meetings import planning_window
+    from commlib.meetings import find_slots, working_time
+    from commlib.meetings.invite import invitees
+
+    (planned,) = [m for m in built.records("meetings", name) if m.status == "planned"]
+    zone = (built.project(name).language == "zh" and "Asia/Shanghai") or "Europe/London"
+    first, last = planning_window(TODAY, zone)
+    people = invitees(built, planned)
+    slots = find_slots(people, duration=60, start=first, days=(last - first).days + 1)
+    assert slots and planned.start in {s.start for s in slots}
+    for person in map(working_time, people):
+        off = person.holidays(first - timedelta(days=1), last + timedelta(days=1))
+        for slot in slots:
+            day = person.local(slot.start).date()
+            assert day not in off and person.is_working_day(day), (person.name, slot.start)
+            assert any(a <= slot.start and slot.end <= b for a, b in person.windows(day))
+
+
+def test_the_demos_invitation_reparses_and_names_an_open_follow_up(tmp_path: Path) -> None:
+    import icalendar
+    import recurring_ical_events
+
+    from commlib.meetings import ics, invite
+
+    store = Store(tmp_path / "w.db")
+    build_demo(store, lang="zh", today=TODAY)
+    (planned,) = [m for m in store.records("meetings", ZH) if m.status == "planned"]
+    updated = invite(store, ZH, meeting=planned.id, today=TODAY)
+    assert (updated.uid, updated.sequence) == (planned.uid, planned.sequence + 1)
+    calendar = icalendar.Calendar.from_ical(ics(store, updated))
+    (event,) = recurring_ical_events.of(calendar).between(
+        planned.start, planned.start + timedelta(hours=1)
+    )
+    assert event["UID"] == planned.uid and int(event["SEQUENCE"]) == 1
+    assert event.decoded("DTSTART").astimezone(ZoneInfo("UTC")) == planned.start
+    description = str(event["DESCRIPTION"])
+    shared = [
+        f.title
+        for f in store.records("follow_ups", ZH)
+        if f.status == "open"
+        and f.visibility == "client"
+        and f.due
+        and f.due <= TODAY + timedelta(days=14)
+    ]
+    assert any(title in description for title in shared)
+    store.close()

@@ -253,3 +253,10 @@ def test_meetings_api():
     ]
     for name in meetings.__all__:
         assert getattr(meetings, name) is not None, name
+    # named like their modules, and still the functions once the modules are imported
+    import commlib.meetings.agenda
+    import commlib.meetings.invite
+    import commlib.meetings.working_time  # noqa: F401
+
+    assert all(callable(getattr(meetings, n)) for n in ("agenda", "invite", "working_time"))
+    assert not isinstance(meetings.invite, type(meetings))

@@ -14,19 +14,22 @@
     >>> from commlib.meetings import find_slots, project_attendees, agenda, invite
     >>> find_slots(project_attendees(store, "ERP", ["王建国", "Mary Jones"]), days=10)
 
-Names load from their modules on first use: the command line's ``commlib meeting slots``
-does not wait for altair or ipywidgets.
+The charts, the widgets and the minutes load from their modules on first use: the command
+line's ``commlib meeting slots`` does not wait for altair or ipywidgets. ``agenda``,
+``invite`` and ``working_time`` are imported here, as they are named like their modules: so
+``from commlib.meetings import invite`` is always the function.
 """
 
 from typing import TYPE_CHECKING
 
 from .. import _lazy
+from .agenda import Agenda, AgendaItem, agenda
+from .invite import ics, invite, write_invitation
+from .working_time import WorkingTime, holiday_region, working_time
 
 if TYPE_CHECKING:
-    from .agenda import Agenda, AgendaItem, agenda
     from .brief import culture_brief
     from .charts import overlap_chart, overlap_frame
-    from .invite import ics, invite, write_invitation
     from .minutes import (
         DecisionItem,
         FollowUpItem,
@@ -48,18 +51,11 @@ if TYPE_CHECKING:
         slots_table,
     )
     from .widgets import AgendaEditor, MeetingMinutes
-    from .working_time import WorkingTime, holiday_region, working_time
 
 _LAZY = {
-    "Agenda": "agenda",
-    "AgendaItem": "agenda",
-    "agenda": "agenda",
     "culture_brief": "brief",
     "overlap_chart": "charts",
     "overlap_frame": "charts",
-    "ics": "invite",
-    "invite": "invite",
-    "write_invitation": "invite",
     "Slot": "planner",
     "closest_stretch": "planner",
     "find_slots": "planner",
@@ -78,9 +74,6 @@ _LAZY = {
     "write_minutes_email": "minutes",
     "AgendaEditor": "widgets",
     "MeetingMinutes": "widgets",
-    "WorkingTime": "working_time",
-    "holiday_region": "working_time",
-    "working_time": "working_time",
 }
 
 __getattr__, __dir__ = _lazy.attach(__name__, _LAZY)
