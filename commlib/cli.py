@@ -17,7 +17,7 @@ import click
 
 from . import progress
 from .errors import CommlibError
-from .i18n import LANGUAGES, label, language, t
+from .i18n import LANGUAGES, enum_label, label, language, t
 
 if TYPE_CHECKING:
     from .store import Store
@@ -368,6 +368,30 @@ def report(
 @cli.group(cls=_Group, help=t("meetings.cli.help"))
 def meeting() -> None:
     pass
+
+
+# --- meeting list ---
+
+
+@meeting.command("list", help=t("meetings.list.cli.help"))
+@click.option("--project", required=True, help=t("meetings.planner.cli.project"))
+@click.option("--json", "as_json", is_flag=True, help=t("cli.help.json"))
+@click.pass_context
+def meeting_list(ctx: click.Context, project: str, as_json: bool) -> None:
+    from .display import header
+    from .meetings.listing import meeting_list as listing
+
+    store = _store(ctx)
+    found = listing(store, project)
+    if as_json:
+        click.echo(json.dumps(found.to_dict("records"), ensure_ascii=False, indent=2))
+        return
+    if found.empty:
+        click.echo(t("meetings.list.cli.empty", project=store.project(project).name))
+        return
+    found["status"] = [enum_label("meeting_status", s) for s in found["status"]]
+    rows = [[str(v) for v in row] for row in found.itertuples(index=False)]
+    click.echo(_table([str(header(c)) for c in found.columns], rows))
 
 
 # --- meeting slots ---

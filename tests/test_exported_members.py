@@ -238,6 +238,7 @@ def test_meetings_api():
         "holiday_region",
         "ics",
         "invite",
+        "meeting_list",
         "minutes_email",
         "overlap_chart",
         "overlap_frame",

@@ -5,6 +5,7 @@
 - ``brief.py``: the culture brief (language, zone, hours, coming holidays, form of address);
 - ``planner.py`` and ``charts.py``: the times that suit every attendee, most comfortable for
   the least comfortable first, and the heat map of the overlap;
+- ``listing.py``: the meetings at a glance, with where their minutes stand;
 - ``agenda.py``: the agenda built from what is open, time-boxed to the meeting;
 - ``invite.py``: the invitation, a planned ``Meeting`` and its iCalendar file;
 - ``minutes.py``: the minutes saved in one transaction, summarised back to the attendees
@@ -30,6 +31,7 @@ from .working_time import WorkingTime, holiday_region, working_time
 if TYPE_CHECKING:
     from .brief import culture_brief
     from .charts import overlap_chart, overlap_frame
+    from .listing import meeting_list
     from .minutes import (
         DecisionItem,
         FollowUpItem,
@@ -56,6 +58,7 @@ _LAZY = {
     "culture_brief": "brief",
     "overlap_chart": "charts",
     "overlap_frame": "charts",
+    "meeting_list": "listing",
     "Slot": "planner",
     "closest_stretch": "planner",
     "find_slots": "planner",
@@ -97,6 +100,7 @@ __all__ = [
     "holiday_region",
     "ics",
     "invite",
+    "meeting_list",
     "minutes_email",
     "overlap_chart",
     "overlap_frame",
