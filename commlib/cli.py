@@ -646,6 +646,9 @@ def meeting_confirm(
     )
 
 
+# --- access (issue 17) ---
+
+
 def main() -> None:
     cli(prog_name="commlib")
 
