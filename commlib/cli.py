@@ -300,7 +300,8 @@ def import_(
 @cli.command(help=t("report.cli.help"))
 @click.argument("name", required=False)
 @click.option("--all", "every", is_flag=True, help=t("report.cli.all"))
-@click.option("--project", required=True, help=t("report.cli.project"))
+@click.option("--project", default=None, help=t("report.cli.project"))
+@click.option("--client", default=None, help=t("portfolio.cli.client"))
 @click.option(
     "--audience",
     type=click.Choice(["internal", "client"]),
@@ -326,7 +327,8 @@ def report(
     ctx: click.Context,
     name: str | None,
     every: bool,
-    project: str,
+    project: str | None,
+    client: str | None,
     audience: str,
     report_lang: str | None,
     since: object,
@@ -349,9 +351,13 @@ def report(
         "format": file_format,
     }
     if not every:
-        path = reports.export_report(ctx.obj["db"], name, project, out=out, **options)
+        path = reports.export_report(
+            ctx.obj["db"], name, project, client=client, out=out, **options
+        )
         click.echo(t("report.cli.written", path=path))
         return
+    if project is None or client is not None:
+        raise click.UsageError(t("portfolio.report.all_needs_project"))
     if out is None:
         raise click.UsageError(t("report.error.all_needs_dir"))
     ok = _export(

@@ -233,6 +233,28 @@ def test_cli_writes_one_report_and_all(db, tmp_path):
         assert path.read_text(encoding="utf-8").count(BUNDLE_MARK) == 1
 
 
+def test_a_project_report_needs_its_project_and_the_portfolio_is_no_project_report(db, tmp_path):
+    """``--project`` is optional: a notebook that declares ``project`` refuses to run without
+    one (nothing is written), and one that covers many projects is never run per project."""
+    runner = CliRunner()
+    out = tmp_path / "x.html"
+    cases = [
+        (["status_review"], "status_review is a report on one project: give the project"),
+        (["contacts", "--project", PROJECT, "--client", "华辰"], "takes no --client"),
+        (["--all", "-o", str(tmp_path / "all")], "--all writes the reports of one project"),
+    ]
+    for args, needle in cases:
+        result = runner.invoke(cli, ["--db", db, "report", *args, "-o", str(out)])
+        assert result.exit_code != 0 and needle in result.output, result.output
+        assert "Traceback" not in result.output
+    assert not out.exists() and not (tmp_path / "all").exists()
+    with pytest.raises(CommlibError, match="--project"):
+        export_report(db, "risk_review", out=out)
+    for audience in ("internal", "client"):
+        found = [p.stem for p in reportable(audience=audience)]
+        assert "portfolio" not in found and "status_review" in found
+
+
 def test_report_prints_only_where_it_wrote(db, tmp_path):
     """Quiet: no kernel or library notice reaches the terminal (the kernel's stderr is ours)."""
     import subprocess

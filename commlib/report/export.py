@@ -118,7 +118,7 @@ class _Report:
     """One report to write, its arguments checked (what needs no store and no notebook read)."""
 
     path: Path  # the notebook
-    project: str
+    project: str | None  # None: a report over many projects (its notebook declares no project)
     audience: str
     lang: str
     since: date | None
@@ -126,6 +126,7 @@ class _Report:
     target: Path
     format: str
     db: str | None
+    client: str | None = None  # the client of a report over many projects, if one
 
     @property
     def kernel(self) -> tuple[Path, dict[str, str]]:
@@ -136,23 +137,28 @@ class _Report:
         return self.path.parent, env
 
     def prepare(self) -> tuple[Any, Any]:
-        """The project's record and the notebook to run (parameters and kernel setup in)."""
+        """The project's record (a stand-in for a report over many projects: :func:`_many`)
+        and the notebook to run (parameters and kernel setup in)."""
         from ..store import Store
 
-        opened = Store(self.db)
-        try:
-            record = opened.project(self.project)
-        finally:
-            opened.close()
         nb = _read(self.path)
         names = declared(nb)
-        if self.audience == "client" and "audience" not in names:
-            raise ReportError(t("report.error.no_audience", name=self.path.stem))
+        self._check(names)
+        opened = Store(self.db)
+        try:
+            if self.project is not None:
+                record = opened.project(self.project)
+            else:
+                record = _many(opened, self.client, self.audience, self.lang)
+        finally:
+            opened.close()
         values: dict[str, object] = {
             "project": self.project,
+            "client": self.client,
             "lang": self.lang,
             "audience": self.audience,
         }
+        values = {k: v for k, v in values.items() if v is not None}
         if self.since is not None:
             values["since"] = self.since
         if self.until is not None:
@@ -168,13 +174,29 @@ class _Report:
         preload()  # while the kernel starts
         return nb, record
 
+    def _check(self, names: set[str]) -> None:
+        """A notebook that declares ``project`` is a project's report and needs one; one that
+        declares ``client`` and no ``project`` covers many projects and takes none."""
+        stem = self.path.stem
+        if self.project is None and "project" in names:
+            raise ReportError(t("portfolio.report.needs_project", name=stem))
+        if self.project is not None and "client" in names and "project" not in names:
+            raise ReportError(t("portfolio.report.not_per_project", name=stem))
+        if self.client is not None and "client" not in names:
+            raise ReportError(t("portfolio.report.no_client", name=stem))
+        if self.audience == "client" and "audience" not in names:
+            raise ReportError(t("report.error.no_audience", name=stem))
+        if self.audience == "client" and self.project is None and self.client is None:
+            raise ReportError(t("portfolio.report.client_needs_scope"))
+
     def finish(self, nb: Any, record: Any) -> Path:
         """The page of the notebook run, written in the report's format."""
         now = datetime.now(UTC)
         period = report_period(take_period(nb), self.since, self.until, now.date())
         html, heading, title = page(
-            nb, record, self.path.stem, self.lang, self.audience, period, now
-        )
+            nb, record, self.path.stem, self.lang, self.audience, period, now,
+            many=self.project is None,
+        )  # fmt: skip
         self.target.parent.mkdir(parents=True, exist_ok=True)
         start, end = period  # the period the report covers, as its title block says
         document = formats.Document(
@@ -184,11 +206,30 @@ class _Report:
         return formats.write(self.format, document, self.target)
 
 
+def _many(store: Store, client: str | None, audience: str, lang: str) -> Any:
+    """What the title block of a report over many projects names: the client (as its
+    projects spell it, :func:`commlib.portfolio.client_projects`) and its projects' team,
+    else every active project."""
+    from ..models import Project
+    from ..portfolio import client_projects
+
+    if client is None:
+        name = t("portfolio.title.all_active", lang)
+        return Project.model_construct(name=name, client="", start=date.today(), team=[])
+    found = client_projects(store, client, audience=audience)
+    team = list(dict.fromkeys(a for p in found for a in p.team))
+    start = min(p.start for p in found)
+    return Project.model_construct(
+        name=found[0].client, client=found[0].client, start=start, team=team
+    )
+
+
 def _plan(
     store: Store,
     name: str,
-    project: str,
+    project: str | None = None,
     *,
+    client: str | None = None,
     audience: str = "internal",
     lang: str | None = None,
     since: date | None = None,
@@ -201,9 +242,13 @@ def _plan(
     if audience not in ("internal", "client"):
         raise ReportError(t("error.audience"))
     path = _notebook(notebooks_dir(notebooks), name)
+    if project is None and format == "eml":
+        raise ReportError(t("portfolio.report.eml_needs_project", name=path.stem))
     target = Path(out) if out is not None else Path(f"{path.stem}.{format}")
     code = normalise(lang) if lang else get_language()
-    return _Report(path, project, audience, code, since, until, target, format, _store_url(store))
+    return _Report(
+        path, project, audience, code, since, until, target, format, _store_url(store), client
+    )
 
 
 async def _run(
@@ -213,8 +258,9 @@ async def _run(
     ``done(i, result)`` as each one ends. A report that fails does not stop the others."""
     modules = [*WARM_UP, *(m for r in reports for m in imported(r.path))]
     langs = sorted({r.lang for r in reports})
-    # Chinese text to wrap: a report in Chinese, or about a project named in Chinese
-    chinese = any(r.lang == "zh" or HAN.search(r.project) for r in reports)
+    # Chinese text to wrap: a report in Chinese, about a project named in Chinese, or about
+    # many projects (whose names are not known yet)
+    chinese = any(r.lang == "zh" or r.project is None or HAN.search(r.project) for r in reports)
     starts = [r.kernel for r in reports]
     kernels = await Kernels.open(starts, workers, list(dict.fromkeys(modules)), langs, chinese)
     turns = asyncio.Semaphore(workers)
@@ -250,8 +296,9 @@ def _wait(work: Coroutine[Any, Any, list[Path | CommlibError]]) -> list[Path | C
 def export_report(
     store: Store,
     name: str,
-    project: str,
+    project: str | None = None,
     *,
+    client: str | None = None,
     audience: str = "internal",
     lang: str | None = None,
     since: date | None = None,
@@ -263,14 +310,19 @@ def export_report(
     """Run ``notebooks/<name>.ipynb`` for ``project`` and write a self-contained HTML report
     (``format="pdf"``: printed to PDF; ``"eml"``: an e-mail draft, see :mod:`commlib.formats`).
 
+    A notebook that declares no ``project`` covers many projects (``portfolio``): it is run
+    without one, for ``client`` when given (a notebook declaring ``client``); a client
+    report of it needs ``client``. A notebook that declares ``project`` refuses to run
+    without one.
+
     ``store`` is a path, a URL, a ``Store`` or ``None`` (``$COMMLIB_DB``). ``until`` is also
     the notebook's ``today`` when it declares one. Returns the path written
     (default: ``<name>.<format>`` in the working folder). The notebook's kernel starts first
     and imports what reports use while the store and the notebook are read.
     """
     report = _plan(
-        store, name, project, audience=audience, lang=lang, since=since, until=until, out=out,
-        notebooks=notebooks, format=format,
+        store, name, project, client=client, audience=audience, lang=lang, since=since,
+        until=until, out=out, notebooks=notebooks, format=format,
     )  # fmt: skip
     (result,) = _wait(_run([report], 1, lambda _i, _result: None))
     if isinstance(result, CommlibError):

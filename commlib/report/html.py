@@ -44,16 +44,19 @@ def page(
     audience: str,
     period: tuple[date | None, date],
     now: datetime,
+    *,
+    many: bool = False,
 ) -> tuple[str, str, str]:
     """The page of the notebook ``name`` run for ``project`` (``nb``, changed in place):
     ``(html, heading, title)``, the heading being the notebook's own (its ``name`` when it has
-    none) and the title the page's."""
+    none) and the title the page's. ``many``: a report over many projects, ``project`` the
+    stand-in that names them (its client, if one)."""
     _clean(nb)
     heading = localise(nb, lang) or name
     drop_empty_sections(nb)
     with language(lang):
         title = t("report.title.heading", project=project.name, notebook=heading)
-        facts = _facts(project, audience, period, now)
+        facts = _facts(project, audience, period, now, many=many)
         footer = t("report.footer", tool=f"commlib {__version__}")
     return _to_html(nb, title, facts, lang, vega_bundle(), footer), heading, title
 
@@ -133,16 +136,26 @@ def _prepared_by(project: Project) -> str:
 
 
 def _facts(
-    project: Project, audience: str, period: tuple[date | None, date], now: datetime
+    project: Project,
+    audience: str,
+    period: tuple[date | None, date],
+    now: datetime,
+    *,
+    many: bool = False,
 ) -> list[tuple[str, str]]:
     """The title block: project, client, the period the report covers, who prepared it (the
-    project's team; left out when it has none), when, and a warning on internal reports."""
+    project's team; left out when it has none), when, and a warning on internal reports.
+    A report over ``many`` projects names its client (if one) and the day it is as of."""
     since, until = period
-    rows = [
-        (t("report.title.project"), project.name),
-        (t("report.title.client"), project.client or ""),
-        (t("report.title.period"), f"{since or project.start} – {until}"),
-    ]
+    if many:
+        rows = [(t("report.title.client"), project.client)] if project.client else []
+        rows.append((t("portfolio.title.as_of"), str(until)))
+    else:
+        rows = [
+            (t("report.title.project"), project.name),
+            (t("report.title.client"), project.client or ""),
+            (t("report.title.period"), f"{since or project.start} – {until}"),
+        ]
     prepared = _prepared_by(project)
     if prepared:
         rows.append((t("report.title.prepared_by"), prepared))
