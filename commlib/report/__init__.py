@@ -10,6 +10,12 @@ needs no network: no code, no widgets, no CDN scripts, the Vega bundle inlined o
 ``audience="client"`` is passed to the notebook, which uses it for every frame; a notebook that
 does not declare ``audience`` cannot be exported for a client.
 
+A notebook that declares ``project`` is a project's report and refuses to run without one. One
+that declares no ``project`` covers many projects (``portfolio``): it runs without one, for one
+client when it declares ``client`` and is given it (``export_report(db, "portfolio",
+client="Acme")``); a client's export of it needs that client, and ``--all`` (per project)
+leaves it out. Its title block names the client, if one, and the day it is as of.
+
 A report speaks to its reader in one language (``lang``):
 
 - tables: the kernel shows every DataFrame through :func:`commlib.display.to_html` (labelled
