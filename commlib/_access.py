@@ -169,6 +169,8 @@ CREATE TABLE IF NOT EXISTS project_access (
 )
 """
 
+_POLICY_NAMES = ("commlib_access", "commlib_read", "commlib_create", "commlib_change",
+                 "commlib_remove", "commlib_counter")  # fmt: skip
 #: the projects the current role reads (1) or writes (2, 3), as a policy's condition
 _HOLDS = "IN (SELECT commlib_projects(current_user, {least}))"
 
@@ -212,11 +214,8 @@ def _policies(table: str, how: tuple[str, str]) -> list[str]:
     return [f"CREATE POLICY commlib_access ON {table} USING ({read}) WITH CHECK ({write})"]
 
 
-def _guard(table: str, how: tuple[str, str]) -> str | None:
-    """The trigger refusing the writes a role's level does not allow (none on the meta table:
-    its policies are enough)."""
-    if table == "commlib_meta":
-        return None
+def _guard(table: str, how: tuple[str, str]) -> str:
+    """The trigger refusing the writes a role's level does not allow."""
     needs = {"projects": (0, 2, 3), "history": (2, 3, 3), "project_access": (3, 3, 3)}
     insert, update, delete = needs.get(table, (2, 2, 2))
     owner, column = how
@@ -227,60 +226,42 @@ def _guard(table: str, how: tuple[str, str]) -> str | None:
     )
 
 
-def _protected(conn: sa.Connection, links: dict[str, tuple[str, str]]) -> dict[str, Any]:
-    """Each commlib table in the database and how its project is found: ``("", column)`` in
-    the table itself, ``(owner table, column)`` through the record a link belongs to."""
-    inspector = sa.inspect(conn)
-    found: dict[str, Any] = {}
-    for table in inspector.get_table_names():
-        names = {c["name"] for c in inspector.get_columns(table)}
-        if table in ("commlib_meta", "project_access"):
-            found[table] = ("", "project_id")
-        elif table == "projects":
-            found[table] = ("", "id")
-        elif "project_id" in names:
-            found[table] = ("", "project_id")
-        elif table in links:
-            found[table] = links[table]
-    return found
-
-
-def install(conn: sa.Connection, links: dict[str, tuple[str, str]], *, upgrade: bool) -> None:
+def install(conn: sa.Connection, tables: dict[str, tuple[str, str]], *, upgrade: bool) -> None:
     """Set up (again) the access control of a PostgreSQL store: the grants table, the
     functions, row-level security with its policies and triggers on every table, and the
-    privileges. ``links``: link table -> (owner table, owner column). ``upgrade``: every
-    project already stored gets the role running the upgrade as its owner."""
+    privileges, in one script. ``tables``: each table of the store -> how its rows' project
+    is found (``("", column)`` in the row, ``(owner table, column)`` through the record a
+    link belongs to); those not in the database yet are left for the upgrade that makes
+    them. ``upgrade``: every project already stored is owned by the role running it."""
     schema = conn.exec_driver_sql("SELECT current_schema()").scalar()
-    conn.exec_driver_sql(_TABLE)
-    for function in _FUNCTIONS.format(schema=schema).split("$$;"):
-        if function.strip():
-            conn.exec_driver_sql(function + "$$")
-    for table, how in _protected(conn, links).items():
-        conn.exec_driver_sql(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
-        names = conn.exec_driver_sql(
-            f"SELECT policyname FROM pg_policies WHERE schemaname = '{schema}' "
-            f"AND tablename = '{table}'"
+    there = set(
+        conn.execute(
+            sa.text("SELECT tablename FROM pg_tables WHERE schemaname = :s"), {"s": schema}
         ).scalars()
-        for name in list(names):
-            conn.exec_driver_sql(f"DROP POLICY {name} ON {table}")
-        for policy in _policies(table, how):
-            conn.exec_driver_sql(policy)
-        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS commlib_guard ON {table}")
-        trigger = _guard(table, how)
-        if trigger is not None:
-            conn.exec_driver_sql(trigger)
-        rights = "SELECT, UPDATE" if table == "commlib_meta" else "SELECT, INSERT, UPDATE, DELETE"
-        conn.exec_driver_sql(f"GRANT {rights} ON {table} TO PUBLIC")
-    for sequence in conn.exec_driver_sql(
-        f"SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = '{schema}'"
-    ).scalars():
-        conn.exec_driver_sql(f"GRANT USAGE, SELECT ON SEQUENCE {sequence} TO PUBLIC")
+    )
+    script = [_TABLE, _FUNCTIONS.format(schema=schema)]
+    found = {t: how for t, how in tables.items() if t in there}
+    found["project_access"] = ("", "project_id")
+    for table, how in found.items():
+        script.append(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+        script += [f"DROP POLICY IF EXISTS {name} ON {table}" for name in _POLICY_NAMES]
+        script += _policies(table, how)
+        script.append(f"DROP TRIGGER IF EXISTS commlib_guard ON {table}")
+        script += [_guard(table, how)] if table != "commlib_meta" else []
+    rows = sorted(t for t in found if t != "commlib_meta")
+    script += [
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON {', '.join(rows)} TO PUBLIC",
+        "GRANT SELECT, UPDATE ON commlib_meta TO PUBLIC",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO PUBLIC",
+    ]
     if upgrade:
-        conn.exec_driver_sql(
+        script.append(
             "INSERT INTO project_access (project_id, role_name, level, granted_by) "
             "SELECT id, current_user, 'owner', current_user FROM projects "
             "ON CONFLICT (project_id, role_name) DO NOTHING"
         )
+    # one round trip (no parameters: the driver sends it as it is, statements and all)
+    conn.exec_driver_sql(";\n".join(s.strip().rstrip(";") for s in script))
 
 
 # --- asking the server --------------------------------------------------------------------

@@ -289,7 +289,7 @@ def _v8_access(op: Operations) -> None:
     if conn.dialect.name == "postgresql":
         from . import _access
 
-        _access.install(conn, access_links(), upgrade=True)
+        _access.install(conn, access_tables(), upgrade=True)
 
 
 #: version -> function that upgrades a store from ``version - 1`` to ``version``
@@ -459,12 +459,18 @@ def link_columns(kind: str, field: str) -> tuple[str, str]:
     return owner, target
 
 
-def access_links() -> dict[str, tuple[str, str]]:
-    """Link table -> (the table of the records owning its links, the column naming them): how
-    access control finds a link's project."""
-    return {
-        table.name: (kind, link_columns(kind, field)[0]) for (kind, field), table in LINKS.items()
+def access_tables() -> dict[str, tuple[str, str]]:
+    """Every table -> how access control (``commlib._access``) finds its rows' project:
+    ``("", column)`` in the row itself, ``(owner table, column)`` through the record that
+    owns a link; ``commlib_meta`` belongs to none."""
+    found = {
+        table.name: ("", "id" if table.name == "projects" else "project_id")
+        for table in metadata.sorted_tables
+        if "project_id" in table.c or table.name == "projects"
     }
+    found |= {table.name: (kind, link_columns(kind, f)[0]) for (kind, f), table in LINKS.items()}
+    found[meta.name] = ("", "")
+    return found
 
 
 def stored_version(conn: sa.Connection) -> int | None:
@@ -483,7 +489,7 @@ def create(conn: sa.Connection) -> None:
     if conn.dialect.name == "postgresql":
         from . import _access
 
-        _access.install(conn, access_links(), upgrade=False)
+        _access.install(conn, access_tables(), upgrade=False)
 
 
 def upgrade(conn: sa.Connection, from_version: int) -> list[int]:

@@ -67,6 +67,7 @@ def grants(store: Store, project: str | int | Project | None = None) -> pd.DataF
     """The grants the current role may see, a row each: ``project``, ``role``, ``level``,
     ``granted_by``, ``granted_at`` (UTC). An administrator sees every grant; an owner, all
     those of its projects; anyone else, its own."""
+    _shared(store)
     project_id = None if project is None else _project(store, project).id
     with store.read() as conn:
         rows = _access.grants(conn, project_id)
@@ -86,9 +87,13 @@ def as_table(found: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def _project(store: Store, project: str | int | Project) -> Project:
+def _shared(store: Store) -> None:
     if store.dialect != "postgresql":
         raise StoreError(t("access.error.sqlite", url=store.where))
+
+
+def _project(store: Store, project: str | int | Project) -> Project:
+    _shared(store)
     return store.project(project)
 
 
