@@ -46,7 +46,6 @@ from .i18n import t
 LEVELS = ("viewer", "editor", "owner")
 #: each level's rank, as the server's functions count them (4: an administrator)
 RANK = {"none": 0, "viewer": 1, "editor": 2, "owner": 3, "admin": 4}
-ADMIN = RANK["admin"]
 
 #: SQLSTATE of a privilege the role lacks (``insufficient_privilege``)
 INSUFFICIENT_PRIVILEGE = "42501"
@@ -59,7 +58,7 @@ LANGUAGE sql IMMUTABLE AS $$
 $$;
 
 CREATE OR REPLACE FUNCTION commlib_is_admin(who name) RETURNS boolean
-LANGUAGE sql STABLE SET search_path = {schema}, pg_catalog AS $$
+LANGUAGE sql STABLE SET search_path = {schema}, pg_catalog, pg_temp AS $$
   SELECT coalesce((SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = who), false)
       OR pg_has_role(who, (SELECT relowner FROM pg_class
                            WHERE oid = '{schema}.commlib_meta'::regclass), 'USAGE')
@@ -67,7 +66,7 @@ $$;
 
 -- who may be asked about: a role the session may act as (itself, or one it is a member of)
 CREATE OR REPLACE FUNCTION commlib_level(project integer, who name) RETURNS integer
-LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = {schema}, pg_catalog AS $$
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = {schema}, pg_catalog, pg_temp AS $$
   SELECT CASE
     WHEN NOT pg_has_role(session_user, who, 'MEMBER') THEN 0
     WHEN commlib_is_admin(who) THEN 4
@@ -80,14 +79,14 @@ $$;
 -- the projects ``who`` holds at least ``at_least`` on (VOLATILE: a project created in the same
 -- statement is seen, for INSERT ... RETURNING)
 CREATE OR REPLACE FUNCTION commlib_projects(who name, at_least integer) RETURNS SETOF integer
-LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = {schema}, pg_catalog AS $$
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = {schema}, pg_catalog, pg_temp AS $$
   SELECT a.project_id FROM project_access a JOIN pg_roles r ON r.rolname = a.role_name
   WHERE pg_has_role(session_user, who, 'MEMBER') AND pg_has_role(who, r.oid, 'USAGE')
   GROUP BY a.project_id HAVING max(commlib_rank(a.level)) >= at_least
 $$;
 
 CREATE OR REPLACE FUNCTION commlib_owners(project integer, who name) RETURNS SETOF text
-LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = {schema}, pg_catalog AS $$
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = {schema}, pg_catalog, pg_temp AS $$
   SELECT role_name FROM project_access
   WHERE project_id = project AND level = 'owner' AND commlib_level(project, who) >= 1
   ORDER BY role_name
@@ -96,8 +95,11 @@ $$;
 -- a new project's first owner: only for a project that is not stored yet (the grant cannot
 -- be committed without the project: its foreign key is checked at commit)
 CREATE OR REPLACE FUNCTION commlib_claim(project integer, who name) RETURNS void
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = {schema}, pg_catalog AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = {schema}, pg_catalog, pg_temp AS $$
 BEGIN
+  -- one claim of an id at a time: a claim made while another transaction is creating that
+  -- project waits for it, then finds the project there
+  PERFORM pg_advisory_xact_lock(hashtext('commlib_claim'), project);
   IF NOT pg_has_role(session_user, who, 'MEMBER')
      OR EXISTS (SELECT 1 FROM projects WHERE id = project) THEN
     RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
@@ -112,7 +114,7 @@ $$;
 -- arguments: the table holding the project ('' for this one), the column that leads to it,
 -- then the level an INSERT, an UPDATE and a DELETE need
 CREATE OR REPLACE FUNCTION commlib_guard() RETURNS trigger
-LANGUAGE plpgsql SET search_path = {schema}, pg_catalog AS $$
+LANGUAGE plpgsql SET search_path = {schema}, pg_catalog, pg_temp AS $$
 DECLARE
   need integer := (CASE TG_OP WHEN 'INSERT' THEN TG_ARGV[2] WHEN 'UPDATE' THEN TG_ARGV[3]
                    ELSE TG_ARGV[4] END)::integer;
@@ -151,6 +153,25 @@ BEGIN
   IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
   IF TG_TABLE_NAME = 'history' THEN
     NEW.actor := current_user;
+  ELSIF TG_TABLE_NAME = 'project_access' THEN
+    NEW.granted_by := current_user;
+    NEW.granted_at := now() AT TIME ZONE 'UTC';
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+-- commlib_meta: a role that is not an administrator moves the response ids' counter on, and
+-- changes nothing else
+CREATE OR REPLACE FUNCTION commlib_counter() RETURNS trigger
+LANGUAGE plpgsql SET search_path = {schema}, pg_catalog, pg_temp AS $$
+BEGIN
+  IF NOT commlib_is_admin(current_user) AND (
+       NEW.key <> 'response_ids' OR OLD.key <> 'response_ids' OR NEW.value !~ '^[0-9]{{1,18}}$'
+       OR NEW.value::bigint < OLD.value::bigint) THEN
+    RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+      MESSAGE = 'permission denied: role ' || current_user || ' may only move the counter of '
+                || 'response ids on in commlib_meta';
   END IF;
   RETURN NEW;
 END
@@ -176,7 +197,8 @@ _HOLDS = "IN (SELECT commlib_projects(current_user, {least}))"
 
 
 def _policies(table: str, how: tuple[str, str]) -> list[str]:
-    """The policies of one table, found the way ``how`` says (see ``_protected``)."""
+    """The policies of one table whose rows' project is found the way ``how`` says (see
+    ``install``)."""
     owner, column = how
     if table == "commlib_meta":
         return [
@@ -216,6 +238,11 @@ def _policies(table: str, how: tuple[str, str]) -> list[str]:
 
 def _guard(table: str, how: tuple[str, str]) -> str:
     """The trigger refusing the writes a role's level does not allow."""
+    if table == "commlib_meta":
+        return (
+            "CREATE TRIGGER commlib_guard BEFORE UPDATE ON commlib_meta "
+            "FOR EACH ROW EXECUTE FUNCTION commlib_counter()"
+        )
     needs = {"projects": (0, 2, 3), "history": (2, 3, 3), "project_access": (3, 3, 3)}
     insert, update, delete = needs.get(table, (2, 2, 2))
     owner, column = how
@@ -239,7 +266,8 @@ def install(conn: sa.Connection, tables: dict[str, tuple[str, str]], *, upgrade:
             sa.text("SELECT tablename FROM pg_tables WHERE schemaname = :s"), {"s": schema}
         ).scalars()
     )
-    script = [_TABLE, _FUNCTIONS.format(schema=schema)]
+    quoted = '"' + schema.replace('"', '""').replace("'", "''") + '"'
+    script = [_TABLE, _FUNCTIONS.format(schema=quoted)]
     found = {t: how for t, how in tables.items() if t in there}
     found["project_access"] = ("", "project_id")
     for table, how in found.items():
@@ -247,12 +275,12 @@ def install(conn: sa.Connection, tables: dict[str, tuple[str, str]], *, upgrade:
         script += [f"DROP POLICY IF EXISTS {name} ON {table}" for name in _POLICY_NAMES]
         script += _policies(table, how)
         script.append(f"DROP TRIGGER IF EXISTS commlib_guard ON {table}")
-        script += [_guard(table, how)] if table != "commlib_meta" else []
+        script.append(_guard(table, how))
     rows = sorted(t for t in found if t != "commlib_meta")
     script += [
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON {', '.join(rows)} TO PUBLIC",
         "GRANT SELECT, UPDATE ON commlib_meta TO PUBLIC",
-        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO PUBLIC",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {quoted} TO PUBLIC",
     ]
     if upgrade:
         script.append(
@@ -407,7 +435,6 @@ def upgrade_refused(conn: sa.Connection) -> bool:
 
 
 __all__ = [
-    "ADMIN",
     "INSUFFICIENT_PRIVILEGE",
     "LEVELS",
     "RANK",

@@ -15,6 +15,10 @@ being killed at any moment (SIGKILL, a crash of Python), and the database always
 consistent; only a power loss or a crash of the operating system may undo the last
 transactions committed before it (the write-ahead log is synced at checkpoints, not at
 every commit). That is what lets a single ``add`` commit in well under a millisecond.
+
+On a shared PostgreSQL store each role sees and changes only the projects granted to it
+(``commlib.access``): the server filters every query and refuses what the role may not do,
+which the store reports as ``AccessDenied`` (see ``commlib._access``).
 """
 
 from __future__ import annotations
@@ -590,7 +594,8 @@ class Store:
                     _responses.counts(conn).items() if kind == "responses" else conn.execute(query)
                 )
                 for project_id, n in found:
-                    result[names[project_id]][kind] = n
+                    if project_id in names:  # (granted since the projects were read)
+                        result[names[project_id]][kind] = n
         return result
 
     # --- writing ----------------------------------------------------------------------

@@ -24,6 +24,7 @@ from commlib import (
     InvalidRecord,
     NotFound,
     Project,
+    Response,
     Risk,
     Stakeholder,
     Store,
@@ -315,6 +316,10 @@ def test_an_editor_changes_records_but_only_an_owner_deletes_the_project(shared)
     risk = alice.records("risks", HUACHEN)[0]
     alice.update("risks", risk.id, probability=5)
     alice.delete("lessons", alice.records("lessons", HUACHEN)[0].id)
+    survey = alice.records("surveys", HUACHEN)[0]  # responses: a batch, and the ids' counter
+    alice.add(Response(project_id=survey.project_id, survey_id=survey.id, respondent="r9",
+                       answers={"Q1": 10}))  # fmt: skip
+    assert [r.respondent for r in shared.open("lead").records("responses")] == ["r1", "r9"]
     with pytest.raises(AccessDenied) as info:
         alice.delete_project(HUACHEN)
     assert "role alice is not an owner of project '华辰 ERP 升级' (level: editor): only an " \
@@ -364,6 +369,40 @@ def test_a_grant_to_a_group_role_counts_for_its_members(shared, server):
     finally:
         with psycopg.connect(_dsn(server.url()), autocommit=True) as conn:
             conn.execute("REVOKE team_nw FROM alice")
+
+
+def test_the_access_checks_cannot_be_talked_round_from_sql(shared):
+    northwind = shared.open("lead").project(NORTHWIND).id
+    with shared.sql("alice") as conn:
+        # a temporary table named like the grants comes first in a session's search path: the
+        # server's functions do not read it
+        conn.execute("CREATE TEMP TABLE project_access (project_id int, role_name text, "
+                     "level text, granted_by text, granted_at timestamp)")  # fmt: skip
+        conn.execute(
+            f"INSERT INTO project_access VALUES ({northwind}, 'alice', 'owner', '', now())"
+        )
+        assert conn.execute("SELECT name FROM public.projects").fetchall() == [(HUACHEN,)]
+        # a role cannot ask about another, nor claim a project that is there
+        assert conn.execute(f"SELECT commlib_level({northwind}, 'bob')").fetchone() == (0,)
+        assert conn.execute("SELECT commlib_projects('bob', 1)").fetchall() == []
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="cannot be claimed"):
+            conn.execute(f"SELECT commlib_claim({northwind}, 'alice')")
+    with shared.sql("alice") as conn:  # the meta table: only the response ids move, only on
+        query = "UPDATE commlib_meta SET value = '1' WHERE key = 'schema_version'"
+        assert conn.execute(query).rowcount == 0
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="only move the counter"):
+            conn.execute("UPDATE commlib_meta SET value = '0' WHERE key = 'response_ids'")
+        conn.execute("UPDATE commlib_meta SET value = '5000' WHERE key = 'response_ids'")
+    assert shared.open("lead").schema_version == _schema.SCHEMA_VERSION
+    access.grant(shared.open("lead"), "alice", HUACHEN, "owner")
+    huachen = shared.open("lead").project(HUACHEN).id
+    with shared.sql("alice") as conn:  # an owner grants, in her own name only
+        conn.execute(
+            "INSERT INTO project_access (project_id, role_name, level, granted_by) "
+            f"VALUES ({huachen}, 'bob', 'viewer', 'lead')"
+        )
+    found = access.grants(shared.open("lead"), HUACHEN)
+    assert found[found["role"] == "bob"]["granted_by"].tolist() == ["alice"]
 
 
 # --- granting -----------------------------------------------------------------------------
@@ -595,7 +634,7 @@ def test_every_table_of_a_new_store_is_protected(shared):
 
 
 def _protected(shared: Shared) -> None:
-    """Every table has row-level security with a policy, and (but the meta table) the guard."""
+    """Every table has row-level security with a policy, and the guard trigger."""
     with shared.sql("lead") as conn:
         tables = conn.execute(
             "SELECT relname, relrowsecurity FROM pg_class "
@@ -611,4 +650,4 @@ def _protected(shared: Shared) -> None:
                 "SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = 'commlib_guard'"
             )
         }
-        assert guarded == {name for name, _ in tables} - {"commlib_meta"}
+        assert guarded == {name for name, _ in tables}
