@@ -7,6 +7,10 @@ Only portable SQL types are used, so the same schema runs on SQLite and PostgreS
 Upgrades: a new store is created at ``SCHEMA_VERSION``. An older store is upgraded on
 open by the functions in ``MIGRATIONS`` (``{version: upgrade(op)}``, each taking an
 alembic ``Operations`` object), all in one transaction.
+
+On PostgreSQL every table also carries the access control of ``commlib._access`` (row-level
+security, a guard trigger, privileges): a later version that adds a table runs
+``_access.install`` again, which covers every table there is.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ if TYPE_CHECKING:  # alembic is imported by ``upgrade``, the one place that runs
 
 from .models import KINDS, Change, Record, field_type
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 def _v2_communication_plan(op: Operations) -> None:
@@ -275,6 +279,19 @@ def _v7_meetings(op: Operations) -> None:
     )
 
 
+def _v8_access(op: Operations) -> None:
+    """Version 8: the history names who made each change (``actor``: the database role, or
+    the OS user on SQLite; unknown, "", for the changes made before); on PostgreSQL, access
+    per project, enforced by the server (``commlib._access``; issue 17). Every project
+    stored before is owned by the role running the upgrade."""
+    op.add_column("history", sa.Column("actor", sa.Text(), nullable=False, server_default=""))
+    conn = op.get_bind()
+    if conn.dialect.name == "postgresql":
+        from . import _access
+
+        _access.install(conn, access_tables(), upgrade=True)
+
+
 #: version -> function that upgrades a store from ``version - 1`` to ``version``
 #: (written out in full, not taken from the models, so that later changes to a model
 #: cannot change what an old upgrade does)
@@ -285,6 +302,7 @@ MIGRATIONS: dict[int, Callable[[Operations], None]] = {
     5: _v5_response_complete,
     6: _v6_response_batches,
     7: _v7_meetings,
+    8: _v8_access,
 }
 
 
@@ -426,6 +444,7 @@ history = sa.Table(
     sa.Column("old", sa.Text),
     sa.Column("new", sa.Text),
     sa.Column("changed_at", UTCDateTime(), nullable=False),
+    sa.Column("actor", sa.Text, nullable=False, server_default=""),
     sa.Index("ix_history_record", "project_id", "record_kind", "record_id"),
     sa.Index("ix_history_changed_at", "project_id", "changed_at"),
 )
@@ -438,6 +457,20 @@ def link_columns(kind: str, field: str) -> tuple[str, str]:
     table = LINKS[(kind, field)]
     owner, target, _position = (c.name for c in table.columns)
     return owner, target
+
+
+def access_tables() -> dict[str, tuple[str, str]]:
+    """Every table -> how access control (``commlib._access``) finds its rows' project:
+    ``("", column)`` in the row itself, ``(owner table, column)`` through the record that
+    owns a link; ``commlib_meta`` belongs to none."""
+    found = {
+        table.name: ("", "id" if table.name == "projects" else "project_id")
+        for table in metadata.sorted_tables
+        if "project_id" in table.c or table.name == "projects"
+    }
+    found |= {table.name: (kind, link_columns(kind, f)[0]) for (kind, f), table in LINKS.items()}
+    found[meta.name] = ("", "")
+    return found
 
 
 def stored_version(conn: sa.Connection) -> int | None:
@@ -453,6 +486,10 @@ def create(conn: sa.Connection) -> None:
     metadata.create_all(conn)
     conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
     conn.execute(meta.insert().values(key="response_ids", value="0"))
+    if conn.dialect.name == "postgresql":
+        from . import _access
+
+        _access.install(conn, access_tables(), upgrade=False)
 
 
 def upgrade(conn: sa.Connection, from_version: int) -> list[int]:

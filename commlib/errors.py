@@ -15,6 +15,7 @@ brackets is kept for callers that catch it (``except ValueError`` still works).
     │   ├── UnreadableTable          a survey table whose bytes cannot be read (damaged workbook)
     │   └── NotOutlook [ValueError]  a ``.msg`` file that is not a readable Outlook message
     ├── StoreError                   the store cannot be opened or upgraded
+    ├── AccessDenied [PermissionError]  the role may not see or change that project (PostgreSQL)
     ├── AnalysisError [ValueError]   a survey question cannot be analysed this way
     ├── ReportError                  a notebook that cannot be run or exported
     │   └── NothingToReport          nothing for this audience: ``export_all`` leaves it out
@@ -112,6 +113,11 @@ class NotOutlook(BadFile, ValueError):
 
 class StoreError(CommlibError):
     """The store cannot be opened, created or upgraded."""
+
+
+class AccessDenied(CommlibError, PermissionError):
+    """The database refused the role a change to a project it may not make (a viewer's write,
+    an editor's grant): the message names the project, the role's level and who can grant."""
 
 
 class AnalysisError(CommlibError, ValueError):

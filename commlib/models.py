@@ -631,6 +631,8 @@ class Change(BaseModel):
     old: str | None = None
     new: str | None = None
     changed_at: Moment
+    #: who made it: the database role on PostgreSQL, the OS user on SQLite ("": unknown)
+    actor: str = ""
 
 
 #: every kind of record, in the order they are stored, exported and imported

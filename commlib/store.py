@@ -15,6 +15,10 @@ being killed at any moment (SIGKILL, a crash of Python), and the database always
 consistent; only a power loss or a crash of the operating system may undo the last
 transactions committed before it (the write-ahead log is synced at checkpoints, not at
 every commit). That is what lets a single ``add`` commit in well under a millisecond.
+
+On a shared PostgreSQL store each role sees and changes only the projects granted to it
+(``commlib.access``): the server filters every query and refuses what the role may not do,
+which the store reports as ``AccessDenied`` (see ``commlib._access``).
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from . import _responses, _schema
+from . import _access, _responses, _schema
 from ._validation import validate
 from .errors import Conflict, InvalidRecord, NotFound, Problem, StoreError
 from .frames import gc_paused
@@ -152,6 +156,7 @@ class Store:
         )
         self._local = threading.local()
         self.upgraded_from: int | None = None
+        self._actor: str | None = None
         try:
             self._open()
         except sa.exc.DatabaseError as err:
@@ -214,6 +219,16 @@ class Store:
                 )
             )
         elif version < _schema.SCHEMA_VERSION:
+            if self.dialect == "postgresql" and _access.upgrade_refused(conn):
+                raise StoreError(
+                    t(
+                        "access.error.upgrade_owner",
+                        url=self.where,
+                        version=version,
+                        supported=_schema.SCHEMA_VERSION,
+                        owner=_access.store_owner(conn),
+                    )
+                )
             _schema.upgrade(conn, version)
             self.upgraded_from = version
 
@@ -265,6 +280,10 @@ class Store:
             raise StoreError(
                 t("error.store.operational", url=self.where, reason=_reason(err))
             ) from err
+        except sa.exc.ProgrammingError as err:
+            if _access.is_refusal(err):  # the server's access control (PostgreSQL)
+                raise _access.denied(self._read, err) from err
+            raise
 
     def read(self) -> contextlib.AbstractContextManager[sa.Connection]:
         """A read transaction: one consistent view of the store for several queries.
@@ -302,7 +321,9 @@ class Store:
             row = conn.execute(sa.select(table).where(column == ref)).mappings().first()
         if row is None:
             names = ", ".join(p.name for p in self.projects()) or t("word.none")
-            raise NotFound(t("error.not_found.project", name=ref, known=names))
+            raise NotFound(
+                t("error.not_found.project", name=ref, known=names) + self._not_granted()
+            )
         return Project.model_validate(dict(row))
 
     def delete_project(self, ref: str | int | Project) -> dict[str, int]:
@@ -340,7 +361,9 @@ class Store:
                     conn.execute(sa.select(table).where(table.c.id == record_id)).mappings().first()
                 )
             if row is None:
-                raise NotFound(t("error.not_found.record", kind=label(kind), id=record_id))
+                role = self._hidden()
+                key = "error.not_found.record" if role is None else "access.not_found_record"
+                raise NotFound(t(key, kind=label(kind), id=record_id, role=role))
             data = dict(row)
             for field in _link_fields(kind):
                 data[field] = self._linked(conn, kind, field, [record_id]).get(record_id, [])
@@ -479,6 +502,8 @@ class Store:
         query = self._history_query(project, kind=kind, record_id=record_id, since=since)
         with self._read() as conn:
             df = pd.read_sql(query, conn)
+            if audience == "client":
+                df = df.drop(columns=["actor"])  # who in the team changed it: internal
             if audience == "client" and not df.empty:
                 keep = []
                 for record_kind, group in df.groupby("record_kind"):
@@ -569,7 +594,8 @@ class Store:
                     _responses.counts(conn).items() if kind == "responses" else conn.execute(query)
                 )
                 for project_id, n in found:
-                    result[names[project_id]][kind] = n
+                    if project_id in names:  # (granted since the projects were read)
+                        result[names[project_id]][kind] = n
         return result
 
     # --- writing ----------------------------------------------------------------------
@@ -668,6 +694,7 @@ class Store:
                     "old": to_text(getattr(current, field)),
                     "new": to_text(getattr(new, field)),
                     "changed_at": moment,
+                    "actor": self._acting(conn),
                 }
                 for field in diff
                 if field in model.tracked
@@ -703,6 +730,7 @@ class Store:
                         "old": to_text(record.model_dump(mode="json")),
                         "new": None,
                         "changed_at": _now(),
+                        "actor": self._acting(conn),
                     },
                 )
         except Conflict as err:
@@ -723,6 +751,27 @@ class Store:
                     )
 
     # --- internals --------------------------------------------------------------------
+
+    def _hidden(self) -> str | None:
+        """On PostgreSQL, the current role if it sees only the projects granted to it (what
+        it looks for may be in another); None for an administrator, and on SQLite."""
+        if self.dialect != "postgresql":
+            return None
+        with self._read() as conn:
+            return None if _access.is_admin(conn) else _access.role(conn)
+
+    def _not_granted(self) -> str:
+        """`` On this shared store, role ... sees only ...`` when it does (see ``_hidden``)."""
+        role = self._hidden()
+        return "" if role is None else " " + t("access.not_found_hint", role=role)
+
+    def _acting(self, conn: sa.Connection) -> str:
+        """Who makes the changes, for the history (asked once): the database role on
+        PostgreSQL (whose server also writes it for any role but an administrator), the OS
+        user on SQLite."""
+        if self._actor is None:
+            self._actor = _access.actor(conn)
+        return self._actor
 
     def _insert(self, conn: sa.Connection, record: R) -> R:
         """Store one record; a response is only checked, and waits (record, row) in
@@ -787,7 +836,9 @@ class Store:
         if loops:
             problems.append(Problem("depends_on", record.depends_on, t("error.cycle")))
         if problems:
-            raise InvalidRecord(problems, t("error.fix_hint"))
+            missing = any(owners[(target, ref)] is None for _field, target, ref in pointed)
+            hint = t("error.fix_hint") + (self._not_granted() if missing else "")
+            raise InvalidRecord(problems, hint)
 
     def _depends_on(self, conn: sa.Connection, start: int, target: int) -> bool:
         """Whether following ``depends_on`` from milestone ``start`` reaches ``target``."""

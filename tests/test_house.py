@@ -17,8 +17,9 @@ import commlib
 PACKAGE = Path(commlib.__file__).parent
 ROOT = PACKAGE.parent
 #: the modules that may speak SQL: the store, its schema, and the survey data layer (the
-#: bulk writer of a million responses and the batches it writes)
-STORE_LAYER = {"store.py", "_schema.py", "_responses.py", "surveys/data.py"}
+#: bulk writer of a million responses and the batches it writes), and the server's access
+#: control on PostgreSQL (its policies, triggers and grants are SQL)
+STORE_LAYER = {"store.py", "_schema.py", "_responses.py", "surveys/data.py", "_access.py"}
 LONGEST = 700
 
 

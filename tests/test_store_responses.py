@@ -80,6 +80,7 @@ def _version_5(store: Store) -> None:
     sa.Table("projects", old, sa.Column("id", sa.Integer, primary_key=True))
     sa.Table("surveys", old, sa.Column("id", sa.Integer, primary_key=True))
     with store.transaction() as conn:
+        undo_version_8(conn)
         _undo_version_7(conn)
         conn.execute(sa.text("DROP TABLE response_batches"))
         conn.execute(_schema.meta.delete().where(_schema.meta.c.key == "response_ids"))
@@ -105,6 +106,29 @@ def _version_5(store: Store) -> None:
         conn.execute(
             _schema.meta.update().values(value="5").where(_schema.meta.c.key == "schema_version")
         )
+
+
+def undo_version_8(conn: sa.Connection) -> None:
+    """What version 8 added: the history's actor; on PostgreSQL, the access control (grants
+    table, functions, row-level security, guard triggers, privileges to PUBLIC)."""
+    if conn.dialect.name == "postgresql":
+        for table in sa.inspect(conn).get_table_names():
+            conn.execute(sa.text(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY"))
+            policies = conn.execute(
+                sa.text("SELECT policyname FROM pg_policies WHERE tablename = :t"), {"t": table}
+            )
+            for policy in policies.scalars().all():
+                conn.execute(sa.text(f"DROP POLICY {policy} ON {table}"))
+            conn.execute(sa.text(f"DROP TRIGGER IF EXISTS commlib_guard ON {table}"))
+        conn.execute(sa.text("DROP TABLE project_access"))
+        functions = conn.execute(
+            sa.text("SELECT oid::regprocedure::text FROM pg_proc WHERE proname LIKE 'commlib_%'")
+        )
+        for function in functions.scalars().all():
+            conn.execute(sa.text(f"DROP FUNCTION {function}"))
+        for what in ("TABLES", "SEQUENCES"):
+            conn.execute(sa.text(f"REVOKE ALL ON ALL {what} IN SCHEMA public FROM PUBLIC"))
+    conn.execute(sa.text("ALTER TABLE history DROP COLUMN actor"))
 
 
 def _undo_version_7(conn: sa.Connection) -> None:
