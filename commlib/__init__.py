@@ -17,6 +17,7 @@ from . import (
     _lazy_iri,  # noqa: F401  (importing it defers rfc3987_syntax; before any jsonschema)
 )
 from .errors import (
+    AccessDenied,
     BadFile,
     CommlibError,
     Conflict,
@@ -92,6 +93,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "KINDS",
+    "AccessDenied",
     "Assignment",
     "BadFile",
     "Change",

@@ -5,6 +5,7 @@ def test_public_api():
     assert sorted(commlib.__all__) == sorted(
         [
             "KINDS",
+            "AccessDenied",
             "Assignment",
             "BadFile",
             "Change",
