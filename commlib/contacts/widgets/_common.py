@@ -1,5 +1,6 @@
 """What the contact widgets share: stakeholder labels, times shown locally, what a screen may
-show, a plain HTML table, the visibility toggles and the "stays with the team" hint."""
+show, a plain HTML table, the visibility toggles, the "stays with the team" hint, and the row
+of a form whose visibility follows its parent's."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any, TypeVar
 
 import ipywidgets as w
 
-from ...forms import LABEL_WIDTH, Field, enum_options, escape, toggles
+from ...forms import LABEL_WIDTH, Field, Form, enum_options, escape, toggles
 from ...i18n import t
 from ...models import Record, Stakeholder
 
@@ -81,3 +82,32 @@ def visibility_field(value: str, *, width: str | None = None) -> Field:
         default=value,
         width=width,
     )
+
+
+class FollowingRow(w.HBox):
+    """A row of a form (a follow-up of a contact, a decision of the minutes...) with a remove
+    button; its visibility follows its parent's (``follow``) until someone sets it by hand
+    (then ``follows`` is False)."""
+
+    def __init__(self, form: Form) -> None:
+        self.follows = True
+        self._following = False
+        self.form = form
+        form["visibility"].input.observe(self._set_by_hand, names="value")
+        self.remove_button = w.Button(
+            icon="times", tooltip=t("widgets.remove"), layout=w.Layout(width="3em")
+        )
+        super().__init__([*form, self.remove_button])
+
+    def follow(self, visibility: str) -> None:
+        """The parent's visibility changed: a row nobody set follows it."""
+        if self.follows:
+            self._following = True
+            try:
+                self.form["visibility"].input.value = visibility
+            finally:
+                self._following = False
+
+    def _set_by_hand(self, _change: dict[str, Any]) -> None:
+        if not self._following:
+            self.follows = False

@@ -36,6 +36,7 @@ from ...i18n import enum_label, label, language, t
 from ...models import Contact, FollowUp
 from ..log import contact_problems, follow_up_problems, follow_up_where, log_contact
 from ._common import (
+    FollowingRow,
     close_all,
     html_table,
     internal_hint,
@@ -68,16 +69,14 @@ def _newest(contacts: Iterable[Contact]) -> list[Contact]:
     return sorted(contacts, key=lambda c: (c.when, c.id or 0), reverse=True)[:LATEST]
 
 
-class _FollowUpRow(w.HBox):
+class _FollowUpRow(FollowingRow):
     """One follow-up being written: title, owner, due, who may see it, and a remove button.
 
     Its visibility follows the contact's until someone sets it (``follows``).
     """
 
     def __init__(self, status: StatusLine, lang: str, visibility: str) -> None:
-        self.follows = True
-        self._following = False
-        self.form = Form(
+        form = Form(
             [
                 Field("title", w.Text(placeholder=label("title")), label="", width="34%"),
                 Field("owner", w.Text(placeholder=label("owner")), label="", width="16%"),
@@ -95,24 +94,7 @@ class _FollowUpRow(w.HBox):
             status=status,
             lang=lang,
         )
-        self.form["visibility"].input.observe(self._set_by_hand, names="value")
-        self.remove_button = w.Button(
-            icon="times", tooltip=t("widgets.remove"), layout=w.Layout(width="3em")
-        )
-        super().__init__([*self.form, self.remove_button])
-
-    def follow(self, visibility: str) -> None:
-        """The contact's visibility changed: a row nobody set follows it."""
-        if self.follows:
-            self._following = True
-            try:
-                self.form["visibility"].input.value = visibility
-            finally:
-                self._following = False
-
-    def _set_by_hand(self, _change: dict[str, Any]) -> None:
-        if not self._following:
-            self.follows = False
+        super().__init__(form)
 
     @property
     def blank(self) -> bool:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ...contacts.widgets._common import (
+    FollowingRow,
     close_all,
     internal_hint,
     stakeholder_labels,
@@ -91,7 +92,7 @@ def on_enter(widget: w.Widget, action: Callable[[], Any]) -> None:
     widget.on_msg(handle)
 
 
-class _Row(w.HBox):
+class _Row(FollowingRow):
     """One decision, follow-up or issue being written, with a remove button. Its visibility
     follows the minutes' until someone sets it; ``boxes`` are its text boxes, in Enter order."""
 
@@ -100,27 +101,8 @@ class _Row(w.HBox):
     ) -> None:
         self.kind = kind
         self.boxes = boxes
-        self.follows = True
-        self._following = False
-        self.form = Form(fields, status=status, lang=lang)
-        self.form["visibility"].input.observe(self._set_by_hand, names="value")
-        self.remove_button = w.Button(
-            icon="times", tooltip=t("widgets.remove"), layout=w.Layout(width="3em")
-        )
-        super().__init__([*self.form, self.remove_button])
+        super().__init__(Form(fields, status=status, lang=lang))
         self.add_class(f"commlib-minutes-{kind}")
-
-    def follow(self, visibility: str) -> None:
-        if self.follows:
-            self._following = True
-            try:
-                self.form["visibility"].input.value = visibility
-            finally:
-                self._following = False
-
-    def _set_by_hand(self, _change: dict[str, Any]) -> None:
-        if not self._following:
-            self.follows = False
 
     @property
     def blank(self) -> bool:
