@@ -5,9 +5,10 @@ planned in the week of China's next public holiday."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
-from ..meetings import working_time
+from ..errors import NotFound
+from ..meetings import find_slots, working_time
 from ..models import Assignment, Contact, Decision, Meeting, Stakeholder
 from ._contacts import SOURCE
 from ._project import manners
@@ -149,7 +150,10 @@ def meetings(d: Demo) -> None:
     plan = PLANNED[d.lang]
     people = [d.people[k] for k in plan.attendees if k in d.people]
     start, _ = planning_window(d.today, d.setting.timezone)
-    at = _first_slot(people, start, WINDOW_DAYS, plan.duration) or d.at(start, 10)
+    try:  # the most comfortable time for the least comfortable of them
+        at = find_slots(people, duration=plan.duration, start=start, days=WINDOW_DAYS)[0].start
+    except NotFound:
+        at = d.at(start, 10)
     records.append(
         Meeting(
             project_id=d.project_id,
@@ -175,22 +179,3 @@ def planning_window(today: date, zone: str) -> tuple[date, date]:
     monday = first - timedelta(days=first.weekday())
     start = max(monday, today)
     return start, start + timedelta(days=WINDOW_DAYS - 1)
-
-
-def _first_slot(people: list[Stakeholder], start: date, days: int, minutes: int) -> datetime | None:
-    """The first start on the half hour, in ``days`` days from ``start``, when every one of
-    ``people`` works for ``minutes`` minutes."""
-    times = [working_time(p) for p in people]
-    moment = datetime.combine(start, datetime.min.time(), UTC)
-    end = moment + timedelta(days=days)
-    length = timedelta(minutes=minutes)
-    while moment < end:
-        if all(_inside(t, moment, moment + length) for t in times):
-            return moment
-        moment += timedelta(minutes=30)
-    return None
-
-
-def _inside(person, start: datetime, end: datetime) -> bool:
-    day = person.local(start).date()
-    return any(a <= start and end <= b for a, b in person.windows(day))

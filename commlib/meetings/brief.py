@@ -18,7 +18,7 @@ import pandas as pd
 from ..frames import missing, text_or_none
 from ..i18n import get_language, language, t
 from ..models import clock_text
-from .working_time import DEFAULT_HOURS, working_time
+from .working_time import DEFAULT_HOURS, offset_text, working_time
 
 __all__ = ["BRIEF_DAYS", "culture_brief"]
 
@@ -58,7 +58,7 @@ def culture_brief(
     with language(code):
         for row in stakeholders.to_dict("records"):
             person = working_time(_record(row))
-            offset = _offset(person.tz, today)
+            offset = offset_text(datetime(today.year, today.month, today.day, 12, tzinfo=person.tz))
             rows.append(
                 {
                     "name": row["name"],
@@ -92,15 +92,6 @@ def _record(row: dict) -> SimpleNamespace:
         lunch=text("lunch"),
         holiday_region=text("holiday_region"),
     )
-
-
-def _offset(zone, day: date) -> str:
-    """``UTC+8``, ``UTC-4``, ``UTC+5:30`` at noon on ``day``."""
-    delta = datetime(day.year, day.month, day.day, 12, tzinfo=zone).utcoffset() or timedelta()
-    minutes = int(delta.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "-"
-    hours, rest = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
 def _hours(hours: tuple[int, int], lunch: tuple[int, int] | None) -> str:

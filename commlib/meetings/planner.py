@@ -48,7 +48,7 @@ import pydantic
 from ..errors import InvalidRecord, NotFound, Problem
 from ..i18n import label, t
 from ..models import Stakeholder, clock_text, minutes_of, quadrant_of
-from .working_time import DEFAULT_HOURS, DEFAULT_ZONE, WorkingTime, working_time
+from .working_time import DEFAULT_HOURS, DEFAULT_ZONE, WorkingTime, offset_text, working_time
 
 if TYPE_CHECKING:
     from ..models import Project
@@ -507,13 +507,6 @@ def _amount(minutes: int) -> str:
 
 
 # --- showing them --------------------------------------------------------------------------
-
-
-def offset_text(moment: datetime) -> str:
-    """``UTC+8``, ``UTC-4``, ``UTC+5:30``, ``UTC+0``: the offset of an aware moment."""
-    minutes = int((moment.utcoffset() or timedelta()).total_seconds() // 60)
-    hours, rest = divmod(abs(minutes), 60)
-    return f"UTC{'-' if minutes < 0 else '+'}{hours}" + (f":{rest:02d}" if rest else "")
 
 
 def local_text(moment: datetime) -> str:

@@ -24,7 +24,7 @@ from ..errors import InvalidRecord, Problem
 from ..i18n import get_language, t
 from ..models import Stakeholder, minutes_of
 
-__all__ = ["WorkingTime", "holiday_region", "working_time"]
+__all__ = ["WorkingTime", "holiday_region", "offset_text", "working_time"]
 
 #: the working hours and lunch break a stakeholder gets unless their record says otherwise
 DEFAULT_HOURS = "09:00-18:00"
@@ -98,6 +98,13 @@ class WorkingTime:
         local = datetime.combine(day, time(minute // 60, minute % 60), self.tz)
         # round-trip through UTC: a wall time that does not exist moves past the gap
         return local.astimezone(zoneinfo.ZoneInfo("UTC")).astimezone(self.tz)
+
+
+def offset_text(moment: datetime) -> str:
+    """``UTC+8``, ``UTC-4``, ``UTC+5:30``, ``UTC+0``: the offset of an aware moment."""
+    minutes = int((moment.utcoffset() or timedelta()).total_seconds() // 60)
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{'-' if minutes < 0 else '+'}{hours}" + (f":{rest:02d}" if rest else "")
 
 
 def working_time(stakeholder: Stakeholder) -> WorkingTime:

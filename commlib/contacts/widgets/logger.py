@@ -42,7 +42,6 @@ from ._common import (
     internal_hint,
     local_time,
     none_if_empty,
-    stakeholder_labels,
     visibility_field,
     visible,
 )
@@ -221,11 +220,8 @@ class ContactLogger(ProjectWidget):
         """Re-read the project's stakeholders and latest contacts (on open and on change)."""
         with language(self.lang):
             people = visible(self.store.records("stakeholders", self.project_id), self.client)
-            labels = stakeholder_labels(people)
             self._names = {p.id: p.name for p in people}
-            self.people.ids = {text: i for i, text in labels.items()}
-            self.people.options = labels.values()
-            self.people.value = [tag for tag in self.people.value if tag in self.people.ids]
+            self.people.set_people(people)
             contacts = visible(self.store.records("contacts", self.project_id), self.client)
             self._latest = _newest(contacts)
             self._show_latest()

@@ -9,6 +9,8 @@ import ipywidgets as w
 
 from ...errors import InvalidRecord, Problem
 from ...i18n import t
+from ...models import Stakeholder
+from ._common import stakeholder_labels
 
 
 class PeoplePicker(w.HBox):
@@ -81,6 +83,14 @@ class PeoplePicker(w.HBox):
         self.value = [*self._value, found]
         self.box.value = ""
         return True
+
+    def set_people(self, people: Iterable[Stakeholder]) -> None:
+        """Offer ``people`` (the register, as the screen may show it); the chosen ones who are
+        not among them any more are dropped."""
+        labels = stakeholder_labels(people)
+        self.ids = {text: i for i, text in labels.items()}
+        self.options = labels.values()
+        self.value = [tag for tag in self.value if tag in self.ids]
 
     def add_or_refuse(self) -> None:
         """What "+" does: add the typed name, or say (``InvalidRecord``) it is nobody in the

@@ -23,7 +23,6 @@ from ...contacts.widgets._common import (
     FollowingRow,
     close_all,
     internal_hint,
-    stakeholder_labels,
     visibility_field,
     visible,
 )
@@ -260,11 +259,8 @@ class MeetingMinutes(ProjectWidget):
         """Re-read the stakeholders and the planned meetings (on open and on change)."""
         with language(self.lang):
             people = visible(self.store.records("stakeholders", self.project_id), self.client)
-            labels = stakeholder_labels(people)
             self._names = {p.id: p.name for p in people}
-            self.people.ids = {text: i for i, text in labels.items()}
-            self.people.options = labels.values()
-            self.people.value = [tag for tag in self.people.value if tag in self.people.ids]
+            self.people.set_people(people)
             meetings = visible(self.store.records("meetings", self.project_id), self.client)
             planned = [m for m in meetings if m.status == "planned" and m.contact_id is None]
             planned.sort(key=lambda m: (m.start, m.id))
